@@ -1,0 +1,144 @@
+"""The VCA Portal: application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+from sqlalchemy import text
+
+from portal.config import DEFAULT_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, Config
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with an unsafe configuration."""
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build the application; `config` is a Config subclass or a dict of overrides."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PORTAL_INSTANCE", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _check_secret_key(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
+    is_production = app.config["PORTAL_ENV"] == "production"
+    app.config["SESSION_COOKIE_SECURE"] = is_production
+    app.config["REMEMBER_COOKIE_SECURE"] = is_production
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {})["timeout"] = 30
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    from portal import cli, security, web
+
+    security.init_security(app)
+    web.init_errors(app)
+    cli.register(app)
+    _init_templates(app)
+    _init_logging(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY") or ""
+    if app.config["PORTAL_ENV"] == "production":
+        if key.lower() in DEFAULT_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                f"SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters in production."
+            )
+        return
+    if not key:
+        # Development: keep a generated key in the instance folder so sessions survive restarts.
+        path = Path(app.instance_path) / "secret_key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401  (registers every table)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    babel.init_app(app, locale_selector=_select_locale)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from portal.database import configure_sqlite
+
+            configure_sqlite(db.engine)
+
+
+def _select_locale() -> str:
+    languages = list(Config.LANGUAGES)
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or "en"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.admin import bp as admin_bp
+    from portal.cohorts import bp as cohorts_bp
+    from portal.public import bp as public_bp
+
+    for blueprint in (public_bp, accounts_bp, cohorts_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+    @app.get("/healthz")
+    def healthz():
+        """200 when the database answers, 503 when it does not."""
+        try:
+            db.session.execute(text("SELECT 1"))
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - any database failure means unhealthy
+            db.session.rollback()
+            return {"status": "unavailable"}, 503
+        return {"status": "ok"}
+
+
+def _init_templates(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from portal import permissions
+    from portal.countries import country_name
+    from portal.navigation import nav_items
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        can=permissions.can, country_name=country_name, nav_items=nav_items, get_locale=get_locale
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _init_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )

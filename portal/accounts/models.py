@@ -1,0 +1,84 @@
+"""Accounts: users, login attempts and password-reset tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import utcnow
+from portal.extensions import db
+
+ROLES = ("participant", "trainer", "admin")
+ORGANISATION_TYPES = {
+    "national_government": "National government",
+    "local_government": "Provincial or local government",
+    "ngo": "NGO or civil society",
+    "international": "International organisation",
+    "survivor_led": "Survivor-led group",
+    "academia": "Academia",
+    "other": "Other",
+}
+FORMER_PARTICIPANT = "Former participant"
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20), default="participant")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    organisation_type: Mapped[str] = mapped_column(String(40), default="")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    show_country: Mapped[bool] = mapped_column(default=True)
+    show_organisation: Mapped[bool] = mapped_column(default=False)
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.is_enabled and self.deleted_at is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        """Trainers and admins run cohorts."""
+        return self.role in ("trainer", "admin")
+
+    @property
+    def public_name(self) -> str:
+        return FORMER_PARTICIPANT if self.is_deleted else self.display_name
+
+    def get_id(self) -> str:
+        # Changing the password invalidates remember-me cookies and other sessions.
+        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+
+
+class LoginAttempt(db.Model):
+    """One row per failed login, for the per-account throttle (shared by all workers)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PasswordResetToken(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -1,0 +1,256 @@
+"""Account use cases; each validates, writes, audits and commits once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select
+
+from portal import audit, mail
+from portal.accounts.models import FORMER_PARTICIPANT, LoginAttempt, PasswordResetToken, User
+from portal.accounts.passwords import hash_password, verify_password
+from portal.cohorts.models import Invitation, Membership
+from portal.database import utcnow
+from portal.extensions import db
+
+# Features add their own parts of the personal-data export here: fn(user) -> (key, data).
+EXPORTERS: list[Callable[[User], tuple[str, object]]] = []
+# Features add what they must erase or anonymise on deletion here: fn(user) -> None.
+ERASERS: list[Callable[[User], None]] = []
+
+# A hash of a random password, so unknown accounts cost as much time as real ones.
+_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+
+
+class AccountError(Exception):
+    """A user-facing reason a use case was refused."""
+
+
+class Throttled(AccountError):
+    """Too many failed logins for this account."""
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def find_invitation(code: str) -> Invitation | None:
+    """A usable invitation for the code, or None."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.code == code.strip()))
+    if invitation is None or not invitation.is_usable(utcnow()):
+        return None
+    return invitation
+
+
+def sign_up(form_data: dict) -> User:
+    """Create a participant account and enrol it in the invitation's cohort."""
+    invitation = find_invitation(form_data["code"])
+    if invitation is None:
+        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
+    email = normalise_email(form_data["email"])
+    if invitation.email and invitation.email != email:
+        raise AccountError("This invitation is for a different e-mail address.")
+    if find_user_by_email(email) is not None:
+        raise AccountError(
+            "An account with this e-mail address exists already. Sign in, or reset the password."
+        )
+    user = User(
+        email=email,
+        password_hash=hash_password(form_data["password"]),
+        display_name=form_data["display_name"].strip(),
+        country=form_data.get("country") or "",
+        organisation=(form_data.get("organisation") or "").strip(),
+        organisation_type=form_data.get("organisation_type") or "",
+    )
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
+    invitation.uses += 1
+    audit.record("account.signup", actor=user, target=invitation.cohort)
+    db.session.commit()
+    return user
+
+
+def _recent_failures(email: str) -> int:
+    since = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.email == email, LoginAttempt.created_at > since
+        )
+    )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the credentials match; None otherwise. Raises Throttled when locked."""
+    email = normalise_email(email)
+    if _recent_failures(email) >= current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]:
+        audit.record("login.throttled")
+        db.session.commit()
+        raise Throttled("Too many failed attempts. Wait 15 minutes or reset your password.")
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or not user.is_active:
+        db.session.add(LoginAttempt(email=email))
+        audit.record("login.failure", actor=user)
+        db.session.commit()
+        return None
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    audit.record("login.success", actor=user)
+    db.session.commit()
+    return user
+
+
+def record_logout(user: User) -> None:
+    audit.record("logout", actor=user)
+    db.session.commit()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a single-use reset link when the account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "accounts.password_reset", token=token
+    )
+    mail.enqueue(
+        user.email,
+        "Reset your VCA Portal password",
+        f"Hello {user.display_name},\n\n"
+        f"Someone asked to reset the password of your VCA Portal account.\n"
+        f"To choose a new password, open this link within {hours} hours:\n\n{link}\n\n"
+        "The link works once. If you did not ask for this, you can ignore this message.\n",
+    )
+    audit.record("password.reset_requested", actor=user)
+    db.session.commit()
+
+
+def valid_reset_token(token: str) -> PasswordResetToken | None:
+    row = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password with a reset token, which is then used up."""
+    row = valid_reset_token(token)
+    if row is None:
+        raise AccountError("This link has expired or was used already. Ask for a new one.")
+    user = db.session.get(User, row.user_id)
+    row.used_at = utcnow()
+    _set_password(user, new_password)
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
+    audit.record("password.reset", actor=user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise AccountError("Your current password is not correct.")
+    _set_password(user, new_password)
+    audit.record("password.changed", actor=user)
+    db.session.commit()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    # A whole second later, so the new session id differs from every old cookie.
+    user.password_changed_at = max(utcnow(), user.password_changed_at + timedelta(seconds=1))
+
+
+PROFILE_FIELDS = (
+    "display_name",
+    "country",
+    "organisation",
+    "organisation_type",
+    "language",
+    "show_country",
+    "show_organisation",
+)
+
+
+def update_profile(user: User, data: dict) -> None:
+    for field in PROFILE_FIELDS:
+        if field in data:
+            value = data[field]
+            setattr(user, field, value.strip() if isinstance(value, str) else value)
+    audit.record("profile.updated", actor=user)
+    db.session.commit()
+
+
+@dataclass
+class Export:
+    filename: str
+    data: dict
+
+
+def export_data(user: User) -> Export:
+    """Everything the portal holds about the user, as one JSON-ready dict."""
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
+    data: dict = {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "role": user.role,
+            "country": user.country,
+            "organisation": user.organisation,
+            "organisation_type": user.organisation_type,
+            "language": user.language,
+            "show_country": user.show_country,
+            "show_organisation": user.show_organisation,
+            "created_at": user.created_at.isoformat(),
+        },
+        "cohorts": [
+            {"cohort": m.cohort.name, "role": m.role, "joined_at": m.created_at.isoformat()}
+            for m in memberships
+        ],
+    }
+    for exporter in EXPORTERS:
+        key, value = exporter(user)
+        data[key] = value
+    audit.record("account.exported", actor=user)
+    db.session.commit()
+    return Export(filename=f"vca-portal-export-{user.id}.json", data=data)
+
+
+def delete_account(user: User, password: str) -> None:
+    """Erase personal data; authored content stays and shows 'former participant'."""
+    if not verify_password(user.password_hash, password):
+        raise AccountError("Your password is not correct.")
+    for eraser in ERASERS:
+        eraser(user)
+    audit.record("account.deleted", actor=user)
+    user.email = f"deleted-{user.id}-{secrets.token_hex(4)}@deleted.invalid"
+    user.display_name = FORMER_PARTICIPANT
+    user.password_hash = hash_password(secrets.token_urlsafe(32))
+    user.country = user.organisation = user.organisation_type = ""
+    user.show_country = user.show_organisation = False
+    user.deleted_at = utcnow()
+    db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
+    db.session.commit()

@@ -1,0 +1,203 @@
+"""Account pages."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import bp, services
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmptyForm,
+    ForgotForm,
+    LoginForm,
+    ProfileForm,
+    ResetForm,
+    SignupForm,
+)
+from portal.accounts.models import User
+from portal.extensions import db, limiter, login_manager
+from portal.security import safe_next
+from portal.web import render
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The signed-in user, unless the password changed since the cookie was made."""
+    user_id, _sep, stamp = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.get_id() != session_id:
+        return None
+    return user
+
+
+def _after_login_default() -> str:
+    return url_for("public.home")
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Sign up with a cohort invitation code."""
+    if current_user.is_authenticated:
+        return redirect(_after_login_default())
+    form = SignupForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"]
+        invitation = services.find_invitation(form.code.data)
+        if invitation is not None and invitation.email:
+            form.email.data = invitation.email
+            form.display_name.data = invitation.name
+            form.country.data = invitation.country
+            form.organisation.data = invitation.organisation
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(form.data)
+        except services.AccountError as exc:
+            error = str(exc)
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name))
+            return redirect(_after_login_default(), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render("accounts/signup.html", form=form, error=error, status=status)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+def login():
+    """Sign in; the same message for an unknown account and a wrong password."""
+    target = request.values.get("next")
+    if current_user.is_authenticated:
+        return redirect(safe_next(target, _after_login_default()))
+    form = LoginForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.Throttled as exc:
+            error, status = str(exc), 429
+        else:
+            if user is not None:
+                session.clear()
+                login_user(user, remember=form.remember.data)
+                return redirect(safe_next(target, _after_login_default()), code=303)
+            error, status = _("The e-mail address or password is not correct."), 400
+    elif request.method == "POST":
+        status = 400
+    form.password.data = ""
+    return render("accounts/login.html", form=form, error=error, next=target, status=status)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Sign out and forget the remember-me cookie."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.record_logout(current_user)
+        logout_user()
+        session.clear()
+        flash(_("You are signed out."))
+    return redirect(url_for("public.home"), code=303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def password_forgot():
+    """Ask for a reset link; the answer is the same whether or not the account exists."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash(_("If an account uses that address, a link to reset the password is on its way."))
+        return redirect(url_for("accounts.login"), code=303)
+    return render("accounts/password_forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def password_reset(token: str):
+    """Choose a new password with a single-use, expiring token."""
+    if services.valid_reset_token(token) is None:
+        return render("accounts/password_reset.html", form=None, expired=True, status=400)
+    form = ResetForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        flash(_("Your password is changed. Sign in with the new one."))
+        return redirect(url_for("accounts.login"), code=303)
+    return render("accounts/password_reset.html", form=form, expired=False)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password_change():
+    """Change the password; other signed-in devices are signed out."""
+    form = ChangePasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except services.AccountError as exc:
+            error = str(exc)
+        else:
+            login_user(current_user)
+            flash(_("Your password is changed."))
+            return redirect(url_for("accounts.profile"), code=303)
+    return render("accounts/password_change.html", form=form, error=error)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The user's own profile and what others may see of it."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(current_user, form.data)
+        flash(_("Your profile is saved."))
+        return redirect(url_for("accounts.profile"), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render("accounts/profile.html", form=form, status=status)
+
+
+@bp.post("/account/export")
+@login_required
+def export():
+    """Download everything the portal holds about you, as JSON."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.profile"), code=303)
+    result = services.export_data(current_user)
+    return Response(
+        json.dumps(result.data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{result.filename}"'},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete():
+    """Erase the account's personal data after the password is confirmed."""
+    form = DeleteAccountForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.delete_account(current_user, form.password.data)
+        except services.AccountError as exc:
+            error = str(exc)
+        else:
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted and your personal data erased."))
+            return redirect(url_for("public.home"), code=303)
+    return render("accounts/delete.html", form=form, error=error)

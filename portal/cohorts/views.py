@@ -1,0 +1,151 @@
+"""Cohort management screens for trainers and admins."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal import permissions
+from portal.accounts.forms import EmptyForm
+from portal.cohorts import bp, queries, services
+from portal.cohorts.forms import BulkInviteForm, CohortForm, EnrolTrainerForm, InvitationForm
+from portal.cohorts.models import Cohort, Invitation, Membership
+from portal.web import get_or_404, render
+
+
+def load_managed_cohort(cohort_id: int) -> Cohort:
+    """The cohort when the current user manages it; 404 otherwise, so ids are not confirmed."""
+    cohort = get_or_404(Cohort, cohort_id)
+    if not permissions.can_manage_cohort(current_user, cohort):
+        abort(404)
+    return cohort
+
+
+def require_staff() -> None:
+    if not permissions.is_staff(current_user):
+        abort(403)
+
+
+@bp.get("/")
+@login_required
+def cohort_list():
+    """Cohorts the trainer runs (all of them for an admin)."""
+    require_staff()
+    return render("cohorts/cohort_list.html", rows=queries.cohorts_for(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def cohort_new():
+    """Create a cohort."""
+    require_staff()
+    form = CohortForm()
+    if form.validate_on_submit():
+        cohort = services.create_cohort(current_user, form.data)
+        flash(_("Cohort created."))
+        return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render("cohorts/cohort_form.html", form=form, cohort=None, status=status)
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@login_required
+def cohort_edit(cohort_id: int):
+    """Edit a cohort's name, place, sponsor and dates."""
+    cohort = load_managed_cohort(cohort_id)
+    form = CohortForm(obj=cohort)
+    if form.validate_on_submit():
+        services.update_cohort(current_user, cohort, form.data)
+        flash(_("Cohort saved."))
+        return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+    status = 400 if request.method == "POST" else 200
+    return render("cohorts/cohort_form.html", form=form, cohort=cohort, status=status)
+
+
+@bp.get("/<int:cohort_id>")
+@login_required
+def cohort_detail(cohort_id: int):
+    """Members and invitation codes of a cohort."""
+    cohort = load_managed_cohort(cohort_id)
+    return render(
+        "cohorts/cohort_detail.html",
+        cohort=cohort,
+        invitation_form=InvitationForm(),
+        trainer_form=EnrolTrainerForm(),
+        **queries.cohort_detail(cohort),
+    )
+
+
+@bp.post("/<int:cohort_id>/invitations")
+@login_required
+def invitation_create(cohort_id: int):
+    """Generate an invitation code for the cohort."""
+    cohort = load_managed_cohort(cohort_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        invitation = services.create_invitation(
+            current_user, cohort, form.max_uses.data, form.valid_days.data
+        )
+        flash(_("New invitation code: %(code)s", code=invitation.code))
+    else:
+        flash(_("The invitation was not created: check the numbers."), "error")
+    return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+
+
+@bp.post("/<int:cohort_id>/invitations/<int:invitation_id>/revoke")
+@login_required
+def invitation_revoke(cohort_id: int, invitation_id: int):
+    """Revoke an invitation code so nobody else can join with it."""
+    cohort = load_managed_cohort(cohort_id)
+    invitation = get_or_404(Invitation, invitation_id)
+    if invitation.cohort_id != cohort.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.revoke_invitation(current_user, invitation)
+        flash(_("The code %(code)s is revoked.", code=invitation.code))
+    return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+
+
+@bp.route("/<int:cohort_id>/invite-csv", methods=["GET", "POST"])
+@login_required
+def invite_csv(cohort_id: int):
+    """Invite many people at once from a CSV file."""
+    cohort = load_managed_cohort(cohort_id)
+    form = BulkInviteForm()
+    result = None
+    if form.validate_on_submit():
+        result = services.bulk_invite(current_user, cohort, form.file.data.read(2_000_000))
+    return render("cohorts/invite_csv.html", cohort=cohort, form=form, result=result)
+
+
+@bp.post("/<int:cohort_id>/trainers")
+@login_required
+def trainer_enrol(cohort_id: int):
+    """Enrol a trainer account in the cohort."""
+    cohort = load_managed_cohort(cohort_id)
+    form = EnrolTrainerForm()
+    if form.validate_on_submit():
+        try:
+            services.enrol_trainer(current_user, cohort, form.email.data)
+        except services.CohortError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Trainer enrolled."))
+    else:
+        flash(_("Enter the trainer's e-mail address."), "error")
+    return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+
+
+@bp.post("/<int:cohort_id>/members/<int:member_id>/remove")
+@login_required
+def member_remove(cohort_id: int, member_id: int):
+    """Remove someone from the cohort (their account stays)."""
+    cohort = load_managed_cohort(cohort_id)
+    member = get_or_404(Membership, member_id)
+    if member.cohort_id != cohort.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        services.remove_member(current_user, member)
+        flash(_("Removed from the cohort."))
+    return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)

@@ -1,0 +1,113 @@
+"""The outbox: mail is stored first and delivered later by `flask mail deliver`."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database import utcnow
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    headers: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+
+
+def enqueue(to_addr: str, subject: str, body_text: str, **headers: str) -> OutboxMessage:
+    """Add a message to the outbox; the caller's service commits it."""
+    message = OutboxMessage(
+        to_addr=to_addr,
+        subject=subject,
+        body_text=body_text,
+        headers="\n".join(f"{k.replace('_', '-')}: {v}" for k, v in headers.items()),
+    )
+    db.session.add(message)
+    return message
+
+
+def _build(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = current_app.config["MAIL_FROM"]
+    email["To"] = message.to_addr
+    email["Subject"] = message.subject
+    email["Message-ID"] = make_msgid(domain="vca-portal.invalid")
+    for line in filter(None, message.headers.split("\n")):
+        name, _, value = line.partition(": ")
+        email[name] = value
+    email.set_content(message.body_text)
+    return email
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back off 1, 2, 4 … minutes, at most six hours, between attempts."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def deliver_pending(limit: int = 200) -> tuple[int, int]:
+    """Send due messages over SMTP; return (sent, failed this round). Nothing is lost."""
+    config = current_app.config
+    due = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    db.session.commit()
+    sent = failed = 0
+    if not due:
+        return sent, failed
+    smtp = None
+    try:
+        smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20)
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except (OSError, smtplib.SMTPException) as exc:
+        smtp = None
+        connect_error = type(exc).__name__
+    for message in due:
+        message.attempts += 1
+        try:
+            if smtp is None:
+                raise ConnectionError(connect_error)
+            smtp.send_message(_build(message))
+        except (OSError, smtplib.SMTPException) as exc:
+            failed += 1
+            message.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:
+                message.status = "failed"
+            else:
+                message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        else:
+            sent += 1
+            message.status = "sent"
+            message.sent_at = utcnow()
+            message.last_error = ""
+        db.session.commit()
+    if smtp is not None:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    log.info("mail delivery: %d sent, %d failed", sent, failed)
+    return sent, failed

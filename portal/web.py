@@ -1,0 +1,74 @@
+"""Rendering helpers: a page or one of its blocks, and the error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, abort, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def is_htmx() -> bool:
+    """True for an HTMX request that targets part of a page (not a boosted navigation)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context):
+    """The whole page, or only `block` of it when HTMX asks for a fragment."""
+    if block and is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def get_or_404(model, ident):
+    """Load a row by primary key or answer 404."""
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+ERROR_TITLES = {
+    400: "The request could not be understood",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "This action is not allowed here",
+    413: "The upload is too large",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "The portal is not available right now",
+}
+
+
+def init_errors(app: Flask) -> None:
+    """Friendly error pages that never show a stack trace."""
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        code = error.code or 500
+        if code not in ERROR_TITLES:
+            return error
+        return render(
+            "errors/error.html",
+            status=code,
+            code=code,
+            title=ERROR_TITLES[code],
+            description=getattr(error, "portal_message", None),
+        )
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return _http_error(error)
+        db.session.rollback()
+        log.exception("unhandled error on %s %s", request.method, request.endpoint)
+        return render("errors/error.html", status=500, code=500, title=ERROR_TITLES[500])

@@ -1,0 +1,185 @@
+"""Fixtures: the app on a real database (SQLite, or PostgreSQL on the second run), personas."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+os.environ.setdefault("PORTAL_INSTANCE", tempfile.mkdtemp(prefix="portal-instance-"))
+
+from factories import PASSWORD, csrf_from, enrol, make_cohort, make_user  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.config import TestConfig, normalise_database_url  # noqa: E402
+from portal.extensions import db  # noqa: E402
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_DB", "")
+
+
+def test_settings(**overrides) -> dict:
+    """TestConfig as a dict, with overrides."""
+    settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    settings.update(overrides)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if POSTGRES_URL:
+        return normalise_database_url(POSTGRES_URL)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(test_settings(SQLALCHEMY_DATABASE_URI=database_url))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+        create_schema()
+        db.engine.dispose()
+    yield
+
+
+def create_schema() -> None:
+    """Tables for the tests; features with extra DDL (search indexes) hook in here."""
+    db.create_all()
+
+
+def clear_tables() -> None:
+    db.session.rollback()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production, so `g` and the
+    database session are not shared with the test; the test's session is expired after."""
+
+    def open(self, *args, **kwargs):
+        # End the test's own transaction first, as another process would: on SQLite a
+        # transaction outside a request holds the write lock (BEGIN IMMEDIATE).
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def make_app(_schema, database_url):
+    """Build an app on the test database with extra settings; all are cleaned up."""
+    apps = []
+
+    def _make(**overrides):
+        app = create_app(test_settings(SQLALCHEMY_DATABASE_URI=database_url, **overrides))
+        app.test_client_class = FreshContextClient
+        apps.append(app)
+        return app
+
+    yield _make
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        clear_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Browserless:
+    """Helpers for a test client that posts forms with their CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, path: str = "/") -> str:
+        return csrf_from(self.client.get(path).get_data(as_text=True))
+
+    def post(self, path: str, data: dict | None = None, token_from: str | None = None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token(token_from or path_for_token(path)))
+        return self.client.post(path, data=data, **kw)
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        return self.post("/login", {"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self.post("/logout", token_from="/")
+
+
+def path_for_token(path: str) -> str:
+    # Any page carries the token; POST-only routes borrow it from the home page.
+    return (
+        path
+        if not re.search(r"/(logout|export|revoke|remove|invitations|trainers)\b", path)
+        else "/"
+    )
+
+
+@pytest.fixture
+def web(client):
+    return Browserless(client)
+
+
+@pytest.fixture
+def cohort(app):
+    return make_cohort("June workshop (fictional)")
+
+
+@pytest.fixture
+def participant(app, cohort):
+    user = make_user("participant", display_name="Amihan Test")
+    enrol(user, cohort)
+    return user
+
+
+@pytest.fixture
+def trainer(app, cohort):
+    user = make_user("trainer", display_name="Trainer Test")
+    enrol(user, cohort, "trainer")
+    return user
+
+
+@pytest.fixture
+def admin(app):
+    return make_user("admin", display_name="Admin Test")
+
+
+@pytest.fixture
+def as_participant(web, participant):
+    web.login(participant.email)
+    return web
+
+
+@pytest.fixture
+def as_trainer(web, trainer):
+    web.login(trainer.email)
+    return web
+
+
+@pytest.fixture
+def as_admin(web, admin):
+    web.login(admin.email)
+    return web
