@@ -50,6 +50,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     from portal import cli, security, web
 
     security.init_security(app)
+    security.init_static_versions(app)
     web.init_errors(app)
     cli.register(app)
     _init_templates(app)

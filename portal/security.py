@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, request
@@ -54,8 +56,9 @@ def init_security(app: Flask) -> None:
         headers["X-Frame-Options"] = "DENY"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if request.path.startswith("/static/"):
-            if not app.debug:
-                headers.setdefault("Cache-Control", "public, max-age=604800")
+            if request.args.get("v") and response.status_code == 200:
+                # Versioned URLs (see init_static_versions) never change content.
+                headers["Cache-Control"] = "public, max-age=31536000, immutable"
         elif current_user.is_authenticated:
             headers["Cache-Control"] = "no-store"
         else:
@@ -81,3 +84,21 @@ def _maybe_gzip(response) -> None:
     response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
+
+
+def init_static_versions(app: Flask) -> None:
+    """Add ?v=<content hash> to static URLs so browsers may cache them for a year."""
+    cache: dict[str, str] = {}
+
+    @app.url_defaults
+    def _static_version(endpoint, values):
+        if endpoint != "static" or "filename" not in values or "v" in values:
+            return
+        filename = values["filename"]
+        if filename not in cache or app.debug:
+            path = Path(app.static_folder) / filename
+            try:
+                cache[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+            except OSError:
+                return
+        values["v"] = cache[filename]

@@ -88,8 +88,10 @@ def make_app(_schema, database_url):
         return app
 
     yield _make
-    for app in apps:
+    for index, app in enumerate(apps):
         with app.app_context():
+            if index == 0:
+                clear_tables()
             db.session.remove()
             db.engine.dispose()
 
@@ -183,3 +185,54 @@ def as_trainer(web, trainer):
 def as_admin(web, admin):
     web.login(admin.email)
     return web
+
+
+class SMTPInbox:
+    """A real local SMTP server (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """Start aiosmtpd on a free local port; yields (inbox, port)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = SMTPInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def mail_app(make_app, smtp_server):
+    """An app whose mail goes to the local SMTP server; yields (app, inbox)."""
+    inbox, port = smtp_server
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    with app.app_context():
+        yield app, inbox
+        clear_tables()
+        db.session.remove()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -10,14 +10,15 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 from portal.accounts.models import ORGANISATION_TYPES
 from portal.accounts.passwords import password_problem
 from portal.countries import countries
+from portal.forms import select_choices
 
 
 def _country_choices():
-    return [("", _l("Choose a country"))] + list(countries())
+    return select_choices([("", _l("Choose a country")), *countries()])
 
 
 def _org_type_choices():
-    return [("", _l("Choose a type"))] + list(ORGANISATION_TYPES.items())
+    return select_choices([("", _l("Choose a type")), *ORGANISATION_TYPES.items()])
 
 
 class NewPassword:
@@ -85,7 +86,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ProfileForm(ProfileFields, FlaskForm):
-    language = SelectField(_l("Language"), choices=[("en", "English")])
+    language = SelectField(_l("Language"), choices=lambda: select_choices([("en", "English")]))
     show_country = BooleanField(_l("Show my country to other participants"))
     show_organisation = BooleanField(_l("Show my organisation to other participants"))
 

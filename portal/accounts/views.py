@@ -150,7 +150,7 @@ def password_change():
         except services.AccountError as exc:
             error = str(exc)
         else:
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."))
             return redirect(url_for("accounts.profile"), code=303)
     return render("accounts/password_change.html", form=form, error=error)
