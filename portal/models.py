@@ -3,6 +3,7 @@
 from portal.accounts.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
 from portal.audit import AuditEvent  # noqa: F401
 from portal.cohorts.models import Cohort, Invitation, Membership  # noqa: F401
+from portal.discussion.models import Board, Flag, Post, PostRevision, Thread  # noqa: F401
 from portal.learning.models import CurriculumSession, Objective  # noqa: F401
 from portal.mail import OutboxMessage  # noqa: F401
 from portal.public.models import Partner  # noqa: F401

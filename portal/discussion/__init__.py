@@ -1,0 +1,18 @@
+"""Discussion: session, cohort and alumni boards; threads, replies and moderation."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal import navigation, permissions
+from portal.accounts import services as account_services
+
+bp = Blueprint("discussion", __name__, url_prefix="/discussion")
+
+navigation.add(
+    navigation.NavEntry(_l("Discussion"), "discussion.board_list", permissions.is_signed_in, 40)
+)
+
+from portal.discussion import services, views  # noqa: E402, F401
+
+if services.export_posts not in account_services.EXPORTERS:
+    account_services.EXPORTERS.append(services.export_posts)

@@ -1,0 +1,82 @@
+"""Who may see and moderate which board: one Viewer per request, no SQL per check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import g
+
+from portal.discussion.models import Board, Post, Thread
+
+
+@dataclass
+class Viewer:
+    """The signed-in user with their cohort roles, loaded once per request."""
+
+    user: object
+    roles: dict[int, str] = field(default_factory=dict)  # cohort id -> role
+    is_alumni: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.user.role in ("trainer", "admin")
+
+    @property
+    def sees_alumni_forum(self) -> bool:
+        return self.is_staff or self.is_alumni
+
+    def can_see_board(self, board: Board) -> bool:
+        if self.is_admin:
+            return True
+        if board.kind == "alumni":
+            return self.sees_alumni_forum
+        return board.cohort_id in self.roles
+
+    def can_moderate_board(self, board: Board) -> bool:
+        """Admins everywhere; trainers on the boards of cohorts they train."""
+        if self.is_admin:
+            return True
+        if board.kind == "alumni" or not self.is_staff:
+            return False
+        return self.roles.get(board.cohort_id) == "trainer"
+
+    def can_see_post(self, post: Post, board: Board) -> bool:
+        return not post.is_hidden or self.can_moderate_board(board)
+
+    def can_reply(self, thread: Thread) -> bool:
+        return not thread.is_locked or self.can_moderate_board(thread.board)
+
+    def can_edit(self, post: Post) -> bool:
+        return post.author_id == self.user.id and not post.is_deleted and not post.is_hidden
+
+    def can_accept(self, thread: Thread) -> bool:
+        """The asker or a moderator picks the accepted answer of a question."""
+        return thread.is_question and (
+            thread.author_id == self.user.id or self.can_moderate_board(thread.board)
+        )
+
+    @property
+    def moderated_cohort_ids(self) -> list[int]:
+        return [cid for cid, role in self.roles.items() if role == "trainer"]
+
+
+def viewer_for(user, today: date | None = None) -> Viewer:
+    """The request's Viewer for the user (one statement, cached on `g`)."""
+    from portal.discussion import queries
+
+    cached = g.get("_discussion_viewer")
+    if cached is not None and cached.user.id == user.id:
+        return cached
+    today = today or date.today()
+    viewer = Viewer(user=user)
+    for cohort_id, role, alumni_from in queries.membership_rows(user.id):
+        viewer.roles[cohort_id] = role
+        if role == "participant" and alumni_from <= today:
+            viewer.is_alumni = True
+    g._discussion_viewer = viewer
+    return viewer

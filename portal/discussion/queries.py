@@ -1,0 +1,318 @@
+"""Discussion reads: each returns what a page needs in a fixed number of statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort, url_for
+from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from portal.cohorts.models import Cohort, Membership
+from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
+from portal.discussion.permissions import Viewer, viewer_for
+from portal.extensions import db
+from portal.learning.models import CurriculumSession
+
+THREADS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
+KIND_ORDER = case((Board.kind == "cohort", 0), (Board.kind == "session", 1), else_=2)
+
+
+def membership_rows(user_id: int) -> list[tuple[int, str, object]]:
+    """(cohort id, role, alumni_from) for every cohort the user belongs to."""
+    return db.session.execute(
+        select(Membership.cohort_id, Membership.role, Cohort.alumni_from)
+        .join(Cohort, Cohort.id == Membership.cohort_id)
+        .where(Membership.user_id == user_id)
+    ).all()
+
+
+def _visible(viewer: Viewer):
+    """SQL condition: boards the viewer may see."""
+    if viewer.is_admin:
+        return true()
+    cohort_clause = Board.cohort_id.in_(list(viewer.roles)) if viewer.roles else false()
+    if viewer.sees_alumni_forum:
+        return or_(cohort_clause, Board.kind == "alumni")
+    return cohort_clause
+
+
+@dataclass
+class BoardRow:
+    board: Board
+    cohort_name: str | None
+    thread_count: int
+    last_activity: datetime | None
+
+
+def visible_boards(viewer: Viewer) -> list[BoardRow]:
+    """Boards the viewer may see with thread counts and latest activity (one statement)."""
+    rows = db.session.execute(
+        select(
+            Board,
+            Cohort.name,
+            func.count(Thread.id),
+            func.max(Thread.last_post_at),
+        )
+        .outerjoin(Cohort, Cohort.id == Board.cohort_id)
+        .outerjoin(Thread, Thread.board_id == Board.id)
+        .where(_visible(viewer))
+        .group_by(Board.id, Cohort.id)
+        .order_by(
+            (Board.kind == "alumni").desc(), Cohort.id.desc(), KIND_ORDER, Board.position, Board.id
+        )
+    ).all()
+    return [BoardRow(*row) for row in rows]
+
+
+def existing_slots(cohort_ids: list[int]) -> set[str]:
+    """The slots of the session and cohort boards that exist for these cohorts."""
+    if not cohort_ids:
+        return set()
+    return set(db.session.scalars(select(Board.slot).where(Board.cohort_id.in_(cohort_ids))))
+
+
+def active_sessions() -> list[CurriculumSession]:
+    """The curriculum sessions that get a board, in order."""
+    return list(
+        db.session.scalars(
+            select(CurriculumSession)
+            .where(CurriculumSession.is_retired.is_(False))
+            .order_by(CurriculumSession.number)
+        )
+    )
+
+
+def load_board_for(user, board_id: int) -> Board:
+    """The board when the user may see it; 404 otherwise, so ids are not confirmed."""
+    board = db.session.get(Board, board_id)
+    if board is None or not viewer_for(user).can_see_board(board):
+        abort(404)
+    return board
+
+
+def load_moderated_board(user, board_id: int) -> Board:
+    """The board when the user moderates it; 404 otherwise."""
+    board = load_board_for(user, board_id)
+    if not viewer_for(user).can_moderate_board(board):
+        abort(404)
+    return board
+
+
+def load_thread_for(user, thread_id: int) -> Thread:
+    """The thread (with its board) when the user may see it; 404 otherwise."""
+    thread = db.session.get(Thread, thread_id)
+    if thread is None or not viewer_for(user).can_see_board(thread.board):
+        abort(404)
+    return thread
+
+
+def load_moderated_thread(user, thread_id: int) -> Thread:
+    """The thread when the user moderates its board; 404 otherwise."""
+    thread = load_thread_for(user, thread_id)
+    if not viewer_for(user).can_moderate_board(thread.board):
+        abort(404)
+    return thread
+
+
+def load_post_for(user, post_id: int) -> Post:
+    """The post (thread and board loaded) when the user may see it; 404 otherwise.
+
+    Hidden posts exist only for moderators."""
+    post = db.session.scalar(
+        select(Post).where(Post.id == post_id).options(joinedload(Post.thread))
+    )
+    if post is None:
+        abort(404)
+    viewer = viewer_for(user)
+    board = post.thread.board
+    if not viewer.can_see_board(board) or not viewer.can_see_post(post, board):
+        abort(404)
+    return post
+
+
+def load_moderated_post(user, post_id: int) -> Post:
+    """The post when the user moderates its board; 404 otherwise."""
+    post = load_post_for(user, post_id)
+    if not viewer_for(user).can_moderate_board(post.thread.board):
+        abort(404)
+    return post
+
+
+def board_threads(board: Board, page: int) -> tuple[list[Thread], bool]:
+    """A page of the board's threads, pinned first, then latest activity; and whether
+    there is a next page."""
+    threads = list(
+        db.session.scalars(
+            select(Thread)
+            .where(Thread.board_id == board.id)
+            .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+            .offset((page - 1) * THREADS_PER_PAGE)
+            .limit(THREADS_PER_PAGE + 1)
+        )
+    )
+    return threads[:THREADS_PER_PAGE], len(threads) > THREADS_PER_PAGE
+
+
+def thread_posts(thread: Thread, after: int = 0) -> tuple[list[Post], bool]:
+    """Posts numbered after `after` (keyset on the per-thread number); and whether more
+    follow."""
+    posts = list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.thread_id == thread.id, Post.number > after)
+            .order_by(Post.number)
+            .limit(POSTS_PER_PAGE + 1)
+        )
+    )
+    return posts[:POSTS_PER_PAGE], len(posts) > POSTS_PER_PAGE
+
+
+def accepted_post(thread: Thread) -> Post | None:
+    """The thread's accepted answer, if any."""
+    if thread.accepted_post_id is None:
+        return None
+    return db.session.get(Post, thread.accepted_post_id)
+
+
+def post_revisions(post: Post) -> list[PostRevision]:
+    """Earlier texts of a post, newest first."""
+    return list(
+        db.session.scalars(
+            select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.id.desc())
+        )
+    )
+
+
+def posted_with_token(author_id: int, token: str) -> Post | None:
+    """The post this author already stored from the same rendered form, if any."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Post).where(Post.author_id == author_id, Post.client_token == token)
+    )
+
+
+def posts_since(author_id: int, since: datetime) -> int:
+    """How many posts the author wrote since the moment."""
+    return db.session.scalar(
+        select(func.count(Post.id)).where(Post.author_id == author_id, Post.created_at >= since)
+    )
+
+
+def moderated_boards(viewer: Viewer) -> list[Board]:
+    """Boards the viewer moderates, for the move-thread form."""
+    if viewer.is_admin:
+        condition = true()
+    else:
+        ids = viewer.moderated_cohort_ids
+        condition = Board.cohort_id.in_(ids) if ids else false()
+    return list(
+        db.session.scalars(
+            select(Board)
+            .where(condition)
+            .order_by((Board.kind == "alumni").desc(), Board.cohort_id, KIND_ORDER, Board.position)
+        )
+    )
+
+
+@dataclass
+class QueueItem:
+    post: Post
+    thread: Thread
+    flags: list[Flag]
+
+
+def moderation_queue(viewer: Viewer, cohort_id: int | None = None) -> list[QueueItem]:
+    """Posts with open flags on the boards the viewer moderates, oldest flag first."""
+    if viewer.is_admin:
+        condition = true()
+    else:
+        condition = Board.cohort_id.in_(viewer.moderated_cohort_ids or [-1])
+    if cohort_id is not None:
+        condition = and_(condition, Board.cohort_id == cohort_id)
+    flags = db.session.scalars(
+        select(Flag)
+        .join(Post, Post.id == Flag.post_id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Board, Board.id == Thread.board_id)
+        .where(Flag.resolved_at.is_(None), condition)
+        .options(joinedload(Flag.post).joinedload(Post.thread))
+        .order_by(Flag.created_at, Flag.id)
+        .limit(200)
+    ).unique()
+    items: dict[int, QueueItem] = {}
+    for flag in flags:
+        item = items.setdefault(flag.post_id, QueueItem(flag.post, flag.post.thread, []))
+        item.flags.append(flag)
+    return list(items.values())
+
+
+def load_flag_for_moderator(user, flag_id: int) -> Flag:
+    """An open or closed flag on a board the user moderates; 404 otherwise."""
+    flag = db.session.scalar(
+        select(Flag)
+        .where(Flag.id == flag_id)
+        .options(joinedload(Flag.post).joinedload(Post.thread))
+    )
+    if flag is None or not viewer_for(user).can_moderate_board(flag.post.thread.board):
+        abort(404)
+    return flag
+
+
+def alumni_boards() -> list[Board]:
+    """The alumni forum's categories in their order."""
+    return list(
+        db.session.scalars(
+            select(Board).where(Board.kind == "alumni").order_by(Board.position, Board.id)
+        )
+    )
+
+
+def user_posts(user_id: int) -> list[tuple[Post, Thread]]:
+    """Every post the user wrote, with its thread, for the personal-data export."""
+    return db.session.execute(
+        select(Post, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user_id)
+        .order_by(Post.id)
+    ).all()
+
+
+def session_board_url(user, session_number: int) -> str | None:
+    """Link to the session's board in the user's most recent cohort, or None when the user
+    has no cohort or the session does not exist. Creates the cohort's boards if needed."""
+    from portal.discussion import services
+
+    viewer = viewer_for(user)
+    if not viewer.roles:
+        return None
+    cohort_id = max(viewer.roles)
+    session = db.session.scalar(
+        select(CurriculumSession).where(CurriculumSession.number == session_number)
+    )
+    if session is None:
+        return None
+    slot = f"session:{cohort_id}:{session.id}"
+    board_id = db.session.scalar(select(Board.id).where(Board.slot == slot))
+    if board_id is None:
+        services.ensure_cohort_boards(db.session.get(Cohort, cohort_id))
+        board_id = db.session.scalar(select(Board.id).where(Board.slot == slot))
+    return url_for("discussion.board_detail", board_id=board_id) if board_id else None
+
+
+def cohort_by_id(cohort_id: int) -> Cohort:
+    """A cohort by id (the caller has checked access)."""
+    return db.session.get(Cohort, cohort_id)
+
+
+def load_alumni_board(board_id: int) -> Board:
+    """An alumni-forum category; 404 for any other board."""
+    board = db.session.get(Board, board_id)
+    if board is None or board.kind != "alumni":
+        abort(404)
+    return board
