@@ -41,9 +41,12 @@ def create_app(config: type | dict | None = None) -> Flask:
     is_production = app.config["PORTAL_ENV"] == "production"
     app.config["SESSION_COOKIE_SECURE"] = is_production
     app.config["REMEMBER_COOKIE_SECURE"] = is_production
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {})["timeout"] = 30
+        options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
+    else:
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -106,10 +109,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import bp as accounts_bp
     from portal.admin import bp as admin_bp
     from portal.cohorts import bp as cohorts_bp
-    from portal.discussion import bp as discussion_bp
     from portal.public import bp as public_bp
 
-    for blueprint in (public_bp, accounts_bp, cohorts_bp, admin_bp, discussion_bp):
+    for blueprint in (public_bp, accounts_bp, cohorts_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/healthz")

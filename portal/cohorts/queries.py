@@ -27,7 +27,7 @@ def cohorts_for(user) -> list[tuple[Cohort, int]]:
             Membership.user_id == user.id, Membership.role == "trainer"
         )
         query = query.where(Cohort.id.in_(mine))
-    return list(db.session.execute(query).tuples())
+    return list(db.session.execute(query).all())
 
 
 def cohort_detail(cohort: Cohort) -> dict:
