@@ -1,7 +1,9 @@
 """Sign-up with an invitation code, login, throttling, logout, remember-me."""
 
+import os
 from datetime import timedelta
 
+import pytest
 from factories import PASSWORD, make_invitation, make_user
 from sqlalchemy import func, select
 
@@ -129,16 +131,40 @@ def test_old_failures_do_not_count(web, participant):
     assert web.login(participant.email).status_code == 303
 
 
-def test_per_address_limit(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ADDRESS="3 per 15 minutes")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+@pytest.mark.parametrize(
+    "storage",
+    [
+        "memory://",
+        pytest.param(
+            REDIS_URL,
+            marks=pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL is not set"),
+            id="redis",
+        ),
+    ],
+)
+def test_per_address_limit(make_app, storage):
+    """The loose per-address limit holds in memory and in Redis (shared by all workers)."""
+    if storage.startswith("redis"):
+        import redis
+
+        redis.Redis.from_url(storage).flushdb()  # TEST_REDIS_URL names a database for tests
+    app = make_app(LOGIN_LIMIT_PER_ADDRESS="3 per 15 minutes", RATELIMIT_STORAGE_URI=storage)
     with app.app_context():
-        client = app.test_client()
         from conftest import Browserless
 
-        web = Browserless(client)
+        web = Browserless(app.test_client())
         codes = [web.login(f"p{i}@example.test", "x" * 12).status_code for i in range(4)]
         assert codes == [400, 400, 400, 429]
-        assert "Too many attempts" in web.login("p9@example.test", "x" * 12).get_data(as_text=True)
+        refused = web.login("p9@example.test", "x" * 12)
+        assert "Too many attempts" in refused.get_data(as_text=True)
+        if storage.startswith("redis"):
+            client = redis.Redis.from_url(storage)
+            assert client.keys("*accounts.login*"), "the limit was not kept in Redis"
+            client.flushdb()
+            client.close()
 
 
 def test_deactivated_account_cannot_log_in(web, participant):
