@@ -1,0 +1,139 @@
+"""SPEC §4 budgets for the discussion pages: statements, page weight, fragment size."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+from measure import count_statements, page_weight
+from sqlalchemy import insert
+
+from discussion.conftest import HX, make_thread, sign_in
+from portal.database import utcnow
+from portal.discussion.models import Post, Thread
+from portal.extensions import db
+
+COLD_BYTES = 50 * 1024
+FRAGMENT_BYTES = 5 * 1024
+REPORT: dict = {}
+
+
+def grow(world, replies: int) -> Thread:
+    """Thread A with `replies` replies and the board with as many threads, bulk-inserted."""
+    thread = world.thread_a
+    start = thread.last_number
+    now = utcnow()
+    db.session.execute(
+        insert(Post),
+        [
+            {
+                "thread_id": thread.id,
+                "number": start + n,
+                "author_id": (world.peer if n % 2 else world.participant).id,
+                "body": f"Reply {n} about *referral* practice.",
+                "body_html": f"<p>Reply {n} about <em>referral</em> practice.</p>",
+                "created_at": now,
+            }
+            for n in range(1, replies + 1)
+        ],
+    )
+    db.session.execute(
+        insert(Thread),
+        [
+            {
+                "board_id": world.board_a.id,
+                "author_id": world.peer.id,
+                "title": f"Topic {n}",
+                "kind": "discussion",
+                "last_number": 1,
+                "post_count": 1,
+            }
+            for n in range(replies)
+        ],
+    )
+    thread.last_number = thread.post_count = start + replies
+    thread.accepted_post_id = world.posts_a[1].id
+    db.session.commit()
+    return thread
+
+
+def statements(app, client, path, headers=None) -> int:
+    with count_statements(app) as log:
+        response = client.get(path, headers=headers or {})
+        assert response.status_code == 200, path
+    return log.count
+
+
+@pytest.mark.parametrize("persona", ["participant", "trainer"])
+def test_statement_counts_do_not_grow_with_posts(app, web, world, persona):
+    sign_in(web, getattr(world, persona))
+    pages = {
+        "board list": "/discussion/",
+        "board": f"/discussion/boards/{world.board_a.id}",
+        "thread": f"/discussion/threads/{world.thread_a.id}",
+        "load more": f"/discussion/threads/{world.thread_a.id}?after=5",
+    }
+    grow(world, 10)
+    small = {name: statements(app, web.client, path) for name, path in pages.items()}
+    grow(world, 1000)
+    large = {name: statements(app, web.client, path) for name, path in pages.items()}
+    REPORT[persona] = (small, large)
+    assert small == large
+    assert max(large.values()) <= 8, large
+
+
+def test_page_weight_of_board_and_thread_pages(web, world):
+    grow(world, 1000)
+    sign_in(web, world.trainer)  # the heaviest view: moderation buttons on every post
+    for path in (
+        "/discussion/",
+        f"/discussion/boards/{world.board_a.id}",
+        f"/discussion/threads/{world.thread_a.id}",
+        f"/discussion/threads/{world.thread_a.id}?after=500",
+    ):
+        weight = page_weight(web.client, path)
+        REPORT[path] = weight.bytes
+        assert weight.requests <= 6, weight.sizes
+        assert weight.bytes <= COLD_BYTES, weight.sizes
+        assert weight.other_hosts == []
+
+
+def test_htmx_fragments_are_small_and_vary(web, world):
+    grow(world, 100)
+    sign_in(web, world.trainer)
+    headers = {**HX, "Accept-Encoding": "gzip"}
+    thread = world.thread_a
+    fragments = {
+        "load more": web.client.get(f"/discussion/threads/{thread.id}?after=20", headers=headers),
+        "quote": web.client.get(
+            f"/discussion/threads/{thread.id}?quote={world.posts_a[1].id}", headers=headers
+        ),
+    }
+    web.logout()
+    sign_in(web, world.participant)  # the author of the opening post
+    fragments["edit form"] = web.client.get(
+        f"/discussion/posts/{world.posts_a[0].id}/edit", headers=headers
+    )
+    fragments["accept"] = web.post(
+        f"/discussion/posts/{world.posts_a[1].id}/accept", {}, token_from="/", headers=headers
+    )
+    for name, response in fragments.items():
+        assert response.status_code == 200, name
+        assert "HX-Request" in response.headers["Vary"], name
+        body = response.get_data()
+        if response.headers.get("Content-Encoding") == "gzip":
+            raw = gzip.decompress(body)
+        else:
+            raw = body
+        assert b"<html" not in raw, name
+        REPORT[name] = (len(body), len(raw))
+        assert len(body) <= FRAGMENT_BYTES, (name, len(body))
+
+
+def test_thread_of_a_thousand_replies_pages_by_number(app, web, world):
+    thread = grow(world, 1000)
+    sign_in(web, world.participant)
+    page = web.client.get(f"/discussion/threads/{thread.id}?after=990").get_data(as_text=True)
+    assert "Reply 988 about" in page and 'id="load-more"' not in page
+    other, _posts = make_thread(world.board_a, world.peer, "Small")
+    assert other.id != thread.id
