@@ -26,6 +26,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(mail_group)
     app.cli.add_command(curriculum_group)
+    from portal.authoring.cli import gift_group
+
+    app.cli.add_command(gift_group)
 
 
 @click.command("seed")
