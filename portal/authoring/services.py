@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from portal import audit
@@ -17,6 +18,14 @@ from portal.learning.gift import GiftProblem, parse_gift
 from portal.learning.grading import validate_question
 from portal.learning.models import CurriculumSession, Objective, Question, Quiz, Reading
 from portal.markdown import reading_minutes, render_plain
+
+
+def _(text: str, **values) -> str:
+    """gettext on a request; the English text in the CLI, where no locale is chosen."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
+
 
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,59}$")
 
