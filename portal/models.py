@@ -4,6 +4,18 @@ from portal.accounts.models import LoginAttempt, PasswordResetToken, User  # noq
 from portal.audit import AuditEvent  # noqa: F401
 from portal.cohorts.models import Cohort, Invitation, Membership  # noqa: F401
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread  # noqa: F401
-from portal.learning.models import CurriculumSession, Objective  # noqa: F401
+from portal.learning.models import (  # noqa: F401
+    AssessmentWindow,
+    AttemptAnswer,
+    CurriculumSession,
+    Objective,
+    Programme,
+    Question,
+    Quiz,
+    QuizAttempt,
+    QuizSummary,
+    Reading,
+    ReadingProgress,
+)
 from portal.mail import OutboxMessage  # noqa: F401
 from portal.public.models import Partner  # noqa: F401

@@ -1,0 +1,160 @@
+"""What an attempt page shows: questions as public views, option tokens, typed responses.
+
+Option ids never reach the page: each option is sent as a token derived from the
+attempt's seed, so "a is usually right" cannot leak through the form's values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import nh3
+from flask_babel import gettext
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from portal.learning.grading import parse_response, public_view
+from portal.markdown import render_markdown
+
+_SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
+
+
+def option_token(seed: int, question_id: int, option_id: str) -> str:
+    return hashlib.sha256(f"{seed}:{question_id}:{option_id}".encode()).hexdigest()[:12]
+
+
+def field_name(question_id: int) -> str:
+    return f"q{question_id}"
+
+
+def text_html(text: str, text_format: str = "markdown") -> Markup:
+    """A question or feedback text as safe HTML, in its declared format."""
+    if text_format == "plain":
+        return Markup("<p>") + escape(text) + Markup("</p>")
+    if text_format == "html":
+        return Markup(nh3.clean(text))
+    return render_markdown(text)
+
+
+def inline_html(text: str, text_format: str = "markdown") -> Markup:
+    """Like text_html, without the paragraph around a one-paragraph text (for labels)."""
+    html = str(text_html(text, text_format))
+    match = _SINGLE_PARAGRAPH.match(html)
+    if match and "<p>" not in match.group(1):
+        html = match.group(1)
+    return Markup(html)
+
+
+def question_views(questions, seed: int, shuffle: bool, draft: dict) -> list[dict]:
+    """Each question as the page may show it before submission, with the saved response."""
+    views = []
+    for number, question in enumerate(questions, start=1):
+        view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
+        saved = (draft or {}).get(str(question.id))
+        if "options" in view:
+            chosen = saved if isinstance(saved, list) else [saved]
+            for option in view["options"]:
+                option["checked"] = option["id"] in chosen
+                option["id"] = option_token(seed, question.id, option["id"])
+        view.update(number=number, field=field_name(question.id), saved=saved, id=question.id)
+        views.append(view)
+    return views
+
+
+def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:
+    """The typed responses by question id (as text), read with grading.parse_response."""
+    responses = {}
+    for question in questions:
+        name = field_name(question.id)
+        spec = question.spec
+        source = form
+        if spec.get("type") in ("single", "multiple"):
+            tokens = {
+                option_token(seed, question.id, str(option.get("id"))): str(option.get("id"))
+                for option in spec.get("options") or []
+            }
+            source = MultiDict([(name, tokens.get(v, "")) for v in form.getlist(name)])
+        responses[str(question.id)] = parse_response(spec, source, name)
+    return responses
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def _right_answers(spec: dict) -> list[str]:
+    kind = spec.get("type")
+    if kind == "single":
+        best = max((o.get("fraction", 0) for o in spec.get("options") or []), default=0)
+        return [o.get("text", "") for o in spec.get("options") or [] if o.get("fraction") == best]
+    if kind == "multiple":
+        return [o.get("text", "") for o in spec.get("options") or [] if o.get("fraction", 0) > 0]
+    if kind == "truefalse":
+        return [gettext("True") if spec.get("answer") else gettext("False")]
+    if kind == "short":
+        return [a.get("text", "") for a in spec.get("answers") or [] if a.get("fraction") == 100]
+    if kind == "numerical":
+        out = []
+        for answer in spec.get("answers") or []:
+            if answer.get("fraction") != 100:
+                continue
+            if "min" in answer:
+                out.append(f"{_number_text(answer['min'])} – {_number_text(answer['max'])}")
+            elif answer.get("tolerance"):
+                out.append(f"{_number_text(answer['value'])} ± {_number_text(answer['tolerance'])}")
+            else:
+                out.append(_number_text(answer.get("value")))
+        return out
+    if kind == "matching":
+        return [f"{p.get('left', '')} → {p.get('right', '')}" for p in spec.get("pairs") or []]
+    return []
+
+
+def _given_answers(spec: dict, response) -> list[str]:
+    kind = spec.get("type")
+    options = {str(o.get("id")): o.get("text", "") for o in spec.get("options") or []}
+    if kind == "single":
+        return [options[response]] if response in options else []
+    if kind == "multiple":
+        return [options[r] for r in response or [] if r in options]
+    if kind == "truefalse":
+        return [] if response is None else [gettext("True") if response else gettext("False")]
+    if kind in ("short", "numerical"):
+        return [response] if isinstance(response, str) and response.strip() else []
+    if kind == "matching":
+        chosen = response if isinstance(response, dict) else {}
+        return [
+            f"{p.get('left', '')} → {chosen.get(str(i), '—')}"
+            for i, p in enumerate(spec.get("pairs") or [])
+        ]
+    return []
+
+
+def review_rows(answers) -> list[dict]:
+    """What the review shows per question: text, the answer given, the right answer, feedback."""
+    rows = []
+    for answer in answers:
+        spec = answer.question
+        text_format = spec.get("format") or "markdown"
+        feedback = list(answer.feedback or [])
+        if spec.get("feedback"):
+            feedback.append(spec["feedback"])
+        rows.append(
+            {
+                "number": answer.position,
+                "text": text_html(spec.get("text", ""), text_format),
+                "given": [
+                    inline_html(t, text_format) for t in _given_answers(spec, answer.response)
+                ],
+                "right": [inline_html(t, text_format) for t in _right_answers(spec)],
+                "feedback": [text_html(f, text_format) for f in feedback],
+                "score": answer.score,
+                "points": spec.get("points", 1),
+                "is_correct": answer.fraction >= 1,
+                "is_partial": 0 < answer.fraction < 1,
+            }
+        )
+    return rows

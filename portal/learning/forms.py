@@ -1,0 +1,36 @@
+"""Learning forms (quiz answers are read with grading.parse_response, not WTForms)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, HiddenField, SelectField
+from wtforms.validators import AnyOf, DataRequired, ValidationError
+
+from portal.forms import select_choices
+
+
+class WindowForm(FlaskForm):
+    """When a cohort takes the pre- or post-assessment (times in UTC)."""
+
+    phase = SelectField(
+        _l("Assessment"),
+        choices=select_choices([("pre", _l("Pre-assessment")), ("post", _l("Post-assessment"))]),
+        validators=[DataRequired()],
+    )
+    opens_at = DateTimeLocalField(
+        _l("Opens (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+
+    def validate_closes_at(self, field):
+        if self.opens_at.data and field.data and field.data <= self.opens_at.data:
+            raise ValidationError(_l("The window must close after it opens."))
+
+
+class DoneForm(FlaskForm):
+    """Mark a reading as done (1) or not done (0)."""
+
+    done = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -1,0 +1,419 @@
+"""Learning reads: each returns what one page needs in a few statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import joinedload, load_only
+
+from portal.cohorts.models import Membership
+from portal.extensions import db
+from portal.learning.content_files import ASSESSMENT_KEY
+from portal.learning.models import (
+    AssessmentWindow,
+    AttemptAnswer,
+    CurriculumSession,
+    Objective,
+    Programme,
+    Question,
+    Quiz,
+    QuizAttempt,
+    QuizSummary,
+    Reading,
+    ReadingProgress,
+)
+
+_READING_LIST = load_only(
+    Reading.id,
+    Reading.session_id,
+    Reading.position,
+    Reading.slug,
+    Reading.title,
+    Reading.summary,
+    Reading.minutes,
+)
+
+
+def _sessions():
+    return (
+        db.session.scalars(
+            select(CurriculumSession)
+            .options(joinedload(CurriculumSession.objectives))
+            .where(CurriculumSession.is_retired.is_(False))
+            .order_by(CurriculumSession.number)
+        )
+        .unique()
+        .all()
+    )
+
+
+def _readings_by_session() -> dict[int, list[Reading]]:
+    readings = db.session.scalars(
+        select(Reading)
+        .options(_READING_LIST)
+        .where(Reading.is_retired.is_(False))
+        .order_by(Reading.session_id, Reading.position)
+    ).all()
+    grouped: dict[int, list[Reading]] = defaultdict(list)
+    for reading in readings:
+        grouped[reading.session_id].append(reading)
+    return grouped
+
+
+@dataclass
+class SessionStatus:
+    readings_done: int = 0
+    attempts: int = 0
+    passed: bool = False
+
+    def label(self, readings_total: int) -> str:
+        if self.passed and self.readings_done >= readings_total:
+            return "done"
+        if self.readings_done or self.attempts:
+            return "in_progress"
+        return "not_started"
+
+
+def outline() -> dict:
+    """The public outline: programme title, objectives, sessions with reading titles."""
+    programme = db.session.get(Programme, 1)
+    objectives = db.session.scalars(select(Objective).order_by(Objective.number)).all()
+    return {
+        "programme_title": programme.title if programme else "",
+        "objectives": objectives,
+        "sessions": _sessions(),
+        "readings": _readings_by_session(),
+    }
+
+
+def curriculum_page(user, taking_part: bool, now: datetime) -> dict:
+    """Sessions, objectives and readings; with the user's status and open assessments."""
+    sessions = _sessions()
+    readings = _readings_by_session()
+    statuses: dict[int, SessionStatus] = {}
+    windows: list[dict] = []
+    if taking_part:
+        statuses = defaultdict(SessionStatus)
+        done = db.session.execute(
+            select(Reading.session_id, func.count(ReadingProgress.id))
+            .join(ReadingProgress, ReadingProgress.reading_id == Reading.id)
+            .where(ReadingProgress.user_id == user.id, Reading.is_retired.is_(False))
+            .group_by(Reading.session_id)
+        ).all()
+        for session_id, count in done:
+            statuses[session_id].readings_done = count
+        attempts = db.session.execute(
+            select(
+                Quiz.session_id,
+                func.count(QuizAttempt.id),
+                func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
+            )
+            .join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id)
+            .where(QuizAttempt.user_id == user.id, Quiz.session_id.is_not(None))
+            .group_by(Quiz.session_id)
+        ).all()
+        for session_id, count, passed in attempts:
+            statuses[session_id].attempts = count
+            statuses[session_id].passed = bool(passed)
+        windows = open_windows(user, now)
+    objectives = {o.number: o for s in sessions for o in s.objectives}
+    return {
+        "sessions": sessions,
+        "readings": readings,
+        "statuses": statuses,
+        "windows": windows,
+        "objectives": [objectives[n] for n in sorted(objectives)],
+    }
+
+
+def open_windows(user, now: datetime) -> list[dict]:
+    """Assessment windows open now for the user's cohorts, with the user's attempt state."""
+    rows = db.session.execute(
+        select(AssessmentWindow, QuizAttempt.id, QuizAttempt.state)
+        .join(
+            Membership,
+            and_(
+                Membership.cohort_id == AssessmentWindow.cohort_id,
+                Membership.user_id == user.id,
+                Membership.role == "participant",
+            ),
+        )
+        .outerjoin(
+            QuizAttempt,
+            and_(
+                QuizAttempt.quiz_id == AssessmentWindow.quiz_id,
+                QuizAttempt.user_id == user.id,
+                QuizAttempt.phase == AssessmentWindow.phase,
+            ),
+        )
+        .where(AssessmentWindow.opens_at <= now, AssessmentWindow.closes_at > now)
+        .order_by(AssessmentWindow.opens_at)
+    ).all()
+    return [{"window": w, "attempt_id": a, "state": s} for w, a, s in rows]
+
+
+def session_by_number(number: int) -> CurriculumSession | None:
+    """A session with its objectives."""
+    return (
+        db.session.scalars(
+            select(CurriculumSession)
+            .options(joinedload(CurriculumSession.objectives))
+            .where(CurriculumSession.number == number, CurriculumSession.is_retired.is_(False))
+        )
+        .unique()
+        .one_or_none()
+    )
+
+
+def readings_with_progress(session_id: int, user, with_body: bool = False) -> list[dict]:
+    """The session's readings in order, each with whether the user marked it done."""
+    statement = select(Reading).where(
+        Reading.session_id == session_id, Reading.is_retired.is_(False)
+    )
+    if not with_body:
+        statement = statement.options(_READING_LIST)
+    if user is not None:
+        statement = statement.add_columns(ReadingProgress.id).outerjoin(
+            ReadingProgress,
+            and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user.id),
+        )
+    rows = db.session.execute(statement.order_by(Reading.position)).all()
+    return [{"reading": row[0], "done": user is not None and row[1] is not None} for row in rows]
+
+
+def quiz_overview(session_id: int, user) -> dict | None:
+    """The session's quiz, its question count, the user's summary and open attempt."""
+    questions = (
+        select(func.count(Question.id))
+        .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
+        .scalar_subquery()
+    )
+    open_attempt = (
+        select(QuizAttempt.id)
+        .where(
+            QuizAttempt.quiz_id == Quiz.id,
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.state == "in_progress",
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Quiz, questions, QuizSummary, open_attempt)
+        .outerjoin(
+            QuizSummary,
+            and_(
+                QuizSummary.quiz_id == Quiz.id,
+                QuizSummary.user_id == user.id,
+                QuizSummary.phase == "",
+            ),
+        )
+        .where(Quiz.session_id == session_id)
+    ).first()
+    if row is None:
+        return None
+    quiz, count, summary, open_id = row
+    attempts = summary.attempts if summary else 0
+    left = None if not quiz.max_attempts else max(0, quiz.max_attempts - attempts)
+    return {
+        "quiz": quiz,
+        "question_count": count,
+        "summary": summary,
+        "open_attempt_id": open_id,
+        "attempts_left": left,
+    }
+
+
+def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:
+    """The user's attempts at a quiz, newest first."""
+    return db.session.scalars(
+        select(QuizAttempt)
+        .where(QuizAttempt.quiz_id == quiz_id, QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.number.desc())
+    ).all()
+
+
+def attempt_for(attempt_id: int, user) -> tuple[QuizAttempt, Quiz, int | None] | None:
+    """The attempt with its quiz and session number, only for its owner."""
+    row = db.session.execute(
+        select(QuizAttempt, Quiz, CurriculumSession.number)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
+        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
+    ).first()
+    return tuple(row) if row else None
+
+
+def attempt_questions(attempt: QuizAttempt) -> list[Question]:
+    """The questions the attempt was started with, in the attempt's order."""
+    ids = [int(i) for i in attempt.question_ids or []]
+    if not ids:
+        return []
+    found = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def attempt_answers(attempt_id: int) -> list[AttemptAnswer]:
+    """The graded answers of a submitted attempt, in question order."""
+    return db.session.scalars(
+        select(AttemptAnswer)
+        .where(AttemptAnswer.attempt_id == attempt_id)
+        .order_by(AttemptAnswer.position)
+    ).all()
+
+
+def reading_by_slug(number: int, slug: str) -> Reading | None:
+    """A current reading by session number and slug (without the body)."""
+    return db.session.scalar(
+        select(Reading)
+        .options(_READING_LIST)
+        .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
+        .where(
+            CurriculumSession.number == number,
+            Reading.slug == slug,
+            Reading.is_retired.is_(False),
+        )
+    )
+
+
+def assessment_quiz() -> Quiz | None:
+    return db.session.scalar(select(Quiz).where(Quiz.key == ASSESSMENT_KEY))
+
+
+def cohort_windows(cohort_id: int) -> dict[str, AssessmentWindow]:
+    """The cohort's assessment windows by phase."""
+    windows = db.session.scalars(
+        select(AssessmentWindow).where(AssessmentWindow.cohort_id == cohort_id)
+    ).all()
+    return {w.phase: w for w in windows}
+
+
+def window_for(window_id: int, user) -> AssessmentWindow | None:
+    """A window of one of the user's cohorts (as participant), else None."""
+    return db.session.scalar(
+        select(AssessmentWindow)
+        .join(
+            Membership,
+            and_(
+                Membership.cohort_id == AssessmentWindow.cohort_id,
+                Membership.user_id == user.id,
+                Membership.role == "participant",
+            ),
+        )
+        .where(AssessmentWindow.id == window_id)
+    )
+
+
+def normalised_gain(pre: float, post: float) -> float | None:
+    """(post − pre) / (100 − pre); None when the pre score is already 100."""
+    if pre >= 100:
+        return None
+    return (post - pre) / (100 - pre)
+
+
+def assessment_gains(cohort_id: int) -> list[dict]:
+    """Per objective: participants with both phases, mean pre and post %, raw and normalised gain.
+
+    Only participants who took both the pre- and the post-assessment count; the means are
+    of each participant's percent on the questions tagged with the objective, and the
+    normalised gain is computed from those means: (post − pre) / (100 − pre).
+    """
+    rows = db.session.execute(
+        select(QuizSummary.user_id, QuizSummary.phase, QuizSummary.objectives)
+        .join(Quiz, Quiz.id == QuizSummary.quiz_id)
+        .join(
+            Membership,
+            and_(
+                Membership.user_id == QuizSummary.user_id,
+                Membership.cohort_id == cohort_id,
+                Membership.role == "participant",
+            ),
+        )
+        .where(Quiz.key == ASSESSMENT_KEY, QuizSummary.phase.in_(("pre", "post")))
+    ).all()
+    by_user: dict[int, dict[str, dict]] = defaultdict(dict)
+    for user_id, phase, objectives in rows:
+        by_user[user_id][phase] = objectives or {}
+    percents: dict[int, dict[str, list[float]]] = defaultdict(lambda: {"pre": [], "post": []})
+    for phases in by_user.values():
+        if "pre" not in phases or "post" not in phases:
+            continue
+        for key in set(phases["pre"]) & set(phases["post"]):
+            for phase in ("pre", "post"):
+                earned, possible = phases[phase][key]
+                if possible:
+                    percents[int(key)][phase].append(100 * earned / possible)
+    result = []
+    for objective in sorted(percents):
+        pre_values, post_values = percents[objective]["pre"], percents[objective]["post"]
+        if not pre_values or len(pre_values) != len(post_values):
+            continue
+        pre = sum(pre_values) / len(pre_values)
+        post = sum(post_values) / len(post_values)
+        result.append(
+            {
+                "objective": objective,
+                "participants": len(pre_values),
+                "pre": pre,
+                "post": post,
+                "raw_gain": post - pre,
+                "normalised_gain": normalised_gain(pre, post),
+            }
+        )
+    return result
+
+
+def export_for(user) -> dict:
+    """The user's reading progress and quiz attempts with answers, for the data export."""
+    readings = db.session.execute(
+        select(CurriculumSession.number, Reading.slug, ReadingProgress.done_at)
+        .join(Reading, Reading.id == ReadingProgress.reading_id)
+        .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
+        .where(ReadingProgress.user_id == user.id)
+        .order_by(CurriculumSession.number, Reading.position)
+    ).all()
+    attempts = db.session.execute(
+        select(QuizAttempt, Quiz.key)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .where(QuizAttempt.user_id == user.id)
+        .order_by(QuizAttempt.id)
+    ).all()
+    answers: dict[int, list] = defaultdict(list)
+    for answer in db.session.scalars(
+        select(AttemptAnswer)
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(QuizAttempt.user_id == user.id)
+        .order_by(AttemptAnswer.attempt_id, AttemptAnswer.position)
+    ):
+        answers[answer.attempt_id].append(
+            {
+                "question": answer.question.get("key"),
+                "response": answer.response,
+                "score": answer.score,
+            }
+        )
+    return {
+        "readings_done": [
+            {"session": n, "reading": slug, "done_at": at.isoformat()} for n, slug, at in readings
+        ],
+        "quiz_attempts": [
+            {
+                "quiz": key,
+                "number": a.number,
+                "phase": a.phase,
+                "state": a.state,
+                "started_at": a.started_at.isoformat(),
+                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+                "score": a.score,
+                "max_score": a.max_score,
+                "percent": a.percent,
+                "passed": a.passed,
+                "answers": answers.get(a.id, []),
+                "saved_answers": a.draft if a.state == "in_progress" else None,
+            }
+            for a, key in attempts
+        ],
+    }

@@ -1,0 +1,260 @@
+"""Learning use cases: reading progress, quiz attempts and assessment windows.
+
+Each validates, writes, audits and commits once. Submitting is idempotent: the attempt
+moves from in_progress to submitted in one conditional UPDATE, so a resent or
+double-clicked submit (or two at the same moment) grades and stores the answers once.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit
+from portal.database import utcnow
+from portal.extensions import db
+from portal.learning import grading, queries
+from portal.learning.display import read_responses
+from portal.learning.models import (
+    AssessmentWindow,
+    AttemptAnswer,
+    Question,
+    Quiz,
+    QuizAttempt,
+    QuizSummary,
+    Reading,
+    ReadingProgress,
+)
+
+
+class LearningError(Exception):
+    """A user-facing reason a use case was refused."""
+
+
+def _insert(model):
+    """An INSERT that understands ON CONFLICT on both SQLite and PostgreSQL."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(model)
+
+
+def set_reading_done(user, reading: Reading, done: bool) -> None:
+    """Mark a reading as done or not done; sending the same state again changes nothing."""
+    if done:
+        db.session.execute(
+            _insert(ReadingProgress)
+            .values(user_id=user.id, reading_id=reading.id, done_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["user_id", "reading_id"])
+        )
+    else:
+        db.session.execute(
+            delete(ReadingProgress).where(
+                ReadingProgress.user_id == user.id, ReadingProgress.reading_id == reading.id
+            )
+        )
+    db.session.commit()
+
+
+def _open_attempt(quiz: Quiz, user, phase: str) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt).where(
+            QuizAttempt.quiz_id == quiz.id,
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.phase == phase,
+            QuizAttempt.state == "in_progress",
+        )
+    )
+
+
+def start_attempt(user, quiz: Quiz, phase: str = "") -> QuizAttempt:
+    """The user's open attempt at the quiz, or a new one when attempts are left."""
+    existing = _open_attempt(quiz, user, phase)
+    if existing is not None:
+        return existing
+    used, last = db.session.execute(
+        select(
+            func.count(QuizAttempt.id).filter(QuizAttempt.phase == phase),
+            func.coalesce(func.max(QuizAttempt.number), 0),
+        ).where(QuizAttempt.quiz_id == quiz.id, QuizAttempt.user_id == user.id)
+    ).one()
+    limit = 1 if phase else quiz.max_attempts
+    if limit and used >= limit:
+        raise LearningError(_("You have used all your attempts at this quiz."))
+    question_ids = db.session.scalars(
+        select(Question.id)
+        .where(Question.quiz_id == quiz.id, Question.is_retired.is_(False))
+        .order_by(Question.position, Question.id)
+    ).all()
+    if not question_ids:
+        raise LearningError(_("This quiz has no questions yet."))
+    attempt = QuizAttempt(
+        quiz_id=quiz.id,
+        user_id=user.id,
+        number=last + 1,
+        phase=phase,
+        seed=random.SystemRandom().randrange(1, 2**31),
+        question_ids=list(question_ids),
+        state="in_progress",
+        draft={},
+    )
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another request started the same attempt number a moment ago: use that one.
+        db.session.rollback()
+        existing = _open_attempt(quiz, user, phase)
+        if existing is None:
+            raise LearningError(_("The attempt could not be started; please try again.")) from None
+        return existing
+    audit.record("quiz.attempt_started", actor=user, target=attempt, quiz=quiz.key, phase=phase)
+    db.session.commit()
+    return attempt
+
+
+def save_draft(user, attempt: QuizAttempt, form) -> bool:
+    """Keep the responses typed so far; False when the attempt is already submitted."""
+    questions = queries.attempt_questions(attempt)
+    responses = read_responses(questions, attempt.seed, form)
+    result = db.session.execute(
+        update(QuizAttempt)
+        .where(
+            QuizAttempt.id == attempt.id,
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.state == "in_progress",
+        )
+        .values(draft=responses)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def grade_attempt(questions: list[Question], responses: dict) -> tuple[list[dict], dict]:
+    """Grade every question; the answer rows and the totals (with per-objective points)."""
+    rows = []
+    objectives: dict[str, list[float]] = {}
+    score = 0.0
+    for position, question in enumerate(questions, start=1):
+        response = responses.get(str(question.id))
+        result = grading.grade(question.spec, response)
+        points = float(question.spec.get("points", 1))
+        earned = round(result.fraction * points, 4)
+        score += earned
+        for objective in question.objectives or []:
+            pair = objectives.setdefault(str(objective), [0.0, 0.0])
+            pair[0] += earned
+            pair[1] += points
+        rows.append(
+            {
+                "question_id": question.id,
+                "position": position,
+                "question": question.spec,
+                "response": response,
+                "fraction": result.fraction,
+                "score": earned,
+                "feedback": result.feedback,
+            }
+        )
+    total = grading.max_score([q.spec for q in questions])
+    return rows, {"score": round(score, 4), "max_score": total, "objectives": objectives}
+
+
+def submit_attempt(user, attempt: QuizAttempt, quiz: Quiz, form) -> bool:
+    """Grade and store the attempt once; False when it had been submitted already."""
+    questions = queries.attempt_questions(attempt)
+    responses = read_responses(questions, attempt.seed, form)
+    rows, totals = grade_attempt(questions, responses)
+    percent = round(100 * totals["score"] / totals["max_score"], 2) if totals["max_score"] else 0.0
+    now = utcnow()
+    result = db.session.execute(
+        update(QuizAttempt)
+        .where(
+            QuizAttempt.id == attempt.id,
+            QuizAttempt.user_id == user.id,
+            QuizAttempt.state == "in_progress",
+        )
+        .values(
+            state="submitted",
+            submitted_at=now,
+            draft=responses,
+            score=totals["score"],
+            max_score=totals["max_score"],
+            percent=percent,
+            passed=percent >= quiz.pass_mark,
+            objective_scores=totals["objectives"],
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.execute(insert(AttemptAnswer), [{"attempt_id": attempt.id, **r} for r in rows])
+    _update_summary(
+        user.id,
+        quiz.id,
+        attempt.phase,
+        {
+            "best_percent": percent,
+            "best_score": totals["score"],
+            "max_score": totals["max_score"],
+            "passed": percent >= quiz.pass_mark,
+            "last_submitted_at": now,
+            "objectives": totals["objectives"],
+        },
+    )
+    audit.record(
+        "quiz.attempt_submitted", actor=user, target=attempt, quiz=quiz.key, percent=percent
+    )
+    db.session.commit()
+    return True
+
+
+def _update_summary(user_id: int, quiz_id: int, phase: str, values: dict) -> None:
+    """Upsert the user's summary row for the quiz (and phase) with one more submitted attempt.
+
+    The best attempt (highest percent; the earlier one on a tie) gives the scores and the
+    per-objective points; one statement, so concurrent submissions cannot lose a count.
+    """
+    table = QuizSummary.__table__
+    statement = _insert(QuizSummary).values(
+        user_id=user_id, quiz_id=quiz_id, phase=phase, attempts=1, **values
+    )
+    new = statement.excluded
+    better = new.best_percent > table.c.best_percent
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "quiz_id", "phase"],
+        set_={
+            "attempts": table.c.attempts + 1,
+            "best_percent": case((better, new.best_percent), else_=table.c.best_percent),
+            "best_score": case((better, new.best_score), else_=table.c.best_score),
+            "max_score": case((better, new.max_score), else_=table.c.max_score),
+            "objectives": case((better, new.objectives), else_=table.c.objectives),
+            "passed": or_(table.c.passed, new.passed),
+            "last_submitted_at": new.last_submitted_at,
+        },
+    )
+    db.session.execute(statement)
+
+
+def set_window(
+    actor, cohort, quiz: Quiz, phase: str, opens_at: datetime, closes_at: datetime
+) -> AssessmentWindow:
+    """Create or change the cohort's pre- or post-assessment window."""
+    if closes_at <= opens_at:
+        raise LearningError(_("The window must close after it opens."))
+    window = queries.cohort_windows(cohort.id).get(phase)
+    if window is None:
+        window = AssessmentWindow(cohort_id=cohort.id, quiz_id=quiz.id, phase=phase)
+        db.session.add(window)
+    window.opens_at, window.closes_at = opens_at, closes_at
+    db.session.flush()
+    audit.record("assessment.window_set", actor=actor, target=cohort, phase=phase)
+    db.session.commit()
+    return window

@@ -1,0 +1,302 @@
+"""The participant's learning path: curriculum, sessions, readings, quizzes, assessments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.cohorts.models import Cohort
+from portal.database import utcnow
+from portal.extensions import db, login_manager
+from portal.learning import bp, queries, services
+from portal.learning.display import inline_html, question_views, review_rows, text_html
+from portal.learning.forms import DoneForm, WindowForm
+from portal.learning.models import Quiz
+from portal.learning.permissions import can_take_part
+from portal.markdown import render_markdown
+from portal.permissions import can_manage_cohort
+from portal.web import get_or_404, is_htmx, render
+
+
+def require_taking_part():
+    """Visitors are sent to sign in; signed-in people without open e-learning get 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can_take_part(current_user):
+        abort(403)
+    return None
+
+
+def load_session(number: int):
+    session = queries.session_by_number(number)
+    if session is None:
+        abort(404)
+    return session
+
+
+def load_attempt(attempt_id: int):
+    """The attempt, its quiz and session number, only for its owner (404 for anyone else)."""
+    found = queries.attempt_for(attempt_id, current_user)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/curriculum")
+def curriculum():
+    """The eleven sessions with objectives; the participant's status per session."""
+    taking_part = can_take_part(current_user)
+    context = queries.curriculum_page(current_user, taking_part, utcnow())
+    return render("learning/curriculum.html", taking_part=taking_part, **context)
+
+
+@bp.get("/curriculum.pdf")
+def curriculum_pdf():
+    """The curriculum outline as a PDF, for anyone."""
+    from weasyprint import CSS, HTML
+
+    html = render_template("learning/curriculum_pdf.html", **queries.outline())
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = 'attachment; filename="vca-curriculum.pdf"'
+    return response
+
+
+@bp.get("/sessions/<int:number>")
+def session_detail(number: int):
+    """A session: summary, objectives, readings, resources, quiz, prompt, exercise."""
+    session = load_session(number)
+    taking_part = can_take_part(current_user)
+    user = current_user if taking_part else None
+    readings = queries.readings_with_progress(session.id, user)
+    quiz = queries.quiz_overview(session.id, current_user) if taking_part else None
+    return render(
+        "learning/session.html",
+        session=session,
+        readings=readings,
+        quiz=quiz,
+        taking_part=taking_part,
+    )
+
+
+def _reading_context(number: int, slug: str) -> dict:
+    session = load_session(number)
+    items = queries.readings_with_progress(session.id, current_user, with_body=True)
+    index = next((i for i, item in enumerate(items) if item["reading"].slug == slug), None)
+    if index is None:
+        abort(404)
+    return {
+        "session": session,
+        "reading": items[index]["reading"],
+        "done": items[index]["done"],
+        "previous": items[index - 1]["reading"] if index > 0 else None,
+        "next": items[index + 1]["reading"] if index + 1 < len(items) else None,
+        "position": index + 1,
+        "total": len(items),
+        "print_view": request.args.get("print") == "1",
+    }
+
+
+@bp.get("/sessions/<int:number>/readings/<slug>")
+def reading_detail(number: int, slug: str):
+    """A reading page with reading time, previous/next, print view and mark as done."""
+    refused = require_taking_part()
+    if refused is not None:
+        return refused
+    return render("learning/reading.html", **_reading_context(number, slug))
+
+
+@bp.post("/sessions/<int:number>/readings/<slug>/done")
+def reading_done(number: int, slug: str):
+    """Mark a reading as done or not done; the toggle for HTMX, else 303 back to the reading."""
+    refused = require_taking_part()
+    if refused is not None:
+        return refused
+    reading = queries.reading_by_slug(number, slug)
+    if reading is None:
+        abort(404)
+    form = DoneForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_reading_done(current_user, reading, form.done.data == "1")
+    if is_htmx():
+        return render(
+            "learning/reading.html", block="done_toggle", **_reading_context(number, slug)
+        )
+    return redirect(url_for("learning.reading_detail", number=number, slug=slug), code=303)
+
+
+@bp.get("/sessions/<int:number>/quiz")
+def quiz_detail(number: int):
+    """The session quiz: what it is, pass mark, attempts so far and start/resume."""
+    refused = require_taking_part()
+    if refused is not None:
+        return refused
+    session = load_session(number)
+    overview = queries.quiz_overview(session.id, current_user)
+    if overview is None:
+        abort(404)
+    attempts = queries.user_attempts(overview["quiz"].id, current_user)
+    return render("learning/quiz.html", session=session, attempts=attempts, **overview)
+
+
+@bp.post("/sessions/<int:number>/quiz/start")
+def quiz_start(number: int):
+    """Start a new attempt, or return to the open one (never two open attempts)."""
+    refused = require_taking_part()
+    if refused is not None:
+        return refused
+    session = load_session(number)
+    overview = queries.quiz_overview(session.id, current_user)
+    if overview is None:
+        abort(404)
+    try:
+        attempt = services.start_attempt(current_user, overview["quiz"])
+    except services.LearningError as error:
+        flash(str(error), "error")
+        return redirect(url_for("learning.quiz_detail", number=number), code=303)
+    return redirect(url_for("learning.attempt_detail", attempt_id=attempt.id), code=303)
+
+
+@bp.post("/assessments/<int:window_id>/start")
+@login_required
+def assessment_start(window_id: int):
+    """Start (or resume) the pre- or post-assessment while the cohort's window is open."""
+    window = queries.window_for(window_id, current_user)
+    if window is None:
+        abort(404)
+    if not window.is_open(utcnow()):
+        flash(_("This assessment is not open now."), "error")
+        return redirect(url_for("learning.curriculum"), code=303)
+    quiz = get_or_404(Quiz, window.quiz_id)
+    try:
+        attempt = services.start_attempt(current_user, quiz, phase=window.phase)
+    except services.LearningError as error:
+        flash(str(error), "error")
+        return redirect(url_for("learning.curriculum"), code=303)
+    return redirect(url_for("learning.attempt_detail", attempt_id=attempt.id), code=303)
+
+
+def _attempt_page(attempt, quiz, number, status: int = 200, saved: bool = False):
+    questions = queries.attempt_questions(attempt)
+    views = question_views(questions, attempt.seed, quiz.shuffle, attempt.draft)
+    return render(
+        "learning/attempt.html",
+        block="save_status" if saved else None,
+        status=status,
+        attempt=attempt,
+        quiz=quiz,
+        session_number=number,
+        questions=views,
+        saved=saved,
+    )
+
+
+@bp.get("/quiz/attempts/<int:attempt_id>")
+@login_required
+def attempt_detail(attempt_id: int):
+    """The attempt form with saved answers restored; a submitted attempt shows its review."""
+    attempt, quiz, number = load_attempt(attempt_id)
+    if attempt.is_submitted:
+        return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
+    return _attempt_page(attempt, quiz, number)
+
+
+@bp.post("/quiz/attempts/<int:attempt_id>")
+@login_required
+def attempt_post(attempt_id: int):
+    """Save the answers for later (action=save) or submit them for grading."""
+    attempt, quiz, number = load_attempt(attempt_id)
+    if request.form.get("action") == "save":
+        if services.save_draft(current_user, attempt, request.form):
+            flash(_("Your answers are saved. You can come back and finish later."))
+            return redirect(url_for("learning.attempt_detail", attempt_id=attempt_id), code=303)
+    else:
+        services.submit_attempt(current_user, attempt, quiz, request.form)
+    return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
+
+
+@bp.post("/quiz/attempts/<int:attempt_id>/save")
+@login_required
+def attempt_save(attempt_id: int):
+    """Autosave from the attempt form (HTMX); answers with the save-status fragment."""
+    attempt, quiz, number = load_attempt(attempt_id)
+    if not services.save_draft(current_user, attempt, request.form):
+        return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
+    if not is_htmx():
+        return redirect(url_for("learning.attempt_detail", attempt_id=attempt_id), code=303)
+    return render("learning/attempt.html", block="save_status", saved=True, attempt=attempt)
+
+
+@bp.get("/quiz/attempts/<int:attempt_id>/review")
+@login_required
+def attempt_review(attempt_id: int):
+    """Score, pass or fail, and per question the answer given, the right answer and feedback."""
+    attempt, quiz, number = load_attempt(attempt_id)
+    if not attempt.is_submitted:
+        return redirect(url_for("learning.attempt_detail", attempt_id=attempt_id), code=303)
+    return render(
+        "learning/review.html",
+        attempt=attempt,
+        quiz=quiz,
+        session_number=number,
+        rows=review_rows(queries.attempt_answers(attempt.id)),
+    )
+
+
+@bp.route("/cohorts/<int:cohort_id>/assessments", methods=["GET", "POST"])
+@login_required
+def cohort_assessments(cohort_id: int):
+    """Trainers set the cohort's pre/post assessment windows and see knowledge gains."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not can_manage_cohort(current_user, cohort):
+        abort(404)
+    quiz = queries.assessment_quiz()
+    if quiz is None:
+        abort(404)
+    windows = queries.cohort_windows(cohort.id)
+    form = WindowForm()
+    if form.validate_on_submit():
+        services.set_window(
+            current_user, cohort, quiz, form.phase.data, form.opens_at.data, form.closes_at.data
+        )
+        flash(_("Assessment window saved."))
+        return redirect(url_for("learning.cohort_assessments", cohort_id=cohort.id), code=303)
+    return render(
+        "learning/cohort_assessments.html",
+        status=400 if request.method == "POST" else 200,
+        cohort=cohort,
+        form=form,
+        windows=windows,
+        gains=queries.assessment_gains(cohort.id),
+        today=date.today(),
+    )
+
+
+PDF_CSS = """
+@page { size: A4; margin: 2cm 1.8cm; @bottom-center { content: counter(page); font-size: 9pt; } }
+body { font-family: sans-serif; font-size: 10.5pt; line-height: 1.4; color: #111; }
+h1 { font-size: 20pt; } h2 { font-size: 14pt; margin-top: 1.2em; } h3 { font-size: 11pt; }
+section.session { break-inside: avoid-page; }
+.objectives { color: #444; font-style: italic; }
+"""
+
+
+@bp.app_template_filter("curriculum_md")
+def curriculum_md(text: str):
+    """Curriculum Markdown as sanitised HTML."""
+    return render_markdown(text or "")
+
+
+@bp.app_template_filter("question_html")
+def question_html(text: str, text_format: str = "markdown"):
+    return text_html(text or "", text_format)
+
+
+@bp.app_template_filter("question_inline")
+def question_inline(text: str, text_format: str = "markdown"):
+    return inline_html(text or "", text_format)

@@ -1,0 +1,188 @@
+"""The participant's path: curriculum, session pages, readings and mark as done."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import date, timedelta
+
+import pytest
+from factories import enrol, make_cohort, make_user
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.learning.models import Reading, ReadingProgress
+
+READING = "/sessions/1/readings/who-is-a-victim"
+
+
+def test_visitors_see_the_public_outline(client, shipped):
+    page = client.get("/curriculum").get_data(as_text=True)
+    assert "Concept introduction" in page
+    assert "Who is a victim of trafficking?" in page  # reading titles
+    assert "its three elements" in page  # reading summaries
+    assert "Not started" not in page
+    assert 'href="/curriculum.pdf"' in page
+    assert '<a href="/curriculum"' in client.get("/").get_data(as_text=True)  # nav entry
+
+
+def test_visitors_see_a_session_outline_without_bodies_or_quiz(client, shipped):
+    response = client.get("/sessions/1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Who is a victim of trafficking?" in page
+    assert "One definition for the whole world" not in page  # a heading of the body
+    assert 'href="/sessions/1/readings/' not in page
+    assert "/sessions/1/quiz" not in page
+    assert "Sign in as a participant" in page
+
+
+def test_visitors_are_sent_to_sign_in_for_a_reading(client, shipped):
+    response = client.get(READING)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_members_whose_elearning_has_not_opened_get_the_outline_only(web, shipped):
+    later = make_cohort("Later workshop", elearning_opens=date.today() + timedelta(days=5))
+    user = make_user()
+    enrol(user, later)
+    web.login(user.email)
+    page = web.client.get("/curriculum").get_data(as_text=True)
+    assert "Not started" not in page
+    assert web.client.get(READING).status_code == 403
+    assert web.client.get("/sessions/1/quiz").status_code == 403
+    assert "open when your cohort" in web.client.get("/sessions/1").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("persona", ["participant", "trainer", "admin"])
+def test_people_taking_part_read_the_readings(web, shipped, persona, request):
+    user = request.getfixturevalue(persona)
+    web.login(user.email)
+    response = web.client.get(READING)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "One definition for the whole world" in page
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_curriculum_shows_status_per_session(as_participant, participant, shipped):
+    page = as_participant.client.get("/curriculum").get_data(as_text=True)
+    assert page.count("Not started") == 11
+    as_participant.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    page = as_participant.client.get("/curriculum").get_data(as_text=True)
+    assert page.count("Not started") == 10
+    assert page.count("In progress") == 1
+
+
+def test_session_page_has_everything_of_the_module(as_participant, shipped):
+    page = as_participant.client.get("/sessions/3").get_data(as_text=True)
+    for text in (
+        "Exercise: awareness-raising campaign checklist",  # title
+        "Objective 2",
+        "Objective 4",
+        "What makes a good awareness-raising campaign?",  # a reading
+        "minute",
+        "UNODC Blue Heart Campaign",  # a resource
+        "Starter template",
+        "Purpose and audience",  # a template section
+        "Who is the main target audience",  # an item
+        "Discussion question",
+        "/sessions/3/quiz",
+        "3 attempts left",
+    ):
+        assert text in page, text
+    assert "Starter template" not in as_participant.client.get("/sessions/1").get_data(as_text=True)
+
+
+def test_reading_has_time_previous_next_and_print_view(as_participant, shipped):
+    page = as_participant.client.get(READING).get_data(as_text=True)
+    assert "Reading 1 of 2" in page and "minutes" in page
+    assert (
+        'rel="next" href="/sessions/1/readings/victim-centred-approach-and-human-security"' in page
+    )
+    assert 'rel="prev"' not in page
+    assert f'href="{READING}?print=1"' in page
+    second = as_participant.client.get(
+        "/sessions/1/readings/victim-centred-approach-and-human-security"
+    ).get_data(as_text=True)
+    assert f'rel="prev" href="{READING}"' in second and "Back to the session" in second
+    printed = as_participant.client.get(f"{READING}?print=1").get_data(as_text=True)
+    assert "One definition for the whole world" in printed
+    assert "Mark as done" not in printed and "Sign out" not in printed
+
+
+def test_unknown_session_or_reading_is_404(as_participant, shipped):
+    assert as_participant.client.get("/sessions/99").status_code == 404
+    assert as_participant.client.get("/sessions/1/readings/nope").status_code == 404
+
+
+def test_mark_as_done_without_javascript(as_participant, participant, shipped):
+    response = as_participant.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    assert response.status_code == 303
+    assert response.headers["Location"] == READING
+    stored = db.session.scalars(
+        select(ReadingProgress).where(ReadingProgress.user_id == participant.id)
+    ).all()
+    assert len(stored) == 1
+    page = as_participant.client.get(READING).get_data(as_text=True)
+    assert "You marked this reading as done." in page and "Mark as not done" in page
+    # Resending the same form changes nothing; sending "not done" removes the mark.
+    as_participant.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    assert db.session.scalar(select(db.func.count(ReadingProgress.id))) == 1
+    as_participant.post(f"{READING}/done", {"done": "0"}, token_from=READING)
+    assert db.session.scalar(select(db.func.count(ReadingProgress.id))) == 0
+
+
+def test_mark_as_done_with_htmx_returns_the_toggle_only(as_participant, shipped):
+    response = as_participant.post(
+        f"{READING}/done", {"done": "1"}, token_from=READING, headers={"HX-Request": "true"}
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert body.lstrip().startswith("<form") and "<html" not in body
+    assert "You marked this reading as done." in body
+    assert 'hx-target="this"' in body
+    assert "HX-Request" in response.headers["Vary"]
+    assert len(body.encode()) < 5 * 1024
+
+
+def test_mark_as_done_needs_the_csrf_token(as_participant, shipped):
+    response = as_participant.client.post(f"{READING}/done", data={"done": "1"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(db.func.count(ReadingProgress.id))) == 0
+
+
+def test_visitor_cannot_mark_as_done(web, shipped):
+    response = web.post(f"{READING}/done", {"done": "1"}, token_from="/login")
+    assert response.status_code == 302
+    assert db.session.scalar(select(db.func.count(ReadingProgress.id))) == 0
+
+
+def test_reading_times_are_stored(shipped):
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "who-is-a-victim"))
+    assert reading.words > 300 and reading.minutes >= 2
+
+
+def test_curriculum_pdf_is_a_real_pdf(client, shipped):
+    response = client.get("/curriculum.pdf")
+    data = response.get_data()
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert data.startswith(b"%PDF-")
+    inflated = inflate_streams(data)
+    assert inflated.count(b"/Type /Page\n") + inflated.count(b"/Type /Page/") >= 2  # pages
+    # The bookmarks carry the headings: the programme and each session title.
+    assert b"/Title (Session 1: Concept introduction" in inflated
+    assert b"/Title (Session 11: Monitoring and evaluation" in inflated
+
+
+def inflate_streams(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams (pages, outline) inflated, to look inside."""
+    out = pdf
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            out += zlib.decompress(match.group(1))
+        except zlib.error:
+            continue
+    return out
