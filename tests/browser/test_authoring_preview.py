@@ -49,6 +49,7 @@ def test_live_preview_updates_as_the_trainer_types(page: Page, trainer_account):
     body.press_sequentially("## Who is a victim\n\nA *victim-centred* approach", delay=5)
     expect(preview.locator("h2")).to_have_text("Who is a victim")
     expect(preview.locator("em")).to_have_text("victim-centred")
+    expect(preview.locator("h1, header, nav, form")).to_have_count(0)  # a fragment, not a page
     # Typing more updates it again; hostile input arrives as inert text only.
     body.press_sequentially("\n\n<script>alert(1)</script>[x](javascript:alert(1))", delay=5)
     expect(preview).to_contain_text("<script>alert(1)</script>")
