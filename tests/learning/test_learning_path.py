@@ -186,3 +186,17 @@ def inflate_streams(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return out
+
+
+def test_own_data_export_carries_reading_progress_and_attempts(as_participant, shipped):
+    as_participant.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    start = as_participant.post("/sessions/1/quiz/start", token_from="/sessions/1/quiz")
+    attempt = start.headers["Location"]
+    as_participant.post(attempt, {"action": "submit"}, token_from=attempt)
+    response = as_participant.post("/account/export", token_from="/account/profile")
+    data = response.get_json()
+    learning = data["learning"]
+    assert learning["readings_done"][0]["reading"] == "who-is-a-victim"
+    attempt_data = learning["quiz_attempts"][0]
+    assert attempt_data["quiz"] == "session-01" and attempt_data["state"] == "submitted"
+    assert len(attempt_data["answers"]) >= 6
