@@ -19,6 +19,7 @@ from portal.discussion.permissions import viewer_for
 from portal.discussion.pii import Finding, find_identifiers
 from portal.extensions import db
 from portal.markdown import render_markdown
+from portal.notifications import services as notifications
 
 MAX_BODY = 20_000
 REDACTED = "[removed by a moderator]"
@@ -45,8 +46,9 @@ class NeedsConfirmation(DiscussionError):
 
 
 def normalise_body(body: str) -> str:
-    """Browsers send CRLF from textareas and drop a leading newline; store LF, trimmed."""
-    return (body or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Browsers send CRLF from textareas and drop a leading newline; store LF, trimmed.
+    NUL characters are dropped: PostgreSQL text cannot hold them."""
+    return (body or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def confirmation_for(user, body: str) -> str:
@@ -169,7 +171,7 @@ def create_thread(
     thread = Thread(
         board_id=board.id,
         author_id=author.id,
-        title=title.strip(),
+        title=normalise_body(title),
         kind=kind if kind in ("discussion", "question") else "discussion",
     )
     db.session.add(thread)
@@ -194,6 +196,7 @@ def reply(author, thread: Thread, body: str, token: str, confirm: str | None) ->
 
 
 def _commit_once(author, token, post: Post, result):
+    notifications.post_created(post)
     try:
         db.session.commit()
     except IntegrityError:
@@ -255,7 +258,7 @@ def set_accepted(user, thread: Thread, post: Post | None) -> None:
 
 def flag_post(user, post: Post, reason: str) -> Flag:
     """Ask the moderators to look at a post; one open flag per person and post."""
-    reason = (reason or "").strip()
+    reason = normalise_body(reason)
     if not reason:
         raise DiscussionError("Tell the moderators briefly what is wrong.")
     existing = db.session.scalar(
