@@ -79,6 +79,7 @@ def test_session_cookie_flags_development(web, participant):
 
 
 def test_cookies_secure_in_production(make_app, participant):
+    email = participant.email
     db.session.commit()  # release the fixture's transaction before another app writes
     app = make_app(PORTAL_ENV="production", SECRET_KEY="p" * 40)
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -87,7 +88,7 @@ def test_cookies_secure_in_production(make_app, participant):
 
     with app.app_context():
         web = Browserless(app.test_client())
-        response = web.login(participant.email, remember="y")
+        response = web.login(email, remember="y")
         cookies = response.headers.getlist("Set-Cookie")
         assert all("Secure" in c and "HttpOnly" in c for c in cookies), cookies
 
