@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 from datetime import date
+from pathlib import Path
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -53,14 +65,28 @@ def curriculum():
     return render("learning/curriculum.html", taking_part=taking_part, **context)
 
 
+def render_pdf_cached(html: str) -> bytes:
+    """The PDF for this HTML, made once and kept in the instance folder for every worker."""
+    from weasyprint import CSS, HTML
+
+    digest = hashlib.sha256((html + PDF_CSS).encode()).hexdigest()[:32]
+    folder = Path(current_app.instance_path) / "pdf-cache"
+    path = folder / f"{digest}.pdf"
+    if path.exists():
+        return path.read_bytes()
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(pdf)
+    partial.replace(path)  # atomic, so a concurrent reader never sees half a file
+    return pdf
+
+
 @bp.get("/curriculum.pdf")
 def curriculum_pdf():
     """The curriculum outline as a PDF, for anyone."""
-    from weasyprint import CSS, HTML
-
     html = render_template("learning/curriculum_pdf.html", **queries.outline())
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
-    response = make_response(pdf)
+    response = make_response(render_pdf_cached(html))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'attachment; filename="vca-curriculum.pdf"'
     return response

@@ -200,3 +200,16 @@ def test_own_data_export_carries_reading_progress_and_attempts(as_participant, s
     attempt_data = learning["quiz_attempts"][0]
     assert attempt_data["quiz"] == "session-01" and attempt_data["state"] == "submitted"
     assert len(attempt_data["answers"]) >= 6
+
+
+def test_curriculum_pdf_is_made_once_then_served_from_cache(app, client, shipped):
+    from pathlib import Path
+
+    cache = Path(app.instance_path) / "pdf-cache"
+    before = set(cache.glob("*.pdf")) if cache.exists() else set()
+    first = client.get("/curriculum.pdf").get_data()
+    made = set(cache.glob("*.pdf")) - before
+    second = client.get("/curriculum.pdf").get_data()
+    assert first == second and first.startswith(b"%PDF-")
+    assert len(set(cache.glob("*.pdf")) - before) <= 1  # no second file for the same outline
+    assert made or before  # the PDF is kept on disk for every worker
