@@ -17,7 +17,16 @@ def _options() -> dict:
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("render_as_batch", True)  # SQLite cannot ALTER most things in place
     options.setdefault("compare_type", True)
+    options.setdefault("include_name", _include_name)
     return options
+
+
+def _include_name(name, type_, parent_names) -> bool:
+    # The search index is raw DDL, not ORM metadata: the FTS5 table (and its shadow
+    # tables) on SQLite, GIN expression indexes on PostgreSQL (migration 0004).
+    if type_ == "table" and name and name.startswith("search_index"):
+        return False
+    return not (type_ == "index" and name and name.startswith("ix_search_"))
 
 
 def _skip_empty_autogenerate(context_, revision, directives):

@@ -112,12 +112,16 @@ def _register_blueprints(app: Flask) -> None:
     from portal.cohorts import bp as cohorts_bp
     from portal.discussion import bp as discussion_bp
     from portal.learning import bp as learning_bp
+    from portal.notifications import bp as notifications_bp
     from portal.public import bp as public_bp
+    from portal.search import bp as search_bp
 
     for blueprint in (public_bp, accounts_bp, cohorts_bp, admin_bp, discussion_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(search_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -114,6 +114,14 @@ def mail_deliver(loop: bool, every: int) -> None:
         time.sleep(every)
 
 
+@mail_group.command("digest")
+def mail_digest() -> None:
+    """Queue one daily digest per person with new posts in the discussions they follow."""
+    from portal.notifications.services import send_digests
+
+    click.echo(f"queued {send_digests()} digests")
+
+
 curriculum_group = AppGroup("curriculum", help="The curriculum as Markdown + YAML files.")
 
 

@@ -18,4 +18,9 @@ from portal.learning.models import (  # noqa: F401
     ReadingProgress,
 )
 from portal.mail import OutboxMessage  # noqa: F401
+from portal.notifications.models import (  # noqa: F401
+    NotificationPreference,
+    Subscription,
+    ThreadRead,
+)
 from portal.public.models import Partner  # noqa: F401

@@ -52,14 +52,20 @@ def _schema(database_url):
 
 def create_schema() -> None:
     """Tables for the tests; features with extra DDL (search indexes) hook in here."""
+    from portal.search.indexing import create_search_schema
+
     db.create_all()
+    create_search_schema(db.engine)
 
 
 def clear_tables() -> None:
+    from portal.search.indexing import clear_search_index
+
     db.session.rollback()
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
+        clear_search_index(conn)
 
 
 class FreshContextClient(FlaskClient):

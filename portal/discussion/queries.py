@@ -14,6 +14,8 @@ from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.permissions import Viewer, viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
+from portal.notifications.models import ThreadRead
+from portal.notifications.queries import read_join, unread_posts
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -45,6 +47,7 @@ class BoardRow:
     cohort_name: str | None
     thread_count: int
     last_activity: datetime | None
+    unread: int = 0
 
 
 def visible_boards(viewer: Viewer) -> list[BoardRow]:
@@ -55,9 +58,11 @@ def visible_boards(viewer: Viewer) -> list[BoardRow]:
             Cohort.name,
             func.count(Thread.id),
             func.max(Thread.last_post_at),
+            func.coalesce(func.sum(unread_posts(viewer.user.id)), 0),
         )
         .outerjoin(Cohort, Cohort.id == Board.cohort_id)
         .outerjoin(Thread, Thread.board_id == Board.id)
+        .outerjoin(ThreadRead, read_join(viewer.user.id))
         .where(_visible(viewer))
         .group_by(Board.id, Cohort.id)
         .order_by(
@@ -141,18 +146,21 @@ def load_moderated_post(user, post_id: int) -> Post:
     return post
 
 
-def board_threads(board: Board, page: int) -> tuple[list[Thread], bool]:
-    """A page of the board's threads, pinned first, then latest activity; and whether
-    there is a next page."""
-    threads = list(
-        db.session.scalars(
-            select(Thread)
-            .where(Thread.board_id == board.id)
-            .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
-            .offset((page - 1) * THREADS_PER_PAGE)
-            .limit(THREADS_PER_PAGE + 1)
-        )
-    )
+def board_threads(board: Board, page: int, user_id: int = 0) -> tuple[list[Thread], bool]:
+    """A page of the board's threads, pinned first, then latest activity, each with
+    `unread` posts for the user; and whether there is a next page."""
+    rows = db.session.execute(
+        select(Thread, unread_posts(user_id))
+        .outerjoin(ThreadRead, read_join(user_id))
+        .where(Thread.board_id == board.id)
+        .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .offset((page - 1) * THREADS_PER_PAGE)
+        .limit(THREADS_PER_PAGE + 1)
+    ).all()
+    threads = []
+    for thread, unread in rows:
+        thread.unread = max(unread, 0)
+        threads.append(thread)
     return threads[:THREADS_PER_PAGE], len(threads) > THREADS_PER_PAGE
 
 

@@ -23,6 +23,8 @@ from portal.discussion.forms import (
 from portal.discussion.permissions import viewer_for
 from portal.discussion.pii import find_identifiers
 from portal.extensions import limiter
+from portal.notifications import queries as notification_queries
+from portal.notifications import services as notification_services
 from portal.web import is_htmx, render
 
 KIND_LABELS = {
@@ -91,7 +93,7 @@ def board_detail(board_id: int):
     """A board's threads, pinned first, a page at a time."""
     board = queries.load_board_for(current_user, board_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    threads, has_next = queries.board_threads(board, page)
+    threads, has_next = queries.board_threads(board, page, current_user.id)
     return render(
         "discussion/board_detail.html",
         board=board,
@@ -99,6 +101,7 @@ def board_detail(board_id: int):
         page=page,
         has_next=has_next,
         viewer=_viewer(),
+        subscription=notification_queries.board_state(current_user, board),
     )
 
 
@@ -182,7 +185,18 @@ def thread_detail(thread_id: int):
     if quote_id:
         form.body.data = _quote(thread, quote_id)
         return _thread_page(thread, form, block="reply_form", after=after)
-    return _thread_page(thread, form, block="more", after=after)
+    state = notification_queries.thread_state(current_user, thread)
+    response = _thread_page(
+        thread,
+        form,
+        block="more",
+        after=after,
+        read=None if is_htmx() else state,  # "load more" continues this visit
+        subscription=state.subscription,
+    )
+    shown = min(after + queries.POSTS_PER_PAGE, thread.last_number)
+    notification_services.mark_read(current_user, thread, shown)
+    return response
 
 
 @bp.post("/threads/<int:thread_id>/reply")

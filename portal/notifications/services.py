@@ -1,0 +1,281 @@
+"""Notification use cases: read positions, subscriptions, e-mail per post and digests."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import groupby
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+
+from portal import audit, mail
+from portal.database import utcnow
+from portal.discussion.models import Board, Post, Thread
+from portal.extensions import db
+from portal.notifications import queries
+from portal.notifications.models import (
+    EMAIL_MODES,
+    NotificationPreference,
+    Subscription,
+    ThreadRead,
+)
+from portal.notifications.tokens import UnsubscribeTarget, make_token
+
+EXCERPT = 300
+DIGEST_LOOKBACK = timedelta(days=1)
+
+
+def _insert_for(model):
+    """INSERT … ON CONFLICT for the session's database."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model)
+
+
+def _greatest(a, b):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.greatest(a, b)
+    return func.max(a, b)
+
+
+def _advance_read(user_id: int, thread_id: int, number: int, connection=None) -> None:
+    stmt = _insert_for(ThreadRead).values(
+        user_id=user_id, thread_id=thread_id, last_read_number=number, updated_at=utcnow()
+    )
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["user_id", "thread_id"],
+        set_={
+            "last_read_number": _greatest(
+                ThreadRead.last_read_number, stmt.excluded.last_read_number
+            ),
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    (connection or db.session).execute(upsert)
+
+
+def mark_read(user, thread: Thread, number: int) -> None:
+    """Remember that the user has seen the thread up to post `number` (from a GET).
+
+    The upsert runs on its own connection in its own short transaction whose first
+    statement is the write, so SQLite takes the write lock under its busy timeout instead
+    of upgrading the page's read lock (which fails at once when another writer won), and
+    the page's session is neither committed nor expired."""
+    with db.engine.begin() as connection:
+        _advance_read(user.id, thread.id, number, connection)
+
+
+def subscribe(user, thread: Thread | None = None, board: Board | None = None) -> None:
+    """Follow a thread or a board; following twice changes nothing."""
+    _add_subscription(user.id, thread.id if thread else None, board.id if board else None)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click stored it already
+        db.session.rollback()
+
+
+def _add_subscription(user_id: int, thread_id: int | None, board_id: int | None) -> None:
+    stmt = _insert_for(Subscription).values(
+        user_id=user_id, thread_id=thread_id, board_id=board_id, created_at=utcnow()
+    )
+    target = ["user_id", "thread_id"] if thread_id else ["user_id", "board_id"]
+    db.session.execute(stmt.on_conflict_do_nothing(index_elements=target))
+
+
+def unsubscribe(user_id: int, thread_id: int | None = None, board_id: int | None = None) -> bool:
+    """Stop following a thread or a board; True when there was something to stop."""
+    target = Subscription.thread_id == thread_id if thread_id else Subscription.board_id == board_id
+    result = db.session.execute(delete(Subscription).where(Subscription.user_id == user_id, target))
+    db.session.commit()
+    return bool(result.rowcount)
+
+
+def set_email_mode(user_id: int, mode: str) -> None:
+    """Choose e-mail for each post, a daily digest or no e-mail."""
+    if mode not in EMAIL_MODES:
+        raise ValueError(mode)
+    stmt = _insert_for(NotificationPreference).values(
+        user_id=user_id, email_mode=mode, updated_at=utcnow()
+    )
+    db.session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["user_id"],
+            set_={"email_mode": mode, "updated_at": stmt.excluded.updated_at},
+        )
+    )
+    db.session.commit()
+
+
+def unsubscribe_by_token(target: UnsubscribeTarget) -> bool:
+    """Act on a genuine unsubscribe link (no sign-in needed); True when something changed."""
+    user = queries.user_by_id(target.user_id)
+    if user is None:
+        return False
+    if target.kind == "all":
+        pref = queries.preference(user.id)
+        changed = pref is None or pref.email_mode != "none"
+        audit.record("notifications.email_stopped", target=user, via="link")
+        set_email_mode(user.id, "none")
+        return changed
+    thread_id = target.target_id if target.kind == "thread" else None
+    board_id = target.target_id if target.kind == "board" else None
+    if queries.subscription_for(user.id, thread_id, board_id) is None:
+        return False
+    audit.record(
+        "notifications.unsubscribed", target=user, kind=target.kind, target_id=target.target_id
+    )
+    return unsubscribe(user.id, thread_id, board_id)
+
+
+# --- mail ---------------------------------------------------------------------------
+
+
+def _url(endpoint: str, anchor: str = "", **values) -> str:
+    """An absolute link for an e-mail; works inside and outside a request."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}{path}" + (f"#{anchor}" if anchor else "")
+
+
+def _unsubscribe_url(user_id: int, kind: str, target_id: int | None = None) -> str:
+    return _url("notifications.unsubscribe", token=make_token(user_id, kind, target_id))
+
+
+def _excerpt(body: str) -> str:
+    text = " ".join(body.split())
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
+
+
+def _author_name(post: Post) -> str:
+    return post.author.public_name if post.author else _("Former participant")
+
+
+def post_created(post: Post) -> None:
+    """Part of the posting use case (the caller commits): the author follows a thread they
+    start and has read their own post; per-post subscribers who may still see the thread
+    get an e-mail in the outbox."""
+    db.session.flush()
+    thread = db.session.get(Thread, post.thread_id)
+    if post.author_id is not None:
+        if post.number == 1:
+            _add_subscription(post.author_id, thread.id, None)
+        _advance_read(post.author_id, thread.id, post.number)
+    for recipient in queries.post_recipients(post, thread, date.today()):
+        _enqueue_post_mail(recipient, post, thread)
+
+
+def _enqueue_post_mail(recipient: queries.Recipient, post: Post, thread: Thread) -> None:
+    user = recipient.user
+    if recipient.thread_id:
+        stop = _unsubscribe_url(user.id, "thread", recipient.thread_id)
+    else:
+        stop = _unsubscribe_url(user.id, "board", recipient.board_id)
+    stop_all = _unsubscribe_url(user.id, "all")
+    link = _url(
+        "discussion.thread_detail",
+        anchor=f"post-{post.id}",
+        thread_id=thread.id,
+        after=max(post.number - 1, 0) or None,
+    )
+    with force_locale(user.language or "en"):
+        if post.number == 1:
+            subject = _("New thread: %(title)s", title=thread.title)
+        else:
+            subject = _("New reply in: %(title)s", title=thread.title)
+        body = "\n".join(
+            [
+                _("Hello %(name)s,", name=user.display_name),
+                "",
+                _(
+                    "%(author)s wrote (post #%(number)d):",
+                    author=_author_name(post),
+                    number=post.number,
+                ),
+                "",
+                _excerpt(post.body),
+                "",
+                _("Read and reply: %(link)s", link=link),
+                "",
+                "-- ",
+                _("You receive this because you follow this discussion on the VCA Portal."),
+                _("Stop e-mails about it: %(link)s", link=stop),
+                _("Stop all e-mail from the discussions: %(link)s", link=stop_all),
+                _("Choose a daily digest instead: %(link)s", link=_url("notifications.settings")),
+            ]
+        )
+    mail.enqueue(
+        user.email,
+        subject[:200],
+        body,
+        List_Unsubscribe=f"<{stop}>",
+        List_Unsubscribe_Post="List-Unsubscribe=One-Click",
+    )
+
+
+def send_digests(now=None) -> int:
+    """Queue one digest per reader with the new posts they may see in what they follow
+    since their last digest; remember when. Returns how many digests were queued."""
+    now = now or utcnow()
+    items = queries.digest_items(now, now - DIGEST_LOOKBACK, date.today())
+    queued = 0
+    for _user_id, group in groupby(items, key=lambda item: item.user.id):
+        group = list(group)
+        _enqueue_digest(group)
+        queued += 1
+    for user_id in queries.digest_reader_ids():
+        stmt = _insert_for(NotificationPreference).values(
+            user_id=user_id, email_mode="digest", last_digest_at=now, updated_at=now
+        )
+        db.session.execute(
+            stmt.on_conflict_do_update(index_elements=["user_id"], set_={"last_digest_at": now})
+        )
+    db.session.commit()
+    return queued
+
+
+def _enqueue_digest(items: list[queries.DigestItem]) -> None:
+    user = items[0].user
+    stop_all = _unsubscribe_url(user.id, "all")
+    with force_locale(user.language or "en"):
+        lines = [_("Hello %(name)s,", name=user.display_name), ""]
+        lines.append(_("New posts in the discussions you follow:"))
+        for _thread_id, posts in groupby(items, key=lambda item: item.thread.id):
+            posts = list(posts)
+            thread = posts[0].thread
+            lines += ["", f"== {thread.title} ({posts[0].board_title})"]
+            for item in posts:
+                lines.append(
+                    f"#{item.post.number} {_author_name(item.post)}: {_excerpt(item.post.body)}"
+                )
+            first = posts[0].post
+            lines.append(
+                _(
+                    "Read and reply: %(link)s",
+                    link=_url(
+                        "discussion.thread_detail",
+                        anchor=f"post-{first.id}",
+                        thread_id=thread.id,
+                        after=max(first.number - 1, 0) or None,
+                    ),
+                )
+            )
+        lines += [
+            "",
+            "-- ",
+            _("You receive this daily digest because you follow discussions on the VCA Portal."),
+            _("Stop all e-mail from the discussions: %(link)s", link=stop_all),
+            _("Change what you follow: %(link)s", link=_url("notifications.settings")),
+        ]
+        subject = _("Your daily discussion digest: %(count)d new posts", count=len(items))
+    mail.enqueue(
+        user.email,
+        subject,
+        "\n".join(lines),
+        List_Unsubscribe=f"<{stop_all}>",
+        List_Unsubscribe_Post="List-Unsubscribe=One-Click",
+    )

@@ -1,0 +1,328 @@
+"""Search reads: one statement per page of results, whatever the number of matches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    case,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    true,
+    union_all,
+)
+
+from portal.discussion.models import Board, Post, Thread
+from portal.discussion.permissions import Viewer
+from portal.extensions import db
+from portal.search.indexing import START, STOP, TABLE
+
+PER_PAGE = 10
+MAX_TERMS = 12
+MAX_QUERY = 200
+_WORD = re.compile(r"\w+", re.UNICODE)
+_MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
+
+fts = table(TABLE, column("rowid", Integer), column("kind", String), column("ref_id", Integer))
+
+
+def terms(query: str | None) -> list[str]:
+    """The plain words of a query: quotes, operators, `*`, NEAR and brackets are dropped."""
+    return _WORD.findall((query or "")[:MAX_QUERY].lower())[:MAX_TERMS]
+
+
+def highlight(marked: str | None) -> Markup:
+    """Escape everything, then wrap the terms the database marked in <mark>."""
+    marked = marked or ""
+    out, last = [], 0
+    for match in _MARKED.finditer(marked):
+        out.append(escape(_strip(marked[last : match.start()])))
+        out.append(Markup("<mark>%s</mark>") % _strip(match.group(1)))
+        last = match.end()
+    out.append(escape(_strip(marked[last:])))
+    return Markup("").join(out)
+
+
+def _strip(value: str) -> str:
+    return value.replace(START, "").replace(STOP, "")
+
+
+@dataclass
+class Result:
+    kind: str  # "post", "thread" or "reading"
+    ref_id: int
+    title: Markup
+    snippet: Markup
+    thread_id: int | None = None
+    number: int | None = None  # the post's number, or the reading's session number
+    place: str = ""  # board or session title
+    slug: str | None = None  # a reading's address in its session
+
+
+@dataclass
+class ResultPage:
+    results: list[Result]
+    total: int
+    page: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * PER_PAGE < self.total
+
+
+def _visible_boards(viewer: Viewer):
+    """SQL: boards the viewer may see (as Viewer.can_see_board)."""
+    if viewer.is_admin:
+        return true()
+    cohorts = Board.cohort_id.in_(list(viewer.roles)) if viewer.roles else false()
+    if viewer.sees_alumni_forum:
+        return or_(cohorts, Board.kind == "alumni")
+    return cohorts
+
+
+@dataclass
+class ReadingSource:
+    """How to search readings: the models and who may see what (from the learning rules)."""
+
+    model: type
+    session_model: type
+    may_read: bool  # False: titles only
+
+
+def search(
+    viewer: Viewer | None, words: list[str], page: int, readings: ReadingSource | None = None
+) -> ResultPage:
+    """A page of what the viewer may find: visible posts (never hidden or deleted), thread
+    titles and readings; visitors (viewer None) find reading titles only (one statement)."""
+    if not words or (viewer is None and readings is None):
+        return ResultPage([], 0, page)
+    if db.session.get_bind().dialect.name == "postgresql":
+        rows = _postgres(viewer, words, page, readings)
+    else:
+        rows = _sqlite(viewer, words, page, readings)
+    total = rows[0].total if rows else 0
+    results = [
+        Result(
+            kind=row.kind,
+            ref_id=row.ref_id,
+            title=highlight(row.title),
+            snippet=highlight(row.snippet) if _shows_text(row.kind, readings) else Markup(""),
+            thread_id=row.thread_id,
+            number=row.number,
+            place=row.place or "",
+            slug=row.slug,
+        )
+        for row in rows
+    ]
+    return ResultPage(results, total, page)
+
+
+def _shows_text(kind: str, readings: ReadingSource | None) -> bool:
+    return kind != "reading" or (readings is not None and readings.may_read)
+
+
+def _current_readings(readings: ReadingSource):
+    session = readings.session_model
+    return and_(readings.model.is_retired.is_(False), session.is_retired.is_(False))
+
+
+def _sqlite(viewer, words, page, readings):
+    match = " ".join(f'"{word}"' for word in words)
+    fts_table = literal_column(TABLE)
+    # 1. Every match with its rank. LIMIT -1 keeps this subquery apart, so bm25() runs
+    #    in the FTS5 scan, the only place SQLite allows it.
+    hits = (
+        select(
+            fts.c.rowid.label("rid"),
+            fts.c.kind,
+            fts.c.ref_id,
+            func.bm25(fts_table).label("rank"),
+        )
+        .where(fts_table.op("MATCH")(match))
+        .limit(-1)
+        .subquery("hits")
+    )
+    # 2. What the viewer may see, counted and cut to one page.
+    kinds = []
+    if viewer is not None:
+        kinds.append(
+            and_(
+                hits.c.kind == "post",
+                Post.is_hidden.is_(False),
+                Post.is_deleted.is_(False),
+                _visible_boards(viewer),
+            )
+        )
+        kinds.append(and_(hits.c.kind == "thread", _visible_boards(viewer)))
+    joined = (
+        hits.outerjoin(Post, and_(hits.c.kind == "post", Post.id == hits.c.ref_id))
+        .outerjoin(
+            Thread,
+            Thread.id
+            == case(
+                (hits.c.kind == "post", Post.thread_id), (hits.c.kind == "thread", hits.c.ref_id)
+            ),
+        )
+        .outerjoin(Board, Board.id == Thread.board_id)
+    )
+    number, place, slug = Post.number, Board.title, literal(None, String)
+    if readings is not None:
+        model, session_model = readings.model, readings.session_model
+        joined = joined.outerjoin(
+            model, and_(hits.c.kind == "reading", model.id == hits.c.ref_id)
+        ).outerjoin(session_model, session_model.id == model.session_id)
+        kinds.append(and_(hits.c.kind == "reading", _current_readings(readings)))
+        number = func.coalesce(Post.number, session_model.number)
+        place = func.coalesce(Board.title, session_model.title)
+        slug = model.slug
+    page_rows = (
+        select(
+            hits.c.rid,
+            hits.c.kind,
+            hits.c.ref_id,
+            hits.c.rank,
+            Thread.title.label("thread_title"),
+            Thread.id.label("thread_id"),
+            number.label("number"),
+            place.label("place"),
+            slug.label("slug"),
+            func.count().over().label("total"),
+        )
+        .select_from(joined)
+        .where(or_(*kinds))
+        .order_by(hits.c.rank, hits.c.rid)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .subquery("page_rows")
+    )
+    # 3. Snippets for this page only, back in an FTS5 scan where snippet() works.
+    stmt = (
+        select(
+            page_rows.c.kind,
+            page_rows.c.ref_id,
+            case(
+                (page_rows.c.kind == "post", page_rows.c.thread_title),
+                else_=func.highlight(fts_table, 0, START, STOP),
+            ).label("title"),
+            func.snippet(fts_table, 1, START, STOP, "…", 24).label("snippet"),
+            page_rows.c.thread_id,
+            page_rows.c.number,
+            page_rows.c.place,
+            page_rows.c.slug,
+            page_rows.c.total,
+        )
+        .select_from(page_rows.join(fts, fts.c.rowid == page_rows.c.rid))
+        .where(fts_table.op("MATCH")(match))
+        .order_by(page_rows.c.rank, page_rows.c.rid)
+    )
+    return db.session.execute(stmt).all()
+
+
+ENGLISH = literal_column("'english'::regconfig")
+
+
+def _tsvector(document):
+    """to_tsvector written exactly as in the GIN indexes, so the planner uses them."""
+    return func.to_tsvector(ENGLISH, document)
+
+
+def _headline(document, query, words: int = 30):
+    options = f"StartSel={START}, StopSel={STOP}, MaxWords={words}, MinWords=8, MaxFragments=2"
+    return func.ts_headline(ENGLISH, document, query, options)
+
+
+def _postgres(viewer, words, page, readings):
+    query = func.plainto_tsquery(ENGLISH, " ".join(words))
+    parts = []
+    if viewer is not None:
+        post_doc = _tsvector(Post.body)
+        parts.append(
+            select(
+                literal("post").label("kind"),
+                Post.id.label("ref_id"),
+                Thread.title.label("title"),
+                Post.body.label("document"),
+                Thread.id.label("thread_id"),
+                Post.number.label("number"),
+                Board.title.label("place"),
+                literal(None, String).label("slug"),
+                func.ts_rank(post_doc, query).label("rank"),
+            )
+            .join(Thread, Thread.id == Post.thread_id)
+            .join(Board, Board.id == Thread.board_id)
+            .where(
+                post_doc.op("@@")(query),
+                Post.is_hidden.is_(False),
+                Post.is_deleted.is_(False),
+                _visible_boards(viewer),
+            )
+        )
+        title_doc = _tsvector(Thread.title)
+        parts.append(
+            select(
+                literal("thread").label("kind"),
+                Thread.id.label("ref_id"),
+                Thread.title.label("title"),
+                literal("").label("document"),
+                Thread.id.label("thread_id"),
+                literal(None, Integer).label("number"),
+                Board.title.label("place"),
+                literal(None, String).label("slug"),
+                func.ts_rank(title_doc, query).label("rank"),
+            )
+            .join(Board, Board.id == Thread.board_id)
+            .where(title_doc.op("@@")(query), _visible_boards(viewer))
+        )
+    if readings is not None:
+        model, session_model = readings.model, readings.session_model
+        reading_doc = _tsvector(model.title.op("||")(literal_column("' '")).op("||")(model.body))
+        parts.append(
+            select(
+                literal("reading").label("kind"),
+                model.id.label("ref_id"),
+                model.title.label("title"),
+                model.body.label("document"),
+                literal(None, Integer).label("thread_id"),
+                session_model.number.label("number"),
+                session_model.title.label("place"),
+                model.slug.label("slug"),
+                func.ts_rank(reading_doc, query).label("rank"),
+            )
+            .join(session_model, session_model.id == model.session_id)
+            .where(reading_doc.op("@@")(query), _current_readings(readings))
+        )
+    matches = union_all(*parts).subquery("matches")
+    page_rows = (
+        select(matches, func.count().over().label("total"))
+        .order_by(matches.c.rank.desc(), matches.c.kind, matches.c.ref_id)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+        .subquery("page_rows")
+    )
+    # Headlines are costly: work them out for this page only.
+    stmt = select(
+        page_rows.c.kind,
+        page_rows.c.ref_id,
+        case(
+            (page_rows.c.kind == "post", page_rows.c.title),
+            else_=_headline(page_rows.c.title, query, 40),
+        ).label("title"),
+        _headline(page_rows.c.document, query).label("snippet"),
+        page_rows.c.thread_id,
+        page_rows.c.number,
+        page_rows.c.place,
+        page_rows.c.slug,
+        page_rows.c.total,
+    ).order_by(page_rows.c.rank.desc(), page_rows.c.kind, page_rows.c.ref_id)
+    return db.session.execute(stmt).all()
