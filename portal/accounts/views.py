@@ -41,6 +41,11 @@ def _after_login_default() -> str:
     return url_for("public.home")
 
 
+def _form_status() -> int:
+    """400 when a submitted form is shown again with its problems, 200 for a first view."""
+    return 400 if request.method == "POST" else 200
+
+
 def _address_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
@@ -69,8 +74,7 @@ def signup():
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name))
             return redirect(_after_login_default(), code=303)
-    status = 400 if request.method == "POST" else 200
-    return render("accounts/signup.html", form=form, error=error, status=status)
+    return render("accounts/signup.html", form=form, error=error, status=_form_status())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -122,7 +126,7 @@ def password_forgot():
         services.request_password_reset(form.email.data)
         flash(_("If an account uses that address, a link to reset the password is on its way."))
         return redirect(url_for("accounts.login"), code=303)
-    return render("accounts/password_forgot.html", form=form)
+    return render("accounts/password_forgot.html", form=form, status=_form_status())
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -135,7 +139,7 @@ def password_reset(token: str):
         services.reset_password(token, form.password.data)
         flash(_("Your password is changed. Sign in with the new one."))
         return redirect(url_for("accounts.login"), code=303)
-    return render("accounts/password_reset.html", form=form, expired=False)
+    return render("accounts/password_reset.html", form=form, expired=False, status=_form_status())
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -153,7 +157,7 @@ def password_change():
             login_user(current_user._get_current_object())
             flash(_("Your password is changed."))
             return redirect(url_for("accounts.profile"), code=303)
-    return render("accounts/password_change.html", form=form, error=error)
+    return render("accounts/password_change.html", form=form, error=error, status=_form_status())
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
@@ -165,8 +169,7 @@ def profile():
         services.update_profile(current_user, form.data)
         flash(_("Your profile is saved."))
         return redirect(url_for("accounts.profile"), code=303)
-    status = 400 if request.method == "POST" else 200
-    return render("accounts/profile.html", form=form, status=status)
+    return render("accounts/profile.html", form=form, status=_form_status())
 
 
 @bp.post("/account/export")
@@ -200,4 +203,4 @@ def delete():
             session.clear()
             flash(_("Your account is deleted and your personal data erased."))
             return redirect(url_for("public.home"), code=303)
-    return render("accounts/delete.html", form=form, error=error)
+    return render("accounts/delete.html", form=form, error=error, status=_form_status())

@@ -165,3 +165,15 @@ def test_delete_account_erases_personal_data(as_participant, participant):
     assert as_participant.login(email).status_code == 400
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "account.deleted"))
     assert event.actor_id == participant.id and email not in json.dumps(event.detail)
+
+
+def test_failed_account_forms_answer_400_and_keep_the_page(as_participant):
+    cases = {
+        "/account/password": {"current": "", "password": "short", "confirm": "short"},
+        "/account/delete": {"password": ""},
+        "/password/forgot": {"email": "not an address"},
+    }
+    for path, data in cases.items():
+        response = as_participant.post(path, data)
+        assert response.status_code == 400, path
+        assert 'class="error"' in response.get_data(as_text=True), path
