@@ -36,7 +36,7 @@ seed: migrate
 
 run: seed
 	@echo "Serving the VCA Portal on http://$(HOST):$(PORT)/"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'portal:create_app()'
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'portal:create_app()'
 
 lint: install-test
 	$(BIN)/ruff check .
