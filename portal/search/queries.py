@@ -318,7 +318,7 @@ def _postgres(viewer, words, page, readings):
             (page_rows.c.kind == "post", page_rows.c.title),
             else_=_headline(page_rows.c.title, query, 40),
         ).label("title"),
-        _headline(page_rows.c.document, query).label("snippet"),
+        _headline(func.translate(page_rows.c.document, START + STOP, "  "), query).label("snippet"),
         page_rows.c.thread_id,
         page_rows.c.number,
         page_rows.c.place,

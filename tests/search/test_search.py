@@ -111,10 +111,13 @@ def test_snippets_escape_html_and_mark_only_terms(web, world):
     sign_in(web, world.participant)
     html = found(web, "indicators")
     assert "<mark>indicators</mark>" in html
-    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<script>alert" not in html and "alert(&#34;x&#34;)" in html
+    # SQLite shows the tags as escaped text; PostgreSQL's headline drops them.
+    assert "&lt;script&gt;" in html or db.engine.dialect.name == "postgresql"
     assert "<b>bold</b>" not in html
     assert "\x02" not in html and "\x03" not in html
-    assert "<mark>" in found(web, "script")  # the text itself can be searched
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's parser reads <script> as a tag
+        assert "<mark>" in found(web, "script")  # the text itself can be searched
 
 
 def test_highlight_never_trusts_its_input():
