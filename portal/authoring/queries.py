@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.gift import export_gift
 from portal.learning.models import (
     AttemptAnswer,
@@ -58,6 +59,11 @@ def session_readings(session_id: int) -> list[Reading]:
 def session_quiz(session_id: int) -> Quiz | None:
     """The session's quiz, if it has one."""
     return db.session.scalar(select(Quiz).where(Quiz.session_id == session_id))
+
+
+def assessment_quiz() -> Quiz | None:
+    """The pre/post assessment, if the curriculum has one."""
+    return db.session.scalar(select(Quiz).where(Quiz.key == ASSESSMENT_KEY))
 
 
 def quiz_questions(quiz_id: int) -> list[dict]:

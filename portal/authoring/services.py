@@ -276,6 +276,14 @@ def save_quiz(user, session: CurriculumSession, data: dict) -> Quiz:
     return quiz
 
 
+def set_quiz_retired(user, quiz: Quiz, retired: bool) -> None:
+    """Retire a quiz (hidden, cannot be started; attempts and reviews kept) or restore it."""
+    quiz.is_retired = retired
+    action = "authoring.quiz_retired" if retired else "authoring.quiz_restored"
+    audit.record(action, actor=user, target=quiz, session_id=quiz.session_id)
+    db.session.commit()
+
+
 # --------------------------------------------------------------------------- questions
 
 
@@ -314,14 +322,23 @@ def _question_problems(spec: dict, question: Question | None) -> list[str]:
 
 def create_question(user, session: CurriculumSession, spec: dict) -> Question:
     """Add a question at the end of the session's quiz (created when missing)."""
+    return _add_question(user, spec, f"s{session.number:02d}-q", lambda: _ensure_quiz(session))
+
+
+def create_assessment_question(user, quiz: Quiz, spec: dict) -> Question:
+    """Add a question at the end of the pre/post assessment (new keys are pa-q01, pa-q02…)."""
+    return _add_question(user, spec, "pa-q", lambda: quiz)
+
+
+def _add_question(user, spec: dict, prefix: str, get_quiz) -> Question:
+    """Validate, then add the question at the end of the quiz `get_quiz` returns."""
     spec = canonical(spec)
     if not spec.get("key"):
-        prefix = f"s{session.number:02d}-q"
         spec["key"] = _next_key(prefix, queries.keys_like(prefix))
     problems = _question_problems(spec, None)
     if problems:
         raise AuthoringError(problems)
-    quiz = _ensure_quiz(session)
+    quiz = get_quiz()  # only now, so a refused question never creates a session quiz
     question = Question(
         quiz_id=quiz.id, key=spec["key"], position=queries.last_position(quiz.id) + 1
     )

@@ -64,7 +64,10 @@ def _is_preview() -> bool:
 def session_list():
     """Every session with its readings and questions, and what a trainer can do with it."""
     return render(
-        "authoring/session_list.html", rows=queries.session_rows(), button_form=EmptyForm()
+        "authoring/session_list.html",
+        rows=queries.session_rows(),
+        assessment=queries.assessment_quiz(),
+        button_form=EmptyForm(),
     )
 
 
@@ -377,10 +380,73 @@ def gift_download(session_id: int):
     return response
 
 
+def _quiz_retired(session_id: int, retired: bool, message: str):
+    session = get_or_404(CurriculumSession, session_id)
+    quiz = queries.session_quiz(session.id)
+    if quiz is None:
+        abort(404)
+    _checked_post()
+    services.set_quiz_retired(current_user, quiz, retired)
+    flash(message)
+    return redirect(url_for("authoring.quiz_detail", session_id=session.id), code=303)
+
+
+@bp.post("/sessions/<int:session_id>/quiz/retire")
+def quiz_retire(session_id: int):
+    """Retire the session quiz: participants no longer see or start it; attempts are kept."""
+    return _quiz_retired(session_id, True, _("Quiz retired."))
+
+
+@bp.post("/sessions/<int:session_id>/quiz/restore")
+def quiz_restore(session_id: int):
+    """Bring a retired session quiz back."""
+    return _quiz_retired(session_id, False, _("Quiz restored."))
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+def _assessment():
+    quiz = queries.assessment_quiz()
+    if quiz is None:
+        abort(404)
+    return quiz
+
+
+@bp.get("/assessment")
+def assessment_detail():
+    """The pre/post assessment's questions in order, with their actions."""
+    quiz = _assessment()
+    return render(
+        "authoring/assessment.html",
+        quiz=quiz,
+        rows=queries.quiz_questions(quiz.id),
+        types=[(kind, TYPE_LABELS[kind]) for kind in QUESTION_TYPES],
+    )
+
+
 # --------------------------------------------------------------------------- questions
 
 
-def _question_page(kind, form, rows, session, question, is_new, problems=(), status=200):
+class _Place:
+    """Where a question lives: its quiz page (link and name) and its new-question address."""
+
+    def __init__(self, session=None):
+        self.session = session
+        if session is None:
+            self.quiz_url = url_for("authoring.assessment_detail")
+            self.quiz_label = _("Pre/post assessment")
+        else:
+            self.quiz_url = url_for("authoring.quiz_detail", session_id=session.id)
+            self.quiz_label = _("Session %(number)d quiz", number=session.number)
+
+    def new_url(self, kind: str) -> str:
+        if self.session is None:
+            return url_for("authoring.assessment_question_new", kind=kind)
+        return url_for("authoring.question_new", session_id=self.session.id, kind=kind)
+
+
+def _question_page(kind, form, rows, place, question, is_new, problems=(), status=200):
     return render(
         "authoring/question_form.html",
         status=status,
@@ -389,7 +455,8 @@ def _question_page(kind, form, rows, session, question, is_new, problems=(), sta
         form=form,
         rows=padded_rows(kind, rows, is_new),
         row_fields=ROW_FIELDS.get(kind, ()),
-        session=session,
+        place=place,
+        action=place.new_url(kind) if is_new else None,
         question=question,
         problems=list(problems),
         preview=_preview(form, "text"),
@@ -402,65 +469,89 @@ def _question_form() -> QuestionForm:
     return form
 
 
-@bp.route("/sessions/<int:session_id>/quiz/questions/new/<kind>", methods=["GET", "POST"])
-def question_new(session_id: int, kind: str):
-    """Write a new question of one type for the session's quiz."""
-    session = get_or_404(CurriculumSession, session_id)
+def _new_question(kind: str, place: _Place, create, default_objectives=()):
+    """The new-question form of one type; `create(spec)` stores a valid question."""
     if kind not in QUESTION_TYPES:
         abort(404)
     form = _question_form()
     if request.method == "GET":
-        form.objectives.data = [o.number for o in session.objectives]
-        return _question_page(kind, form, [], session, None, True)
+        form.objectives.data = list(default_objectives)
+        return _question_page(kind, form, [], place, None, True)
     rows = read_rows(kind, request.form)
     if _is_preview() or not form.validate_on_submit():
         status = 200 if _is_preview() else 400
-        return _question_page(kind, form, rows, session, None, True, status=status)
+        return _question_page(kind, form, rows, place, None, True, status=status)
     try:
-        services.create_question(current_user, session, form_to_spec(kind, form, rows))
+        create(form_to_spec(kind, form, rows))
     except services.AuthoringError as error:
-        return _question_page(kind, form, rows, session, None, True, error.problems, 400)
+        return _question_page(kind, form, rows, place, None, True, error.problems, 400)
     flash(_("Question added."))
-    return redirect(url_for("authoring.quiz_detail", session_id=session.id), code=303)
+    return redirect(place.quiz_url, code=303)
+
+
+@bp.route("/sessions/<int:session_id>/quiz/questions/new/<kind>", methods=["GET", "POST"])
+def question_new(session_id: int, kind: str):
+    """Write a new question of one type for the session's quiz."""
+    session = get_or_404(CurriculumSession, session_id)
+    return _new_question(
+        kind,
+        _Place(session),
+        lambda spec: services.create_question(current_user, session, spec),
+        [o.number for o in session.objectives],
+    )
+
+
+@bp.route("/assessment/questions/new/<kind>", methods=["GET", "POST"])
+def assessment_question_new(kind: str):
+    """Write a new question of one type for the pre/post assessment."""
+    quiz = _assessment()
+    return _new_question(
+        kind,
+        _Place(None),
+        lambda spec: services.create_assessment_question(current_user, quiz, spec),
+    )
 
 
 def _load_question(question_id: int):
+    """The question and the place of its quiz (a session quiz or the assessment)."""
     question = get_or_404(Question, question_id)
     quiz = get_or_404(Quiz, question.quiz_id)
+    if quiz.is_assessment:
+        return question, _Place(None)
     if quiz.session_id is None:
-        abort(404)  # the assessment is authored in its content file
-    return question, get_or_404(CurriculumSession, quiz.session_id)
+        abort(404)
+    return question, _Place(get_or_404(CurriculumSession, quiz.session_id))
 
 
 @bp.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def question_edit(question_id: int):
     """Edit a question; attempts already graded keep the version they were graded against."""
-    question, session = _load_question(question_id)
+    question, place = _load_question(question_id)
     kind = question.type
     form = _question_form()
     if request.method == "GET":
         fill_form(form, question.spec)
-        return _question_page(kind, form, spec_to_rows(question.spec), session, question, False)
+        return _question_page(kind, form, spec_to_rows(question.spec), place, question, False)
     rows = read_rows(kind, request.form)
     if _is_preview() or not form.validate_on_submit():
         status = 200 if _is_preview() else 400
-        return _question_page(kind, form, rows, session, question, False, status=status)
+        return _question_page(kind, form, rows, place, question, False, status=status)
     try:
         services.update_question(current_user, question, form_to_spec(kind, form, rows))
     except services.AuthoringError as error:
-        return _question_page(kind, form, rows, session, question, False, error.problems, 400)
+        return _question_page(kind, form, rows, place, question, False, error.problems, 400)
     flash(_("Question saved."))
-    return redirect(url_for("authoring.quiz_detail", session_id=session.id), code=303)
+    return redirect(place.quiz_url, code=303)
 
 
 def _question_action(question_id: int, action):
-    question, session = _load_question(question_id)
+    question, place = _load_question(question_id)
     _checked_post()
     try:
         action(question)
     except services.AuthoringError as error:
         flash(" ".join(error.problems), "error")
-    return redirect(url_for("authoring.quiz_detail", session_id=session.id), code=303)
+    return redirect(place.quiz_url, code=303)
 
 
 @bp.post("/questions/<int:question_id>/move")

@@ -177,6 +177,7 @@ def import_quiz(path: Path, key: str, kind: str, session_id: int | None = None) 
     quiz.shuffle = bool(data.get("shuffle", True))
     quiz.feedback_pass = str(data.get("feedback_pass") or "").strip()
     quiz.feedback_fail = str(data.get("feedback_fail") or "").strip()
+    quiz.is_retired = bool(data.get("retired", False))
     db.session.flush()
     questions = data.get("questions") or []
     if not isinstance(questions, list):
@@ -295,8 +296,11 @@ def quiz_document(quiz: Quiz) -> dict:
         .where(Question.quiz_id == quiz.id, Question.is_retired.is_(False))
         .order_by(Question.position, Question.id)
     ).all()
+    document = {"title": quiz.title}
+    if quiz.is_retired:
+        document["retired"] = True  # only when retired, so current quizzes' files are unchanged
     return {
-        "title": quiz.title,
+        **document,
         "pass_mark": _number(quiz.pass_mark),
         "max_attempts": quiz.max_attempts,
         "shuffle": quiz.shuffle,

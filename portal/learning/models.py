@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
@@ -111,6 +121,8 @@ class Quiz(db.Model):
     shuffle: Mapped[bool] = mapped_column(default=True)
     feedback_pass: Mapped[str] = mapped_column(Text, default="")
     feedback_fail: Mapped[str] = mapped_column(Text, default="")
+    # A retired quiz cannot be started; its attempts and their reviews stay with their owners.
+    is_retired: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     session: Mapped[CurriculumSession | None] = relationship(lazy="raise")

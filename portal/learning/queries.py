@@ -68,9 +68,11 @@ class SessionStatus:
     readings_done: int = 0
     attempts: int = 0
     passed: bool = False
+    quiz_is_retired: bool = False
 
     def label(self, readings_total: int) -> str:
-        if self.passed and self.readings_done >= readings_total:
+        quiz_done = self.passed or self.quiz_is_retired
+        if quiz_done and self.readings_done >= readings_total:
             return "done"
         if self.readings_done or self.attempts:
             return "in_progress"
@@ -108,14 +110,22 @@ def curriculum_page(user, taking_part: bool, now: datetime) -> dict:
         attempts = db.session.execute(
             select(
                 Quiz.session_id,
+                Quiz.is_retired,
                 func.count(QuizAttempt.id),
                 func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
             )
-            .join(QuizAttempt, QuizAttempt.quiz_id == Quiz.id)
-            .where(QuizAttempt.user_id == user.id, Quiz.session_id.is_not(None))
-            .group_by(Quiz.session_id)
+            .outerjoin(
+                QuizAttempt,
+                and_(QuizAttempt.quiz_id == Quiz.id, QuizAttempt.user_id == user.id),
+            )
+            .where(Quiz.session_id.is_not(None))
+            .group_by(Quiz.session_id, Quiz.is_retired)
         ).all()
-        for session_id, count, passed in attempts:
+        for session_id, is_retired, count, passed in attempts:
+            if is_retired:
+                # A retired quiz no longer counts, neither for nor against the session.
+                statuses[session_id].quiz_is_retired = True
+                continue
             statuses[session_id].attempts = count
             statuses[session_id].passed = bool(passed)
         windows = open_windows(user, now)
@@ -185,7 +195,10 @@ def readings_with_progress(session_id: int, user, with_body: bool = False) -> li
 
 
 def quiz_overview(session_id: int, user) -> dict | None:
-    """The session's quiz, its question count, the user's summary and open attempt."""
+    """The session's current quiz, its question count, the user's summary and open attempt.
+
+    None when the session has no quiz or its quiz is retired.
+    """
     questions = (
         select(func.count(Question.id))
         .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
@@ -211,7 +224,7 @@ def quiz_overview(session_id: int, user) -> dict | None:
                 QuizSummary.phase == "",
             ),
         )
-        .where(Quiz.session_id == session_id)
+        .where(Quiz.session_id == session_id, Quiz.is_retired.is_(False))
     ).first()
     if row is None:
         return None

@@ -74,6 +74,8 @@ def _open_attempt(quiz: Quiz, user, phase: str) -> QuizAttempt | None:
 
 def start_attempt(user, quiz: Quiz, phase: str = "") -> QuizAttempt:
     """The user's open attempt at the quiz, or a new one when attempts are left."""
+    if quiz.is_retired:
+        raise LearningError(_("This quiz is no longer offered."))
     existing = _open_attempt(quiz, user, phase)
     if existing is not None:
         return existing

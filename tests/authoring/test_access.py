@@ -6,7 +6,7 @@ import pytest
 
 from authoring.builders import make_quiz, tf_spec
 from portal.extensions import db
-from portal.learning.models import Question, Reading
+from portal.learning.models import Question, Quiz, Reading
 
 ROUTES = [
     ("GET", "/author/"),
@@ -36,6 +36,11 @@ ROUTES = [
     ("POST", "/author/sessions/{s}/quiz"),
     ("POST", "/author/sessions/{s}/quiz/gift"),
     ("GET", "/author/sessions/{s}/quiz.gift"),
+    ("POST", "/author/sessions/{s}/quiz/retire"),
+    ("POST", "/author/sessions/{s}/quiz/restore"),
+    ("GET", "/author/assessment"),
+    ("GET", "/author/assessment/questions/new/single"),
+    ("POST", "/author/assessment/questions/new/single"),
     ("GET", "/author/sessions/{s}/quiz/questions/new/single"),
     ("POST", "/author/sessions/{s}/quiz/questions/new/single"),
     ("GET", "/author/questions/{q}/edit"),
@@ -53,6 +58,8 @@ def ids(curriculum):
     first, _ = curriculum
     first.resources = [{"title": "A made-up resource", "url": "https://example.org/"}]
     make_quiz(first, [tf_spec("acl-1")])
+    db.session.add(Quiz(key="assessment", kind="assessment", title="Made-up assessment"))
+    db.session.commit()
     reading = db.session.query(Reading).filter_by(session_id=first.id).first()
     question = db.session.query(Question).first()
     return {"s": first.id, "r": reading.id, "q": question.id}
