@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from browser.helpers import watch_console
 from conftest import clear_tables, test_settings
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from portal import create_app
@@ -25,7 +26,9 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 HERE = Path(__file__).resolve().parent
+# Generous for a busy two-core CI machine; a passing step takes milliseconds.
 TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config, items):
