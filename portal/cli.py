@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(mail_group)
     app.cli.add_command(curriculum_group)
+    app.cli.add_command(search_group)
     from portal.authoring.cli import gift_group
 
     app.cli.add_command(gift_group)
@@ -153,3 +154,19 @@ def curriculum_export(path: Path, force: bool) -> None:
         shutil.rmtree(path)
     counts = content_files.export_curriculum(path)
     click.echo("exported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+search_group = AppGroup("search", help="The full-text search index.")
+
+
+@search_group.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the SQLite search index from posts, threads and readings (PostgreSQL needs none)."""
+    from portal.search.indexing import reindex_all
+
+    with db.engine.begin() as connection:
+        count = reindex_all(connection)
+    if db.engine.dialect.name == "sqlite":
+        click.echo(f"search index rebuilt: {count} entries")
+    else:
+        click.echo("PostgreSQL searches the tables directly; nothing to rebuild.")

@@ -264,3 +264,27 @@ def test_readings_follow_the_learning_rules(web, world):
     member = found(web, "compelled")
     assert "<mark>compelled</mark>" in member and "/sessions/1/readings/non-punishment" in member
     assert "<mark>punishment</mark>" in found(web, "punishment")
+
+
+def test_reindex_command_rebuilds_what_bulk_inserts_skipped(app, web, world):
+    """Rows written without the ORM are not indexed until `flask search reindex` runs."""
+    sign_in(web, world.participant)
+    thread, _ = make_thread(world.board_a, world.participant, "Bulk thread", replies=[])
+    db.session.execute(
+        insert(Post),
+        [
+            {
+                "thread_id": thread.id,
+                "author_id": world.peer.id,
+                "number": 2,
+                "body": "Counsellors speak Khmer and Lao.",
+                "body_html": "<p>x</p>",
+                "created_at": utcnow(),
+            }
+        ],
+    )
+    thread.last_number = thread.post_count = 2
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "<mark>Counsellors</mark>" in found(web, "counsellors")
