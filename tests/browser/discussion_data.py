@@ -48,7 +48,8 @@ def build_forum(live_app, replies: int = 25, bodies: list[str] | None = None) ->
             else [f"Reply {n} from the peer." for n in range(2, replies + 2)]
         )
         earlier = utcnow() - timedelta(hours=1)
-        for number, text in enumerate(texts, 1):
+        for number, raw in enumerate(texts, 1):
+            text = services.normalise_body(raw)  # exactly what posting through the service stores
             db.session.add(
                 Post(
                     thread_id=thread.id,
