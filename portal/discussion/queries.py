@@ -185,6 +185,21 @@ def accepted_post(thread: Thread) -> Post | None:
     return db.session.get(Post, thread.accepted_post_id)
 
 
+def posts_by_id(ids: list[int]) -> list[Post]:
+    """These posts with their thread (one statement, refreshing them after a commit), in
+    thread order."""
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Post)
+            .where(Post.id.in_(ids))
+            .options(joinedload(Post.thread))
+            .order_by(Post.number)
+        )
+    )
+
+
 def post_revisions(post: Post) -> list[PostRevision]:
     """Earlier texts of a post, newest first."""
     return list(

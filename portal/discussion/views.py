@@ -215,6 +215,8 @@ def thread_reply(thread_id: int):
             error = exc
         else:
             if is_htmx():
+                # With "load more" still on the page the new post belongs after the
+                # replies not loaded yet: appending it now would show it twice later.
                 return render(
                     "discussion/thread_detail.html",
                     block="reply_posted",
@@ -223,21 +225,14 @@ def thread_reply(thread_id: int):
                     board=thread.board,
                     form=PostForm(formdata=None),
                     new_post=post,
+                    new_post_url=_reply_url(post),
+                    unseen=bool(request.form.get("shown_to")),
                     viewer=_viewer(),
                     findings=None,
                     confirm=None,
                     error=None,
                 )
-            after = max(post.number - queries.POSTS_PER_PAGE, 0)
-            return redirect(
-                url_for(
-                    "discussion.thread_detail",
-                    thread_id=thread.id,
-                    after=after or None,
-                    _anchor=f"post-{post.id}",
-                ),
-                code=303,
-            )
+            return redirect(_reply_url(post), code=303)
     if isinstance(error, services.DiscussionError) and not isinstance(
         error, services.NeedsConfirmation | services.RateLimited
     ):
@@ -246,6 +241,17 @@ def thread_reply(thread_id: int):
         status = _status_for(error) if error else 400
     return _thread_page(
         thread, form, status=status, block="reply_form", **_error_context(error, form)
+    )
+
+
+def _reply_url(post) -> str:
+    """The thread page that ends with this post, at the post."""
+    after = max(post.number - queries.POSTS_PER_PAGE, 0)
+    return url_for(
+        "discussion.thread_detail",
+        thread_id=post.thread_id,
+        after=after or None,
+        _anchor=f"post-{post.id}",
     )
 
 
@@ -362,16 +368,20 @@ def _set_accepted(thread, post):
         abort(400)
     if not _viewer().can_accept(thread):
         abort(403)
+    changed = {thread.accepted_post_id, post.id if post else None} - {None}
     try:
         services.set_accepted(current_user, thread, post)
     except services.DiscussionError:
         abort(400)
     if is_htmx():
+        # The accepted-answer area, and out of band the posts whose state changed
+        # (the new answer, the previous one) so no stale "accepted" or button remains.
         return render(
             "discussion/thread_detail.html",
-            block="accepted",
+            block="accept_swap",
             thread=thread,
             accepted=post,
+            changed_posts=queries.posts_by_id(sorted(changed)),
             viewer=_viewer(),
         )
     return redirect(url_for("discussion.thread_detail", thread_id=thread.id), code=303)
