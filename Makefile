@@ -7,19 +7,33 @@ PORT   ?= 5000
 WORKERS ?= 2
 export FLASK_APP := portal
 
-.PHONY: run test install install-test lint serve migrate seed clean
+.PHONY: run test test-fast install install-test lint serve migrate seed clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (the exact versions tested); pyproject.toml keeps the
+# ranges. `make lock` resolves the ranges afresh and rewrites both lock files.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet .
+	.lock-venv/bin/pip freeze --exclude-editable | grep -iv '^vca-portal' > requirements.lock
+	.lock-venv/bin/pip install --quiet '.[test]'
+	.lock-venv/bin/pip freeze --exclude-editable | grep -iv '^vca-portal' > requirements-test.lock
+	rm -rf .lock-venv
 
 static/vendor/htmx.min.js: scripts/fetch_vendor.py | $(BIN)/python
 	$(BIN)/python scripts/fetch_vendor.py
@@ -43,11 +57,17 @@ lint: install-test
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite again on $$TEST_DATABASE_URL"; \
 		PORTAL_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest -p no:cacheprovider; \
 	fi
+
+# The quick loop while developing: no browser, no stress tests, stop at the first failure.
+test-fast: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -p no:cacheprovider -q -x -m "not slow and not browser"
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -69,6 +69,9 @@ class TestConfig(Config):
     PORTAL_ENV = "testing"
     SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
     WTF_CSRF_ENABLED = True
+    # Cheap argon2id for test accounts only: production keeps the library's defaults
+    # (tests/accounts/test_password_params.py holds them at or above OWASP's minimum).
+    PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 0

@@ -23,8 +23,16 @@ EXPORTERS: list[Callable[[User], tuple[str, object]]] = []
 # Features add what they must erase or anonymise on deletion here: fn(user) -> None.
 ERASERS: list[Callable[[User], None]] = []
 
-# A hash of a random password, so unknown accounts cost as much time as real ones.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+# A hash of a random password, so unknown accounts cost as much time as real ones
+# (made with the same parameters as real hashes, once per parameter set).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    key = repr(current_app.config.get("PASSWORD_HASH_PARAMS"))
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASHES[key]
 
 
 class AccountError(Exception):
@@ -97,7 +105,7 @@ def authenticate(email: str, password: str) -> User | None:
         db.session.commit()
         raise Throttled("Too many failed attempts. Wait 15 minutes or reset your password.")
     user = find_user_by_email(email)
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active:
         db.session.add(LoginAttempt(email=email))
         audit.record("login.failure", actor=user)

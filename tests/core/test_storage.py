@@ -19,6 +19,7 @@ WRITERS = 8
 WRITES = 200
 
 
+@pytest.mark.slow
 def test_eight_writers_two_hundred_writes_each(app, database_url):
     from factories import PASSWORD, make_user
 
