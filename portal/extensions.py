@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
+from htmx_flask import Htmx
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -30,6 +31,7 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+htmx = Htmx()  # request.htmx: the HX-* request headers, parsed once
 
 # The demo accounts and fixtures use the reserved .test domain (RFC 2606), which
 # email-validator refuses by default; it can never be a real participant's address.

@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 def is_htmx() -> bool:
     """True for an HTMX request that targets part of a page (not a boosted navigation)."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    htmx = getattr(request, "htmx", None)  # set by htmx-flask's request class
+    return bool(htmx) and not htmx.boosted
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context):
