@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import time
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ def register(app: Flask) -> None:
     """Attach every command group to the app."""
     app.cli.add_command(seed)
     app.cli.add_command(create_admin)
-    app.cli.add_command(backup)
+    app.cli.add_command(backup_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(curriculum_group)
     app.cli.add_command(search_group)
@@ -84,17 +83,37 @@ def create_admin(email: str, name: str, password: str) -> None:
     click.echo(f"{email} is an admin.")
 
 
-@click.command("backup")
+backup_group = AppGroup("backup", help="Backups of the whole database.")
+
+
+@backup_group.command("create")
 @click.argument("target", type=click.Path(path_type=Path))
-def backup(target: Path) -> None:
-    """Copy the SQLite database safely while the portal runs (use pg_dump for PostgreSQL)."""
-    if db.engine.dialect.name != "sqlite":
-        raise click.ClickException('For PostgreSQL use pg_dump, e.g. pg_dump -Fc "$DATABASE_URL".')
-    source = db.engine.url.database
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    click.echo(f"backed up {source} to {target} ({target.stat().st_size} bytes)")
+def backup_create(target: Path) -> None:
+    """Back the database up to TARGET while the portal keeps running."""
+    from portal.backup import BackupError, create_backup
+
+    try:
+        size = create_backup(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up the {db.engine.dialect.name} database to {target} ({size} bytes)")
+
+
+@backup_group.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore(source: Path, yes: bool) -> None:
+    """Replace the database with the backup in SOURCE (stop the portal first)."""
+    from portal.backup import BackupError, restore_backup
+
+    if not yes:
+        click.confirm("This replaces every table of the current database. Go on?", abort=True)
+    db.session.remove()
+    try:
+        restore_backup(db.engine, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored the {db.engine.dialect.name} database from {source}")
 
 
 mail_group = AppGroup("mail", help="The outbox.")

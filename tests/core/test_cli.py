@@ -64,22 +64,3 @@ def test_create_admin(app):
     assert ok.exit_code == 0, ok.output
     user = db.session.scalar(select(User).where(User.email == "boss@example.test"))
     assert user.role == "admin"
-
-
-def test_backup_copies_sqlite(app, tmp_path):
-    if db.engine.dialect.name != "sqlite":
-        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x.db")])
-        assert result.exit_code != 0 and "pg_dump" in result.output
-        return
-    from factories import make_user
-
-    make_user(email="kept@example.test")
-    db.session.commit()
-    target = tmp_path / "copy.db"
-    result = app.test_cli_runner().invoke(args=["backup", str(target)])
-    assert result.exit_code == 0, result.output
-    import sqlite3
-
-    with sqlite3.connect(target) as conn:
-        emails = [row[0] for row in conn.execute("SELECT email FROM user")]
-    assert "kept@example.test" in emails
