@@ -46,6 +46,9 @@ def create_app(config: type | dict | None = None) -> Flask:
         options["connect_args"] = {**options.get("connect_args", {}), "timeout": 30}
     else:
         options.setdefault("pool_pre_ping", True)
+        # An unreachable database answers a friendly 503 within seconds, not after
+        # the operating system's TCP timeout.
+        options["connect_args"] = {"connect_timeout": 3, **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     _init_extensions(app)
@@ -55,6 +58,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     security.init_security(app)
     security.init_static_versions(app)
     web.init_errors(app)
+    web.init_database_errors(app)
     cli.register(app)
     _init_templates(app)
     _init_logging(app)

@@ -73,3 +73,24 @@ def init_errors(app: Flask) -> None:
         db.session.rollback()
         log.exception("unhandled error on %s %s", request.method, request.endpoint)
         return render("errors/error.html", status=500, code=500, title=ERROR_TITLES[500])
+
+
+def init_database_errors(app: Flask) -> None:
+    """A friendly 503 (not a 500) while the database cannot be reached; the pool's
+    pre-ping reconnects by itself once it is back, so no restart is needed."""
+    from flask import render_template as _render_template
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    def _unavailable(error: Exception):
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; nothing to roll back
+            db.session.invalidate()
+        log.warning("database unavailable on %s %s", request.method, request.endpoint)
+        response = make_response(_render_template("errors/unavailable.html"), 503)
+        response.headers["Retry-After"] = "30"
+        response.vary.add("HX-Request")
+        return response
+
+    app.register_error_handler(OperationalError, _unavailable)
+    app.register_error_handler(InterfaceError, _unavailable)
