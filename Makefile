@@ -7,7 +7,7 @@ PORT   ?= 5000
 WORKERS ?= 2
 export FLASK_APP := portal
 
-.PHONY: run test test-fast install install-test lint serve migrate seed clean lock
+.PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ test: install-test
 test-fast: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider -q -x -m "not slow and not browser"
+
+# Benchmarks (not part of make test): installs Debian's wrk when missing and this is root.
+bench: install-test
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "install Debian's wrk to run the benchmarks"; exit 1; }
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
