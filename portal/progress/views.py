@@ -1,1 +1,121 @@
+"""Progress screens: the participant home, the cohort dashboard with its exports and
+participant detail, reminders and the programme report."""
 
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, request, stream_with_context
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal import permissions
+from portal.accounts.models import ORGANISATION_TYPES
+from portal.cohorts.models import Cohort
+from portal.countries import countries
+from portal.database import utcnow
+from portal.learning.queries import open_windows
+from portal.progress import bp, exports, queries
+from portal.web import get_or_404, render
+
+
+def load_dashboard_cohort(cohort_id: int) -> Cohort:
+    """The cohort when the current user runs it (or is an admin); 404 otherwise."""
+    cohort = get_or_404(Cohort, cohort_id)
+    if not permissions.can_manage_cohort(current_user, cohort):
+        abort(404)
+    return cohort
+
+
+def _filters() -> queries.Filters:
+    country = (request.args.get("country") or "").strip().upper()[:2]
+    organisation_type = (request.args.get("organisation_type") or "").strip()
+    if organisation_type not in ORGANISATION_TYPES:
+        organisation_type = ""
+    page = request.args.get("page", type=int) or 1
+    return queries.Filters(country=country, organisation_type=organisation_type, page=max(page, 1))
+
+
+@bp.get("/progress")
+@login_required
+def home():
+    """A participant's own progress; trainers and admins see the cohorts they run."""
+    if permissions.is_staff(current_user):
+        from portal.cohorts.queries import cohorts_for
+
+        return render("progress/home.html", staff=True, cohorts=cohorts_for(current_user))
+    context = queries.home(current_user, date.today())
+    return render(
+        "progress/home.html",
+        staff=False,
+        windows=open_windows(current_user, utcnow()),
+        **context,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress")
+@login_required
+def cohort_dashboard(cohort_id: int):
+    """The cohort's progress: matrix, averages, who needs attention and pre/post gains."""
+    cohort = load_dashboard_cohort(cohort_id)
+    filters = _filters()
+    return render(
+        "progress/cohort_dashboard.html",
+        block="results",
+        cohort=cohort,
+        filters=filters,
+        organisation_types=ORGANISATION_TYPES,
+        country_options=countries(str(get_locale())),
+        **queries.dashboard(cohort, filters),
+    )
+
+
+def _download_name(cohort: Cohort, extension: str) -> str:
+    return f"cohort-{cohort.id}-progress.{extension}"
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress.csv")
+@login_required
+def cohort_export_csv(cohort_id: int):
+    """The cohort's progress as CSV, streamed (same filters as the dashboard)."""
+    cohort = load_dashboard_cohort(cohort_id)
+    records = queries.export_rows(cohort, _filters())
+    body = stream_with_context(exports.csv_stream(records, [_("Name")]))
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(cohort, "csv")}"'
+    )
+    return response
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress.xlsx")
+@login_required
+def cohort_export_xlsx(cohort_id: int):
+    """The cohort's progress as an XLSX workbook, streamed (same filters as the dashboard)."""
+    cohort = load_dashboard_cohort(cohort_id)
+    records = queries.export_rows(cohort, _filters())
+    body = stream_with_context(exports.xlsx_stream(records, [_("Name")], _("Progress")))
+    response = Response(
+        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(cohort, "xlsx")}"'
+    )
+    return response
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress/<int:user_id>")
+@login_required
+def participant_detail(cohort_id: int, user_id: int):
+    """One participant's progress, attempts, readings, posts and reminders, for trainers."""
+    cohort = load_dashboard_cohort(cohort_id)
+    person = queries.cohort_participant(cohort, user_id)
+    if person is None:
+        abort(404)
+    return render(
+        "progress/participant_detail.html",
+        cohort=cohort,
+        person=person,
+        **queries.participant_detail(cohort, person),
+    )
