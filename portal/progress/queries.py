@@ -263,11 +263,11 @@ class Filters:
 
     def members(self, cohort_id: int):
         """A select of the ids of the cohort's participants matching the filters."""
-        statement = (
-            select(Membership.user_id)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.cohort_id == cohort_id, Membership.role == "participant")
+        statement = select(Membership.user_id).where(
+            Membership.cohort_id == cohort_id, Membership.role == "participant"
         )
+        if self.country or self.organisation_type:
+            statement = statement.join(User, User.id == Membership.user_id)
         if self.country:
             statement = statement.where(User.country == self.country)
         if self.organisation_type:
