@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
 from portal import audit
+from portal.accounts.models import User
+from portal.cohorts.models import Membership
+from portal.database import utcnow
 from portal.discussion import summaries as post_summaries
 from portal.extensions import db
 from portal.learning.summaries import rebuild_quiz_summaries
+from portal.mail import enqueue
+from portal.progress.models import Reminder, ReminderTemplate
 
 
 class ProgressError(Exception):
@@ -25,3 +35,66 @@ def rebuild_all() -> dict[str, int]:
     audit.record("progress.rebuilt", **{k.replace(" ", "_"): v for k, v in counts.items()})
     db.session.commit()
     return counts
+
+
+DEFAULT_SUBJECT = "A reminder about your VCA training"
+DEFAULT_BODY = (
+    "Dear {name},\n\n"
+    "This is a friendly reminder from the trainers of {cohort}. The online sessions are "
+    "waiting for you: signing in shows the next thing to do.\n\n"
+    "With best wishes,\nThe training team"
+)
+RESEND_AFTER = timedelta(minutes=10)
+
+
+def send_reminders(actor, cohort, user_ids: list[int], subject: str, body: str) -> int:
+    """Queue a reminder for each chosen participant of the cohort and keep the template.
+
+    People outside the cohort are ignored; a person reminded with the same subject in the
+    last ten minutes is not reminded again (a double-click sends once). Returns how many
+    reminders were queued.
+    """
+    subject = " ".join(subject.split())[:200]
+    if not subject or not body.strip():
+        raise ProgressError(_("Write a subject and a message."))
+    people = db.session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.cohort_id == cohort.id,
+            Membership.role == "participant",
+            User.id.in_(user_ids or [0]),
+            User.deleted_at.is_(None),
+        )
+    ).all()
+    if not people:
+        raise ProgressError(_("Choose at least one participant of this cohort."))
+    recent = set(
+        db.session.scalars(
+            select(Reminder.user_id).where(
+                Reminder.cohort_id == cohort.id,
+                Reminder.subject == subject,
+                Reminder.sent_at > utcnow() - RESEND_AFTER,
+            )
+        )
+    )
+    template = db.session.scalar(
+        select(ReminderTemplate).where(ReminderTemplate.cohort_id == cohort.id)
+    )
+    if template is None:
+        template = ReminderTemplate(cohort_id=cohort.id, subject=subject, body=body)
+        db.session.add(template)
+    template.subject, template.body = subject, body
+    sent = 0
+    for person in people:
+        if person.id in recent:
+            continue
+        text = body.replace("{name}", person.display_name).replace("{cohort}", cohort.name)
+        enqueue(person.email, subject, text)
+        db.session.add(
+            Reminder(cohort_id=cohort.id, user_id=person.id, sent_by_id=actor.id, subject=subject)
+        )
+        sent += 1
+    audit.record("progress.reminders_sent", actor=actor, target=cohort, count=sent)
+    db.session.commit()
+    return sent

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, request, stream_with_context
-from flask_babel import get_locale
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,7 +16,8 @@ from portal.cohorts.models import Cohort
 from portal.countries import countries
 from portal.database import utcnow
 from portal.learning.queries import open_windows
-from portal.progress import bp, exports, queries
+from portal.progress import bp, exports, queries, services
+from portal.progress.forms import ReminderForm
 from portal.web import get_or_404, render
 
 
@@ -54,21 +55,55 @@ def home():
     )
 
 
+def _reminder_form(cohort: Cohort) -> ReminderForm:
+    form = ReminderForm()
+    if not form.is_submitted():
+        template = queries.reminder_template(cohort)
+        form.subject.data = template.subject if template else services.DEFAULT_SUBJECT
+        form.body.data = template.body if template else services.DEFAULT_BODY
+    return form
+
+
+def _dashboard(cohort: Cohort, form: ReminderForm, status: int = 200, message: str = ""):
+    filters = _filters()
+    return render(
+        "progress/cohort_dashboard.html",
+        block="results",
+        status=status,
+        cohort=cohort,
+        filters=filters,
+        organisation_types=ORGANISATION_TYPES,
+        country_options=countries(str(get_locale())),
+        reminder_form=form,
+        reminder_error=message,
+        **queries.dashboard(cohort, filters),
+    )
+
+
 @bp.get("/cohorts/<int:cohort_id>/progress")
 @login_required
 def cohort_dashboard(cohort_id: int):
     """The cohort's progress: matrix, averages, who needs attention and pre/post gains."""
     cohort = load_dashboard_cohort(cohort_id)
-    filters = _filters()
-    return render(
-        "progress/cohort_dashboard.html",
-        block="results",
-        cohort=cohort,
-        filters=filters,
-        organisation_types=ORGANISATION_TYPES,
-        country_options=countries(str(get_locale())),
-        **queries.dashboard(cohort, filters),
-    )
+    return _dashboard(cohort, _reminder_form(cohort))
+
+
+@bp.post("/cohorts/<int:cohort_id>/reminders")
+@login_required
+def reminders_send(cohort_id: int):
+    """Queue reminders to the chosen participants from the (edited) template."""
+    cohort = load_dashboard_cohort(cohort_id)
+    form = _reminder_form(cohort)
+    if not form.validate():
+        return _dashboard(cohort, form, status=400)
+    try:
+        sent = services.send_reminders(
+            current_user, cohort, form.people.data, form.subject.data, form.body.data
+        )
+    except services.ProgressError as error:
+        return _dashboard(cohort, form, status=400, message=str(error))
+    flash(ngettext("%(num)d reminder queued.", "%(num)d reminders queued.", sent))
+    return redirect(url_for("progress.cohort_dashboard", cohort_id=cohort.id), code=303)
 
 
 def _download_name(cohort: Cohort, extension: str) -> str:
