@@ -115,3 +115,46 @@ def xlsx_stream(records: Iterable, empty_header: list[str], sheet: str) -> Itera
                 yield chunk
     finally:
         os.unlink(path)
+
+
+def report_csv(report: dict) -> str:
+    """The programme report as CSV; a figure from fewer than 5 people reads "suppressed"."""
+    from portal.progress.measure import suppressed
+
+    hidden = _("suppressed (fewer than 5 people)")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([_("Section"), _("Group"), _("People"), _("Value")])
+    for label, rows in (
+        (_("Country"), report["by_country"]),
+        (_("Organisation type"), report["by_type"]),
+    ):
+        for value, people in rows:
+            writer.writerow(
+                [
+                    neutralise(c)
+                    for c in (label, value or "—", hidden if suppressed(people) else people, "")
+                ]
+            )
+    for row in report["by_cohort"]:
+        people = row["people"]
+        writer.writerow(
+            [
+                _("Completion"),
+                neutralise(row["cohort"].name),
+                hidden if suppressed(people) else people,
+                hidden if suppressed(people) else row["completed"],
+            ]
+        )
+    for gain in report["gains"]:
+        people = gain["people"]
+        value = hidden if suppressed(people) else f"{gain['pre']:.1f} -> {gain['post']:.1f}"
+        writer.writerow(
+            [
+                _("Objective %(n)d pre -> post", n=gain["objective"]),
+                "",
+                hidden if suppressed(people) else people,
+                value,
+            ]
+        )
+    return "\ufeff" + buffer.getvalue()

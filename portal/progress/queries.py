@@ -596,3 +596,50 @@ def export_rows(cohort: Cohort, filters: Filters) -> Iterator[tuple[User, object
             _add(activity, kind, ref, value, flag, data)
             pending = next(stream, None)
         yield user, measure(cat, activity, cohort.mastery_threshold), cat
+
+
+# --------------------------------------------------------------------------- programme report
+
+
+def _people_by(column) -> list[tuple[str, int]]:
+    participants = (
+        select(Membership.user_id).where(Membership.role == "participant").distinct().subquery()
+    )
+    return [
+        (value or "", count)
+        for value, count in db.session.execute(
+            select(column, func.count())
+            .select_from(participants)
+            .join(User, User.id == participants.c.user_id)
+            .group_by(column)
+            .order_by(func.count().desc(), column)
+        )
+    ]
+
+
+def programme_report() -> dict:
+    """Across cohorts: people by country, organisation type and cohort, completion per
+    cohort, and the mean pre/post gain per objective. Suppression is applied by the caller
+    (`measure.suppressed`) so that the page and the CSV hide the same figures.
+
+    Completion needs each person's measure, so it streams the cohorts' participants
+    (two statements per cohort, whatever their size).
+    """
+    by_cohort = []
+    cat = catalogue()
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.workshop_start)).all()
+    for cohort in cohorts:
+        people = completed = 0
+        for _user, progress, _cat in export_rows(cohort, Filters()):
+            people += 1
+            if progress.all_met and progress.done == len(progress.sessions):
+                completed += 1
+        by_cohort.append({"cohort": cohort, "people": people, "completed": completed})
+    everyone = select(Membership.user_id).where(Membership.role == "participant")
+    return {
+        "by_country": _people_by(User.country),
+        "by_type": _people_by(User.organisation_type),
+        "by_cohort": by_cohort,
+        "gains": assessment_gains(everyone, [o.number for o in cat.objectives]),
+        "objectives": cat.objectives,
+    }

@@ -154,3 +154,28 @@ def participant_detail(cohort_id: int, user_id: int):
         person=person,
         **queries.participant_detail(cohort, person),
     )
+
+
+def _require_admin() -> None:
+    if not permissions.is_admin(current_user):
+        abort(404)
+
+
+@bp.get("/programme/report")
+@login_required
+def programme_report():
+    """People trained, completion and gains across cohorts, for admins; small groups hidden."""
+    _require_admin()
+    return render("progress/programme_report.html", **queries.programme_report())
+
+
+@bp.get("/programme/report.csv")
+@login_required
+def programme_report_csv():
+    """The programme report as CSV, with the same suppression as the page."""
+    _require_admin()
+    report = queries.programme_report()
+    body = exports.report_csv(report)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="programme-report.csv"'
+    return response
