@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,6 +19,29 @@ class CohortForm(FlaskForm):
     workshop_start = DateField(_l("Workshop starts"), validators=[DataRequired()])
     workshop_end = DateField(_l("Workshop ends"), validators=[DataRequired()])
     alumni_from = DateField(_l("Alumni from"), validators=[DataRequired()])
+
+    # Progress settings (issue 10).
+    time_zone = StringField(
+        _l("Time zone"),
+        default="UTC",
+        description=_l(
+            "Dates and assessment windows are shown and entered in it, e.g. Asia/Bangkok."
+        ),
+        filters=[lambda value: (value or "").strip() or "UTC"],
+        validators=[Length(max=64)],
+    )
+    mastery_threshold = IntegerField(
+        _l("Mastery needed to meet an objective (%)"),
+        default=70,
+        filters=[lambda value: 70 if value is None else value],
+        validators=[NumberRange(min=1, max=100)],
+    )
+
+    def validate_time_zone(self, field):
+        try:
+            ZoneInfo(field.data or "")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_l("Enter a time zone name such as Asia/Bangkok.")) from None
 
     def validate_workshop_start(self, field):
         if self.elearning_opens.data and field.data and field.data < self.elearning_opens.data:

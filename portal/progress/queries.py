@@ -36,6 +36,7 @@ from portal.learning.models import (
     Reading,
     ReadingProgress,
 )
+from portal.learning.queries import assessment_change
 from portal.progress.measure import (
     Activity,
     Catalogue,
@@ -249,6 +250,7 @@ def home(user, today) -> dict:
         "certificate": certificate_of(user.id, cohort.id) if cohort else None,
         "is_alumni": is_alumni,
         "forum_news": alumni_forum_news() if is_alumni else [],
+        "change": assessment_change(user.id),
     }
 
 

@@ -18,13 +18,13 @@ from portal.database import utcnow
 from portal.learning.queries import open_windows
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
-from portal.web import get_or_404, render
+from portal.web import render
 
 
 def load_dashboard_cohort(cohort_id: int) -> Cohort:
     """The cohort when the current user runs it (or is an admin); 404 otherwise."""
-    cohort = get_or_404(Cohort, cohort_id)
-    if not permissions.can_manage_cohort(current_user, cohort):
+    cohort = permissions.managed_cohort(current_user, cohort_id)
+    if cohort is None:
         abort(404)
     return cohort
 

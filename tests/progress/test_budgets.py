@@ -40,8 +40,9 @@ def test_dashboard_and_exports_issue_the_same_statements_at_100_and_10000(app, a
     large = _counts(app, as_trainer, cohort)
     print("statements at 100 and 10,000:", small)
     assert small == large, (small, large)
-    # The dashboard itself: session user (1), cohort and trainer check (2), catalogue (3),
-    # page of people (1), their activity (1), cohort sums (1), attention list (1), gains (1).
+    # The dashboard: session user (1), the cohort with the trainer check (1), catalogue (3),
+    # page of people (1), their activity (1), cohort sums (1), attention list (1), gains (1),
+    # the reminder template (1).
     assert small["/cohorts/{id}/progress"] <= 11
 
 
