@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 
 class CohortForm(FlaskForm):
@@ -35,6 +43,18 @@ class CohortForm(FlaskForm):
         default=70,
         filters=[lambda value: 70 if value is None else value],
         validators=[NumberRange(min=1, max=100)],
+    )
+
+    completion_rule = SelectField(
+        _l("What earns the certificate"),
+        choices=[
+            ("sessions_and_objectives", _l("Every session done and every objective met")),
+            ("objectives", _l("Every objective met")),
+        ],
+        default="sessions_and_objectives",
+        filters=[lambda value: value or "sessions_and_objectives"],
+        validate_choice=False,
+        validators=[AnyOf(["sessions_and_objectives", "objectives"])],
     )
 
     def validate_time_zone(self, field):

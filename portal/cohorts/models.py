@@ -27,6 +27,10 @@ class Cohort(db.Model):
     # time zone in which the cohort's dates and assessment windows are shown and entered.
     mastery_threshold: Mapped[int] = mapped_column(default=70, server_default="70")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # "sessions_and_objectives" (the default) or "objectives": what earns the certificate.
+    completion_rule: Mapped[str] = mapped_column(
+        String(30), default="sessions_and_objectives", server_default="sessions_and_objectives"
+    )
 
     def has_elearning_opened(self, today: date) -> bool:
         return self.elearning_opens <= today

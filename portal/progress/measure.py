@@ -226,3 +226,12 @@ SUPPRESS_BELOW = 5
 def suppressed(people: int) -> bool:
     """A figure drawn from fewer than 5 people is not shown (promised in session 11)."""
     return people < SUPPRESS_BELOW
+
+
+def meets_completion_rule(rule: str, progress: Progress) -> bool:
+    """The cohort's rule: every objective met, and (by default) every session done too."""
+    if not progress.objectives or not progress.all_met:
+        return False
+    if rule == "objectives":
+        return True
+    return progress.done == len(progress.sessions)

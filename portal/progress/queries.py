@@ -42,6 +42,7 @@ from portal.progress.measure import (
     Catalogue,
     SessionInfo,
     measure,
+    meets_completion_rule,
     next_step,
     normalised_gain,
 )
@@ -248,6 +249,7 @@ def home(user, today) -> dict:
         "progress": progress,
         "next": next_step(progress, cat),
         "certificate": certificate_of(user.id, cohort.id) if cohort else None,
+        "can_certify": bool(cohort) and meets_completion_rule(cohort.completion_rule, progress),
         "is_alumni": is_alumni,
         "forum_news": alumni_forum_news() if is_alumni else [],
         "change": assessment_change(user.id),
@@ -645,3 +647,38 @@ def programme_report() -> dict:
         "gains": assessment_gains(everyone, [o.number for o in cat.objectives]),
         "objectives": cat.objectives,
     }
+
+
+def participant_cohort(user, cohort_id: int) -> Cohort | None:
+    """A cohort the user takes part in as participant, else None."""
+    return db.session.scalar(
+        select(Cohort)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(
+            Cohort.id == cohort_id,
+            Membership.user_id == user.id,
+            Membership.role == "participant",
+        )
+    )
+
+
+def verified_certificate(code: str):
+    """(certificate, name, cohort) for a valid code; None for unknown and revoked alike."""
+    row = db.session.execute(
+        select(Certificate, User.display_name, Cohort)
+        .join(User, User.id == Certificate.user_id)
+        .join(Cohort, Cohort.id == Certificate.cohort_id)
+        .where(Certificate.code == code, Certificate.revoked_at.is_(None))
+    ).first()
+    return tuple(row) if row else None
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def programme_title() -> str:
+    from portal.learning.models import Programme
+
+    programme = db.session.get(Programme, 1)
+    return programme.title if programme and programme.title else "VCA training programme"

@@ -15,7 +15,8 @@ from portal.discussion import summaries as post_summaries
 from portal.extensions import db
 from portal.learning.summaries import rebuild_quiz_summaries
 from portal.mail import enqueue
-from portal.progress.models import Reminder, ReminderTemplate
+from portal.progress.measure import meets_completion_rule
+from portal.progress.models import Certificate, Reminder, ReminderTemplate
 
 
 class ProgressError(Exception):
@@ -98,3 +99,43 @@ def send_reminders(actor, cohort, user_ids: list[int], subject: str, body: str) 
     audit.record("progress.reminders_sent", actor=actor, target=cohort, count=sent)
     db.session.commit()
     return sent
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _new_code() -> str:
+    import secrets
+
+    groups = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3)]
+    return "VCA-" + "-".join(groups)
+
+
+def issue_certificate(user, cohort, progress) -> Certificate:
+    """The participant's certificate for the cohort, issued once when the rule is met."""
+    from portal.progress.queries import certificate_of
+
+    existing = certificate_of(user.id, cohort.id)
+    if existing is not None:
+        return existing
+    if not meets_completion_rule(cohort.completion_rule, progress):
+        raise ProgressError(_("The completion rule of your cohort is not met yet."))
+    certificate = Certificate(
+        code=_new_code(),
+        user_id=user.id,
+        cohort_id=cohort.id,
+        objectives=[o.number for o in progress.objectives if o.is_met],
+    )
+    db.session.add(certificate)
+    db.session.flush()
+    audit.record("certificate.issued", actor=user, target=certificate, cohort_id=cohort.id)
+    db.session.commit()
+    return certificate
+
+
+def revoke_certificate(admin, certificate: Certificate) -> None:
+    """An admin withdraws a certificate; its code then verifies like one that never existed."""
+    if certificate.revoked_at is None:
+        certificate.revoked_at = utcnow()
+        audit.record("certificate.revoked", actor=admin, target=certificate)
+        db.session.commit()

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -179,3 +188,78 @@ def programme_report_csv():
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="programme-report.csv"'
     return response
+
+
+@bp.post("/cohorts/<int:cohort_id>/certificate")
+@login_required
+def certificate_issue(cohort_id: int):
+    """Issue the participant's certificate when the cohort's completion rule is met."""
+    cohort = queries.participant_cohort(current_user, cohort_id)
+    if cohort is None:
+        abort(404)
+    progress, _cat = queries.progress_for(current_user, cohort.mastery_threshold)
+    try:
+        services.issue_certificate(current_user, cohort, progress)
+    except services.ProgressError as error:
+        flash(str(error), "error")
+        return redirect(url_for("progress.home"), code=303)
+    return redirect(url_for("progress.certificate_pdf", cohort_id=cohort.id), code=303)
+
+
+CERTIFICATE_CSS = """
+@page { size: A4 landscape; margin: 2cm; }
+body { font-family: "Noto Sans", "Noto Sans Bengali", "Noto Sans Khmer", "Noto Sans CJK SC",
+  "Noto Sans Devanagari", "Noto Sans CJK KR", "Noto Sans Thai", "Noto Sans Thaana",
+  "Noto Nastaliq Urdu", "Noto Naskh Arabic", "DejaVu Sans", sans-serif; color: #111;
+  text-align: center; }
+h1 { font-size: 26pt; margin-top: 1.5cm; } .name { font-size: 30pt; margin: .6cm 0; }
+ul { list-style: none; padding: 0; } .code { margin-top: 1cm; font-size: 10pt; color: #444; }
+"""
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificate.pdf")
+@login_required
+def certificate_pdf(cohort_id: int):
+    """The participant's own certificate as a PDF (WeasyPrint, Noto fonts for every script)."""
+    from weasyprint import CSS, HTML
+
+    cohort = queries.participant_cohort(current_user, cohort_id)
+    certificate = queries.certificate_of(current_user.id, cohort_id) if cohort else None
+    if certificate is None:
+        abort(404)
+    cat = queries.catalogue()
+    html = render_template(
+        "progress/certificate_pdf.html",
+        certificate=certificate,
+        cohort=cohort,
+        name=current_user.display_name,
+        objectives=[o for o in cat.objectives if o.number in (certificate.objectives or [])],
+        programme=queries.programme_title(),
+        verify_url=url_for("progress.certificate_verify", code=certificate.code, _external=True),
+    )
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=CERTIFICATE_CSS)])
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="vca-certificate.pdf"'
+    return response
+
+
+@bp.get("/certificates/verify")
+def certificate_verify():
+    """Public: whether a code belongs to a valid certificate (name, cohort and date only)."""
+    code = " ".join((request.args.get("code") or "").split()).upper()[:40]
+    found = queries.verified_certificate(code) if code else None
+    status = 200 if found or not code else 404
+    return render("progress/certificate_verify.html", status=status, code=code, found=found)
+
+
+@bp.post("/certificates/<code>/revoke")
+@login_required
+def certificate_revoke(code: str):
+    """Admins revoke a certificate by its code."""
+    _require_admin()
+    certificate = queries.certificate_by_code(code)
+    if certificate is None:
+        abort(404)
+    services.revoke_certificate(current_user, certificate)
+    flash(_("The certificate was revoked."))
+    return redirect(url_for("progress.certificate_verify", code=code), code=303)
