@@ -18,6 +18,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.forms import select_choices
+
 
 class CohortForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
@@ -47,10 +49,12 @@ class CohortForm(FlaskForm):
 
     completion_rule = SelectField(
         _l("What earns the certificate"),
-        choices=[
-            ("sessions_and_objectives", _l("Every session done and every objective met")),
-            ("objectives", _l("Every objective met")),
-        ],
+        choices=select_choices(
+            [
+                ("sessions_and_objectives", _l("Every session done and every objective met")),
+                ("objectives", _l("Every objective met")),
+            ]
+        ),
         default="sessions_and_objectives",
         filters=[lambda value: value or "sessions_and_objectives"],
         validate_choice=False,
