@@ -7,7 +7,7 @@ PORT   ?= 5000
 WORKERS ?= 2
 export FLASK_APP := portal
 
-.PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench
+.PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench fonts
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,9 +38,13 @@ lock:
 static/vendor/htmx.min.js: scripts/fetch_vendor.py | $(BIN)/python
 	$(BIN)/python scripts/fetch_vendor.py
 
-install: $(VENV)/.installed static/vendor/htmx.min.js
+install: $(VENV)/.installed static/vendor/htmx.min.js fonts
 
-install-test: $(VENV)/.installed-test static/vendor/htmx.min.js
+install-test: $(VENV)/.installed-test static/vendor/htmx.min.js fonts
+
+# Certificate fonts (Noto for every participant script); installs them when root and missing.
+fonts:
+	@scripts/install_fonts.sh
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -127,6 +127,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(search_bp)
+    from portal.progress import bp as progress_bp
+
+    app.register_blueprint(progress_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -29,6 +29,9 @@ def register(app: Flask) -> None:
     from portal.authoring.cli import gift_group
 
     app.cli.add_command(gift_group)
+    from portal.progress.cli import progress_group
+
+    app.cli.add_command(progress_group)
 
 
 @click.command("seed")

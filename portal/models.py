@@ -23,4 +23,5 @@ from portal.notifications.models import (  # noqa: F401
     Subscription,
     ThreadRead,
 )
+from portal.progress.models import Certificate, Reminder, ReminderTemplate  # noqa: F401
 from portal.public.models import Partner  # noqa: F401

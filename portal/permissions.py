@@ -42,6 +42,24 @@ def can_manage_cohort(user, cohort: Cohort) -> bool:
     return member is not None and member.role == "trainer"
 
 
+def managed_cohort(user, cohort_id: int) -> Cohort | None:
+    """SQL twin of can_manage_cohort: the cohort by id if the user manages it, in one query."""
+    if not is_staff(user):
+        return None
+    statement = select(Cohort).where(Cohort.id == cohort_id)
+    if not is_admin(user):
+        statement = statement.where(
+            select(Membership.id)
+            .where(
+                Membership.cohort_id == Cohort.id,
+                Membership.user_id == user.id,
+                Membership.role == "trainer",
+            )
+            .exists()
+        )
+    return db.session.scalar(statement)
+
+
 def can_view_cohort(user, cohort: Cohort) -> bool:
     return can_manage_cohort(user, cohort) or membership(user, cohort.id) is not None
 

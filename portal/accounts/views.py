@@ -38,7 +38,7 @@ def load_user(session_id: str) -> User | None:
 
 
 def _after_login_default() -> str:
-    return url_for("public.home")
+    return url_for("progress.home")
 
 
 def _form_status() -> int:

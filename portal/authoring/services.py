@@ -17,6 +17,7 @@ from portal.learning.content_files import session_quiz_key, set_question_spec
 from portal.learning.gift import GiftProblem, parse_gift
 from portal.learning.grading import validate_question
 from portal.learning.models import CurriculumSession, Objective, Question, Quiz, Reading
+from portal.learning.summaries import rebuild_quiz_summaries
 from portal.markdown import reading_minutes, render_plain
 
 
@@ -369,6 +370,9 @@ def set_question_retired(user, question: Question, retired: bool) -> None:
     question.is_retired = retired
     action = "authoring.question_retired" if retired else "authoring.question_restored"
     audit.record(action, actor=user, target=question, quiz_id=question.quiz_id)
+    db.session.flush()
+    # A retired question counts for nobody: the quiz's summaries are recomputed without it.
+    rebuild_quiz_summaries([question.quiz_id])
     db.session.commit()
 
 

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from portal.forms import select_choices
 
 
 class CohortForm(FlaskForm):
@@ -17,6 +29,43 @@ class CohortForm(FlaskForm):
     workshop_start = DateField(_l("Workshop starts"), validators=[DataRequired()])
     workshop_end = DateField(_l("Workshop ends"), validators=[DataRequired()])
     alumni_from = DateField(_l("Alumni from"), validators=[DataRequired()])
+
+    # Progress settings (issue 10).
+    time_zone = StringField(
+        _l("Time zone"),
+        default="UTC",
+        description=_l(
+            "Dates and assessment windows are shown and entered in it, e.g. Asia/Bangkok."
+        ),
+        filters=[lambda value: (value or "").strip() or "UTC"],
+        validators=[Length(max=64)],
+    )
+    mastery_threshold = IntegerField(
+        _l("Mastery needed to meet an objective (%)"),
+        default=70,
+        filters=[lambda value: 70 if value is None else value],
+        validators=[NumberRange(min=1, max=100)],
+    )
+
+    completion_rule = SelectField(
+        _l("What earns the certificate"),
+        choices=select_choices(
+            [
+                ("sessions_and_objectives", _l("Every session done and every objective met")),
+                ("objectives", _l("Every objective met")),
+            ]
+        ),
+        default="sessions_and_objectives",
+        filters=[lambda value: value or "sessions_and_objectives"],
+        validate_choice=False,
+        validators=[AnyOf(["sessions_and_objectives", "objectives"])],
+    )
+
+    def validate_time_zone(self, field):
+        try:
+            ZoneInfo(field.data or "")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_l("Enter a time zone name such as Asia/Bangkok.")) from None
 
     def validate_workshop_start(self, field):
         if self.elearning_opens.data and field.data and field.data < self.elearning_opens.data:

@@ -23,6 +23,14 @@ class Cohort(db.Model):
     workshop_end: Mapped[date]
     alumni_from: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Progress settings (issue 10): the mastery an objective needs to count as met, and the
+    # time zone in which the cohort's dates and assessment windows are shown and entered.
+    mastery_threshold: Mapped[int] = mapped_column(default=70, server_default="70")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # "sessions_and_objectives" (the default) or "objectives": what earns the certificate.
+    completion_rule: Mapped[str] = mapped_column(
+        String(30), default="sessions_and_objectives", server_default="sessions_and_objectives"
+    )
 
     def has_elearning_opened(self, today: date) -> bool:
         return self.elearning_opens <= today

@@ -27,6 +27,9 @@ COHORT_FIELDS = (
     "workshop_start",
     "workshop_end",
     "alumni_from",
+    "time_zone",
+    "mastery_threshold",
+    "completion_rule",
 )
 # Unambiguous letters and digits, so a code read aloud in a workshop room is typed right.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

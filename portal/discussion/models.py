@@ -117,3 +117,19 @@ class Flag(db.Model):
 
     post: Mapped[Post] = relationship()
     reporter = relationship("User", lazy="joined", foreign_keys=[reporter_id])
+
+
+class SessionPostSummary(db.Model):
+    """How many posts (not deleted) a user has in the boards of one curriculum session.
+
+    Kept up to date by the posting services; progress reads it to know who has posted.
+    """
+
+    __table_args__ = (UniqueConstraint("user_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("curriculum_session.id", ondelete="CASCADE"), index=True
+    )
+    posts: Mapped[int] = mapped_column(default=0)

@@ -339,3 +339,14 @@ def load_alumni_board(board_id: int) -> Board:
     if board is None or board.kind != "alumni":
         abort(404)
     return board
+
+
+def thread_author_ids(thread_id: int) -> list[int]:
+    """The distinct authors of a thread's posts."""
+    return list(
+        db.session.scalars(
+            select(Post.author_id)
+            .where(Post.thread_id == thread_id, Post.author_id.is_not(None))
+            .distinct()
+        )
+    )

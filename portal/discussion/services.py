@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import audit, mail
 from portal.cohorts.models import Cohort
 from portal.database import utcnow
-from portal.discussion import queries
+from portal.discussion import queries, summaries
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.permissions import viewer_for
 from portal.discussion.pii import Finding, find_identifiers
@@ -136,7 +136,7 @@ def _next_number(thread_id: int) -> int:
     ).scalar_one()
 
 
-def _new_post(thread_id: int, author, body: str, token: str | None) -> Post:
+def _new_post(thread_id: int, author, body: str, token: str | None, board: Board) -> Post:
     post = Post(
         thread_id=thread_id,
         number=_next_number(thread_id),
@@ -146,6 +146,7 @@ def _new_post(thread_id: int, author, body: str, token: str | None) -> Post:
         client_token=token or None,
     )
     db.session.add(post)
+    summaries.count_post(author.id, board, +1)
     return post
 
 
@@ -176,7 +177,7 @@ def create_thread(
     )
     db.session.add(thread)
     db.session.flush()
-    post = _new_post(thread.id, author, body, token)
+    post = _new_post(thread.id, author, body, token, board)
     audit.record("discussion.thread_created", actor=author, target=thread, board_id=board.id)
     return _commit_once(author, token, post, result=thread)
 
@@ -191,7 +192,7 @@ def reply(author, thread: Thread, body: str, token: str, confirm: str | None) ->
         raise DiscussionError("This thread is locked. New replies are not possible.")
     check_rate(author)
     check_identifiers(author, body, confirm)
-    post = _new_post(thread.id, author, body, token)
+    post = _new_post(thread.id, author, body, token, thread.board)
     return _commit_once(author, token, post, result=post)
 
 
@@ -233,6 +234,7 @@ def delete_post(user, post: Post) -> None:
         return
     db.session.execute(PostRevision.__table__.delete().where(PostRevision.post_id == post.id))
     post.is_deleted = True
+    summaries.count_post(post.author_id, post.thread.board, -1)
     post.body = ""
     post.body_html = ""
     post.edited_at = utcnow()
@@ -330,6 +332,9 @@ def move_thread(moderator, thread: Thread, board: Board) -> None:
     source = thread.board_id
     thread.board_id = board.id
     thread.board = board
+    db.session.flush()
+    # The posts now belong to another session (or none): recount their authors.
+    summaries.rebuild(queries.thread_author_ids(thread.id))
     audit.record(
         "discussion.thread_moved", actor=moderator, target=thread, source=source, to=board.id
     )

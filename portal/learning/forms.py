@@ -11,7 +11,7 @@ from portal.forms import select_choices
 
 
 class WindowForm(FlaskForm):
-    """When a cohort takes the pre- or post-assessment (times in UTC)."""
+    """When a cohort takes the pre- or post-assessment (times in the cohort's time zone)."""
 
     phase = SelectField(
         _l("Assessment"),
@@ -19,10 +19,10 @@ class WindowForm(FlaskForm):
         validators=[DataRequired()],
     )
     opens_at = DateTimeLocalField(
-        _l("Opens (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l("Opens (cohort's time zone)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
     closes_at = DateTimeLocalField(
-        _l("Closes (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+        _l("Closes (cohort's time zone)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
     )
 
     def validate_closes_at(self, field):

@@ -430,3 +430,45 @@ def export_for(user) -> dict:
             for a, key in attempts
         ],
     }
+
+
+def post_review_open(user, now: datetime) -> bool:
+    """True once a post-assessment window of one of the user's cohorts has closed."""
+    return (
+        db.session.scalar(
+            select(AssessmentWindow.id)
+            .join(
+                Membership,
+                and_(
+                    Membership.cohort_id == AssessmentWindow.cohort_id,
+                    Membership.user_id == user.id,
+                ),
+            )
+            .where(AssessmentWindow.phase == "post", AssessmentWindow.closes_at <= now)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def assessment_change(user_id: int) -> list[dict]:
+    """The user's own pre and post percent per objective (None for a phase not taken)."""
+    rows = db.session.execute(
+        select(QuizSummary.phase, QuizSummary.objectives)
+        .join(Quiz, Quiz.id == QuizSummary.quiz_id)
+        .where(
+            Quiz.key == ASSESSMENT_KEY,
+            QuizSummary.user_id == user_id,
+            QuizSummary.phase.in_(("pre", "post")),
+        )
+    ).all()
+    by_phase = {phase: objectives or {} for phase, objectives in rows}
+    numbers = sorted({int(k) for objectives in by_phase.values() for k in objectives})
+    result = []
+    for number in numbers:
+        item = {"objective": number}
+        for phase in ("pre", "post"):
+            earned, possible = by_phase.get(phase, {}).get(str(number), (0, 0))
+            item[phase] = 100 * earned / possible if possible else None
+        result.append(item)
+    return result

@@ -248,10 +248,24 @@ def _update_summary(user_id: int, quiz_id: int, phase: str, values: dict) -> Non
 def set_window(
     actor, cohort, quiz: Quiz, phase: str, opens_at: datetime, closes_at: datetime
 ) -> AssessmentWindow:
-    """Create or change the cohort's pre- or post-assessment window."""
+    """Create or change the cohort's pre- or post-assessment window.
+
+    The times are entered in the cohort's time zone and stored in UTC; a pre and a post
+    window cannot overlap, and the pre-assessment cannot close after the post one opens.
+    """
     if closes_at <= opens_at:
         raise LearningError(_("The window must close after it opens."))
-    window = queries.cohort_windows(cohort.id).get(phase)
+    opens_at, closes_at = to_utc(opens_at, cohort.time_zone), to_utc(closes_at, cohort.time_zone)
+    windows = queries.cohort_windows(cohort.id)
+    other = windows.get("post" if phase == "pre" else "pre")
+    if other is not None:
+        pre = (opens_at, closes_at) if phase == "pre" else (other.opens_at, other.closes_at)
+        post = (other.opens_at, other.closes_at) if phase == "pre" else (opens_at, closes_at)
+        if pre[1] > post[0]:
+            raise LearningError(
+                _("The pre-assessment must close before the post-assessment opens.")
+            )
+    window = windows.get(phase)
     if window is None:
         window = AssessmentWindow(cohort_id=cohort.id, quiz_id=quiz.id, phase=phase)
         db.session.add(window)
@@ -260,3 +274,11 @@ def set_window(
     audit.record("assessment.window_set", actor=actor, target=cohort, phase=phase)
     db.session.commit()
     return window
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """A naive time in the zone (e.g. the cohort's), as a naive UTC time."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    return local.replace(tzinfo=ZoneInfo(zone or "UTC")).astimezone(UTC).replace(tzinfo=None)

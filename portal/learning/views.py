@@ -265,12 +265,20 @@ def attempt_review(attempt_id: int):
     attempt, quiz, number = load_attempt(attempt_id)
     if not attempt.is_submitted:
         return redirect(url_for("learning.attempt_detail", attempt_id=attempt_id), code=303)
+    # The pre-assessment never shows answers or explanations (the post one would otherwise
+    # measure memory of this review); the post review shows them once its window closed.
+    reveal = not attempt.phase or (
+        attempt.phase == "post" and queries.post_review_open(current_user, utcnow())
+    )
     return render(
         "learning/review.html",
         attempt=attempt,
         quiz=quiz,
         session_number=number,
-        rows=review_rows(queries.attempt_answers(attempt.id)),
+        rows=review_rows(queries.attempt_answers(attempt.id)) if reveal else [],
+        reveal=reveal,
+        objectives={o.number: o for o in queries.outline()["objectives"]} if attempt.phase else {},
+        change=queries.assessment_change(current_user.id) if attempt.phase == "post" else [],
     )
 
 
@@ -286,18 +294,24 @@ def cohort_assessments(cohort_id: int):
         abort(404)
     windows = queries.cohort_windows(cohort.id)
     form = WindowForm()
+    error = None
     if form.validate_on_submit():
-        services.set_window(
-            current_user, cohort, quiz, form.phase.data, form.opens_at.data, form.closes_at.data
-        )
-        flash(_("Assessment window saved."))
-        return redirect(url_for("learning.cohort_assessments", cohort_id=cohort.id), code=303)
+        try:
+            services.set_window(
+                current_user, cohort, quiz, form.phase.data, form.opens_at.data, form.closes_at.data
+            )
+        except services.LearningError as refused:
+            error = str(refused)
+        else:
+            flash(_("Assessment window saved."))
+            return redirect(url_for("learning.cohort_assessments", cohort_id=cohort.id), code=303)
     return render(
         "learning/cohort_assessments.html",
         status=400 if request.method == "POST" else 200,
         cohort=cohort,
         form=form,
         windows=windows,
+        error=error,
         gains=queries.assessment_gains(cohort.id),
         today=date.today(),
     )
@@ -326,3 +340,13 @@ def question_html(text: str, text_format: str = "markdown"):
 @bp.app_template_filter("question_inline")
 def question_inline(text: str, text_format: str = "markdown"):
     return inline_html(text or "", text_format)
+
+
+@bp.app_template_filter("in_zone")
+def in_zone(value, zone: str) -> str:
+    """A stored UTC time shown in a time zone (the cohort's), as YYYY-MM-DD HH:MM."""
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone or "UTC"))
+    return local.strftime("%Y-%m-%d %H:%M")

@@ -110,7 +110,7 @@ def test_login_same_message_for_unknown_and_wrong(web, participant):
 
 def test_login_success_redirects_and_audits(web, participant):
     response = web.login(participant.email)
-    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert response.status_code == 303 and response.headers["Location"] == "/progress"
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "login.success" in actions
 
@@ -217,4 +217,4 @@ def test_next_is_followed_only_on_site(web, participant):
             token_from="/login",
         )
         assert response.status_code == 303
-        assert response.headers["Location"] in ("/", "/%5Cevil"), bad
+        assert response.headers["Location"] in ("/progress", "/%5Cevil"), bad

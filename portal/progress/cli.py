@@ -1,0 +1,17 @@
+"""`flask --app portal progress ...`"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+progress_group = AppGroup("progress", help="Progress toward the objectives.")
+
+
+@progress_group.command("rebuild")
+def rebuild() -> None:
+    """Recompute every progress summary (quiz summaries, posts per session) from raw records."""
+    from portal.progress.services import rebuild_all
+
+    counts = rebuild_all()
+    click.echo("rebuilt: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -1,0 +1,188 @@
+"""The participant home, the cohort dashboard, participant detail and exports, as users see them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+from factories import PASSWORD, enrol, make_cohort, make_user
+
+from portal.extensions import db
+from portal.learning.services import set_reading_done
+from tests.progress.builders import answer, post_in_session, small_curriculum
+
+
+@pytest.fixture
+def world(app, cohort, participant, trainer):
+    data = small_curriculum()
+    other_cohort = make_cohort("Other workshop (fictional)")
+    stranger = make_user(display_name="Stranger Elsewhere")
+    enrol(stranger, other_cohort)
+    other_trainer = make_user("trainer", display_name="Other Trainer")
+    enrol(other_trainer, other_cohort, "trainer")
+    db.session.commit()
+    return {
+        **data,
+        "cohort": cohort,
+        "participant": participant,
+        "trainer": trainer,
+        "other_cohort": other_cohort,
+        "stranger": stranger,
+        "other_trainer": other_trainer,
+    }
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def test_sign_in_lands_on_the_participant_home_with_the_next_step(web, world):
+    person = world["participant"]
+    set_reading_done(person, world["readings"][(world["sessions"][0].id, 1)], True)
+    response = web.login(person.email)
+    assert response.status_code == 303 and response.headers["Location"] == "/progress"
+    page = web.client.get("/progress")
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "Know the made-up first aim" in text and "Apply the made-up second aim" in text
+    assert "Continue with reading 2 of session 1: Made-up reading 1.2" in text
+    assert "1 of 4 activities" in text  # objective 1: one reading of four activities
+    assert 'href="/progress"' in page.get_data(as_text=True)  # the navigation link
+    assert "<svg" in page.get_data(as_text=True)
+
+
+def test_home_shows_best_quiz_score_per_session(web, world):
+    person = world["participant"]
+    answer(person, world["quizzes"][1], {"d"})
+    web.login(person.email)
+    text = text_of(web.client.get("/progress"))
+    assert re.search(r"Session 2: Made-up session 2 In progress 0 / 1 100 %", text), text
+
+
+def test_trainer_home_links_to_their_cohort_dashboards_only(web, world):
+    web.login(world["trainer"].email)
+    page = web.client.get("/progress").get_data(as_text=True)
+    assert f"/cohorts/{world['cohort'].id}/progress" in page
+    assert f"/cohorts/{world['other_cohort'].id}/progress" not in page
+
+
+def test_dashboard_shows_matrix_averages_attention_and_filters(web, world):
+    cohort, person = world["cohort"], world["participant"]
+    person.country = "TH"
+    lagging = make_user(display_name="Lagging Made-up", country="KH")
+    enrol(lagging, cohort)
+    db.session.commit()
+    for reading in world["readings"].values():
+        set_reading_done(person, reading, True)
+    answer(person, world["quizzes"][0], {"a", "b", "c"})
+    answer(person, world["quizzes"][1], {"d"})
+    post_in_session(person, cohort, world["sessions"][0])
+    post_in_session(person, cohort, world["sessions"][1])
+    web.login(world["trainer"].email)
+    page = web.client.get(f"/cohorts/{cohort.id}/progress")
+    assert page.status_code == 200 and "HX-Request" in page.headers["Vary"]
+    text = text_of(page)
+    assert "2 participants shown" in text
+    # Objective 1 averages: one person 100 %, the other 0 % → 50 %.
+    assert re.search(r"1\. Know the made-up first aim 50 % 50 %", text), text
+    assert "Not started: 1. Behind: 0." in text
+    assert "Lagging Made-up not started" in text
+    assert 'role="img"' in page.get_data(as_text=True)
+    filtered = text_of(web.client.get(f"/cohorts/{cohort.id}/progress?country=KH"))
+    assert "1 participant shown" in filtered and "Amihan Test" not in filtered
+    fragment = web.client.get(
+        f"/cohorts/{cohort.id}/progress?country=TH", headers={"HX-Request": "true"}
+    )
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "1 participant shown" in body and "Amihan Test" in body
+
+
+def test_participant_detail_lists_attempts_readings_and_posts(web, world):
+    cohort, person = world["cohort"], world["participant"]
+    set_reading_done(person, world["readings"][(world["sessions"][0].id, 1)], True)
+    answer(person, world["quizzes"][0], {"a"})
+    post_in_session(person, cohort, world["sessions"][0])
+    web.login(world["trainer"].email)
+    text = text_of(web.client.get(f"/cohorts/{cohort.id}/progress/{person.id}"))
+    assert "Quiz 1: 50 %" in text
+    assert "Session 1: Made-up reading 1.1" in text
+    assert "Made-up question" in text
+    assert "No reminder sent." in text
+
+
+@pytest.mark.parametrize(
+    "persona, path, expected",
+    [
+        ("trainer", "/cohorts/{cohort}/progress", 200),
+        ("trainer", "/cohorts/{cohort}/progress.csv", 200),
+        ("trainer", "/cohorts/{cohort}/progress.xlsx", 200),
+        ("trainer", "/cohorts/{cohort}/progress/{participant}", 200),
+        ("trainer", "/cohorts/{other}/progress", 404),
+        ("trainer", "/cohorts/{other}/progress.csv", 404),
+        ("trainer", "/cohorts/{other}/progress.xlsx", 404),
+        ("trainer", "/cohorts/{other}/progress/{stranger}", 404),
+        ("trainer", "/cohorts/{cohort}/progress/{stranger}", 404),
+        ("participant", "/progress", 200),
+        ("participant", "/cohorts/{cohort}/progress", 404),
+        ("participant", "/cohorts/{cohort}/progress.csv", 404),
+        ("participant", "/cohorts/{cohort}/progress/{participant}", 404),
+        ("other_trainer", "/cohorts/{cohort}/progress", 404),
+        ("other_trainer", "/cohorts/{other}/progress", 200),
+        ("admin", "/cohorts/{cohort}/progress", 200),
+        ("admin", "/cohorts/{other}/progress/{stranger}", 200),
+        ("visitor", "/progress", 302),
+        ("visitor", "/cohorts/{cohort}/progress", 302),
+        ("visitor", "/cohorts/{cohort}/progress.csv", 302),
+    ],
+)
+def test_route_persona_matrix(web, world, admin, persona, path, expected):
+    ids = {
+        "cohort": world["cohort"].id,
+        "other": world["other_cohort"].id,
+        "participant": world["participant"].id,
+        "stranger": world["stranger"].id,
+    }
+    if persona != "visitor":
+        who = admin if persona == "admin" else world[persona]
+        web.login(who.email, PASSWORD)
+    response = web.client.get(path.format(**ids))
+    assert response.status_code == expected
+
+
+def test_exports_neutralise_formulas_and_stream(web, world):
+    cohort = world["cohort"]
+    names = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tTabbed", "\rReturn"]
+    for index, name in enumerate(names):
+        user = make_user(display_name=name, organisation="=cmd|' /C calc'!A0")
+        enrol(user, cohort)
+        assert user.id and index >= 0
+    db.session.commit()
+    web.login(world["trainer"].email)
+    response = web.client.get(f"/cohorts/{cohort.id}/progress.csv")
+    assert response.is_streamed and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:3] == ["Name", "E-mail", "Country"]
+    by_name = {row[0]: row for row in rows[1:]}
+    for name in names:
+        assert "'" + name in by_name, sorted(by_name)
+        assert by_name["'" + name][4] == "'=cmd|' /C calc'!A0"
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    xlsx = web.client.get(f"/cohorts/{cohort.id}/progress.xlsx")
+    assert xlsx.is_streamed
+    with zipfile.ZipFile(io.BytesIO(xlsx.get_data())) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        names_in_book = book.namelist()
+        shared = (
+            book.read("xl/sharedStrings.xml").decode()
+            if "xl/sharedStrings.xml" in names_in_book
+            else ""
+        )
+    assert "<f>" not in sheet  # no cell is a formula
+    cells = sheet + shared
+    assert "&apos;=HYPERLINK" in cells or "'=HYPERLINK" in cells
+    assert "'=cmd|" in cells or "&apos;=cmd|" in cells
