@@ -109,8 +109,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record("logout", actor=user)
+def sign_out(user: User, everywhere: bool = False) -> None:
+    """End the user's sessions on the server: copied cookies stop working too."""
+    user.end_sessions()
+    audit.record("logout.everywhere" if everywhere else "logout", actor=user)
     db.session.commit()
 
 
@@ -180,6 +182,7 @@ def change_password(user: User, current: str, new_password: str) -> None:
 
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
+    user.end_sessions()
     # A whole second later, so the new session id differs from every old cookie.
     user.password_changed_at = max(utcnow(), user.password_changed_at + timedelta(seconds=1))
 
@@ -252,5 +255,6 @@ def delete_account(user: User, password: str) -> None:
     user.country = user.organisation = user.organisation_type = ""
     user.show_country = user.show_organisation = False
     user.deleted_at = utcnow()
+    user.end_sessions()
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
     db.session.commit()
