@@ -49,6 +49,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     _init_extensions(app)
+    from portal.security import init_url_converters
+
+    init_url_converters(app)  # before the blueprints: ids beyond 64 bits answer 404
     _register_blueprints(app)
     from portal import cli, security, web
 
