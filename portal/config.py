@@ -35,6 +35,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
+    # Redis unreachable: count limits in this worker's memory (a warning is logged) rather
+    # than answer 500 to every sign-in; /healthz then says "degraded".
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))

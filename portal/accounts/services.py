@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
 from portal.accounts.models import FORMER_PARTICIPANT, LoginAttempt, PasswordResetToken, User
@@ -63,6 +64,9 @@ def sign_up(form_data: dict) -> User:
         raise AccountError(
             "An account with this e-mail address exists already. Sign in, or reset the password."
         )
+    if not _claim_use(invitation):
+        db.session.rollback()
+        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
     user = User(
         email=email,
         password_hash=hash_password(form_data["password"]),
@@ -72,12 +76,35 @@ def sign_up(form_data: dict) -> User:
         organisation_type=form_data.get("organisation_type") or "",
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address signed up a moment ago
+        db.session.rollback()
+        raise AccountError(
+            "An account with this e-mail address exists already. Sign in, or reset the password."
+        ) from None
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
-    invitation.uses += 1
     audit.record("account.signup", actor=user, target=invitation.cohort)
     db.session.commit()
     return user
+
+
+def _claim_use(invitation: Invitation) -> bool:
+    """Count one use of the invitation, atomically: of simultaneous sign-ups for the last
+    use, the database lets exactly one through (the row stays locked until commit)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+        )
+        .values(uses=Invitation.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def _recent_failures(email: str) -> int:
@@ -90,16 +117,23 @@ def _recent_failures(email: str) -> int:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user when the credentials match; None otherwise. Raises Throttled when locked."""
+    """The user when the credentials match; None otherwise. Raises Throttled when locked.
+
+    The attempt is stored before it is counted, so simultaneous tries cannot all slip
+    under the limit: each one sees at least every attempt committed before its own.
+    """
     email = normalise_email(email)
-    if _recent_failures(email) >= current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]:
+    attempt = LoginAttempt(email=email)
+    db.session.add(attempt)
+    db.session.commit()
+    if _recent_failures(email) > current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]:
+        db.session.delete(attempt)  # a refused try does not extend the lock
         audit.record("login.throttled")
         db.session.commit()
         raise Throttled("Too many failed attempts. Wait 15 minutes or reset your password.")
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or not user.is_active:
-        db.session.add(LoginAttempt(email=email))
         audit.record("login.failure", actor=user)
         db.session.commit()
         return None
