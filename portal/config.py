@@ -63,6 +63,8 @@ class Config:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes")
     PASSWORD_RESET_HOURS = 2
+    # Refused invitation codes (and other refused sign-ups) per address; good ones are free.
+    SIGNUP_FAILURES_PER_ADDRESS = os.environ.get("SIGNUP_FAILURES_PER_ADDRESS", "10 per hour")
 
 
 class TestConfig(Config):

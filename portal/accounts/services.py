@@ -36,6 +36,11 @@ class Throttled(AccountError):
     """Too many failed logins for this account."""
 
 
+class AddressInUse(AccountError):
+    """Sign-up with an address that has an account: its owner was mailed; the page must
+    not say so, or sign-up would tell anyone with a code who has an account."""
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -60,10 +65,10 @@ def sign_up(form_data: dict) -> User:
     email = normalise_email(form_data["email"])
     if invitation.email and invitation.email != email:
         raise AccountError("This invitation is for a different e-mail address.")
-    if find_user_by_email(email) is not None:
-        raise AccountError(
-            "An account with this e-mail address exists already. Sign in, or reset the password."
-        )
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _tell_owner_about_signup(existing)
+        raise AddressInUse()
     if not _claim_use(invitation):
         db.session.rollback()
         raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
@@ -80,13 +85,28 @@ def sign_up(form_data: dict) -> User:
         db.session.flush()
     except IntegrityError:  # the same address signed up a moment ago
         db.session.rollback()
-        raise AccountError(
-            "An account with this e-mail address exists already. Sign in, or reset the password."
-        ) from None
+        raise AddressInUse() from None
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
     audit.record("account.signup", actor=user, target=invitation.cohort)
     db.session.commit()
     return user
+
+
+def _tell_owner_about_signup(user: User) -> None:
+    """Mail the owner of an address that someone tried to sign up with."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    mail.enqueue(
+        user.email,
+        "Someone tried to create a VCA Portal account with your address",
+        f"Hello {user.display_name},\n\n"
+        "Someone tried to create a new VCA Portal account with this e-mail address, "
+        "which already has an account.\n\n"
+        f"If it was you, sign in instead: {base}{url_for('accounts.login')}\n"
+        f"Forgot the password? Choose a new one: {base}{url_for('accounts.password_forgot')}\n\n"
+        "If it was not you, you can ignore this message; nothing was changed.\n",
+    )
+    audit.record("account.signup_existing", actor=user)
+    db.session.commit()
 
 
 def _claim_use(invitation: Invitation) -> bool:
@@ -198,7 +218,6 @@ def reset_password(token: str, new_password: str) -> User:
     if row is None:
         raise AccountError("This link has expired or was used already. Ask for a new one.")
     user = db.session.get(User, row.user_id)
-    row.used_at = utcnow()
     _set_password(user, new_password)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     audit.record("password.reset", actor=user)
@@ -217,6 +236,13 @@ def change_password(user: User, current: str, new_password: str) -> None:
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.end_sessions()
+    # Every outstanding reset link of the account stops working, the one used included.
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     # A whole second later, so the new session id differs from every old cookie.
     user.password_changed_at = max(utcnow(), user.password_changed_at + timedelta(seconds=1))
 

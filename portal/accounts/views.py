@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Response, current_app, flash, redirect, request, session, url_for
+from flask import Response, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -60,7 +60,14 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_FAILURES_PER_ADDRESS"]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(
+    _signup_limit, methods=["POST"], deduct_when=lambda response: g.get("signup_refused", False)
+)
 def signup():
     """Sign up with a cohort invitation code."""
     if current_user.is_authenticated:
@@ -78,7 +85,16 @@ def signup():
     if form.validate_on_submit():
         try:
             user = services.sign_up(form.data)
+        except services.AddressInUse:
+            flash(
+                _(
+                    "Check your inbox: if this address can be used, we have sent it a "
+                    "message about the next step."
+                )
+            )
+            return redirect(url_for("accounts.login"), code=303)
         except services.AccountError as exc:
+            g.signup_refused = True  # counts towards the per-address limit
             error = str(exc)
         else:
             login_user(user)
