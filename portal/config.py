@@ -48,6 +48,10 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Larger bodies are refused with 413 before they are read; uploads (GIFT, CSV) have
+    # their own smaller limits, checked as they are read.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
