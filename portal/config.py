@@ -58,7 +58,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # A form's token lives as long as a session can (12 hours), not for ever.
+    WTF_CSRF_TIME_LIMIT = int(PERMANENT_SESSION_LIFETIME.total_seconds())
 
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = {"en": "English"}
