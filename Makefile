@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
-WORKERS ?= 2
+# Rate limits are counted in Redis when REDIS_URL is set; without it each worker counts
+# in its own memory, so development runs one worker and the limits hold as configured.
+WORKERS ?= $(if $(REDIS_URL),2,1)
 export FLASK_APP := portal
 
 .PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench fonts

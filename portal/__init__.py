@@ -9,7 +9,6 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask_login import current_user
-from sqlalchemy import text
 
 from portal.config import DEFAULT_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, Config
 from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -52,6 +51,9 @@ def create_app(config: type | dict | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
     _init_extensions(app)
+    from portal.security import init_url_converters
+
+    init_url_converters(app)  # before the blueprints: ids beyond 64 bits answer 404
     _register_blueprints(app)
     from portal import cli, security, web
 
@@ -133,14 +135,11 @@ def _register_blueprints(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
-        """200 when the database answers, 503 when it does not."""
-        try:
-            db.session.execute(text("SELECT 1"))
-            db.session.rollback()
-        except Exception:  # noqa: BLE001 - any database failure means unhealthy
-            db.session.rollback()
-            return {"status": "unavailable"}, 503
-        return {"status": "ok"}
+        """The database and Redis, each reported; 503 only when the database is down."""
+        from portal.health import check
+
+        report, status = check(app)
+        return report, status
 
 
 def _init_templates(app: Flask) -> None:

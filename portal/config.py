@@ -35,6 +35,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
+    # Redis unreachable: count limits in this worker's memory (a warning is logged) rather
+    # than answer 500 to every sign-in; /healthz then says "degraded".
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -45,13 +48,18 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Larger bodies are refused with 413 before they are read; uploads (GIFT, CSV) have
+    # their own smaller limits, checked as they are read.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    # A form's token lives as long as a session can (12 hours), not for ever.
+    WTF_CSRF_TIME_LIMIT = int(PERMANENT_SESSION_LIFETIME.total_seconds())
 
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = {"en": "English"}
@@ -60,6 +68,8 @@ class Config:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes")
     PASSWORD_RESET_HOURS = 2
+    # Refused invitation codes (and other refused sign-ups) per address; good ones are free.
+    SIGNUP_FAILURES_PER_ADDRESS = os.environ.get("SIGNUP_FAILURES_PER_ADDRESS", "10 per hour")
 
 
 class TestConfig(Config):

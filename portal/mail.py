@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -36,25 +37,46 @@ def enqueue(to_addr: str, subject: str, body_text: str, **headers: str) -> Outbo
     """Add a message to the outbox; the caller's service commits it."""
     message = OutboxMessage(
         to_addr=to_addr,
-        subject=subject,
+        subject=header_value(subject)[:200],
         body_text=body_text,
-        headers="\n".join(f"{k.replace('_', '-')}: {v}" for k, v in headers.items()),
+        headers="\n".join(f"{k.replace('_', '-')}: {header_value(v)}" for k, v in headers.items()),
     )
     db.session.add(message)
     return message
 
 
+class UndeliverableMessage(ValueError):
+    """A stored message that cannot be turned into a safe e-mail."""
+
+
+_HEADER_BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,60}")
+
+
+def header_value(value: str) -> str:
+    """One line, whatever the caller passed: control characters become single spaces."""
+    return " ".join(_HEADER_BREAKS.sub(" ", str(value)).split())
+
+
 def _build(message: OutboxMessage) -> EmailMessage:
+    """The e-mail for a stored message; user text never adds or breaks a header."""
+    if _HEADER_BREAKS.search(message.to_addr) or "@" not in message.to_addr:
+        raise UndeliverableMessage("invalid recipient address")
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = message.to_addr
-    email["Subject"] = message.subject
+    email["Subject"] = header_value(message.subject)
     email["Message-ID"] = make_msgid(domain="vca-portal.invalid")
     for line in filter(None, message.headers.split("\n")):
         name, _, value = line.partition(": ")
-        email[name] = value
+        if _HEADER_NAME.fullmatch(name) and name.lower() not in _FIXED_HEADERS:
+            email[name] = header_value(value)
     email.set_content(message.body_text)
     return email
+
+
+# Headers the portal sets itself; a stored extra header never replaces or adds to them.
+_FIXED_HEADERS = {"from", "to", "cc", "bcc", "subject", "message-id", "sender", "reply-to"}
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -91,7 +113,9 @@ def deliver_pending(limit: int = 200) -> tuple[int, int]:
             if smtp is None:
                 raise ConnectionError(connect_error)
             smtp.send_message(_build(message))
-        except (OSError, smtplib.SMTPException) as exc:
+        except Exception as exc:  # noqa: BLE001 - one bad message must never stop the queue
+            if not isinstance(exc, OSError | smtplib.SMTPException | ValueError):
+                log.exception("mail delivery: message %d failed unexpectedly", message.id)
             failed += 1
             message.last_error = f"{type(exc).__name__}: {exc}"[:300]
             if message.attempts >= config["MAIL_MAX_ATTEMPTS"]:

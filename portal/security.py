@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 CSP = "; ".join(
     [
@@ -46,6 +48,7 @@ def safe_next(target: str | None, default: str) -> str:
 
 def init_security(app: Flask) -> None:
     """Add security headers, no-store for signed-in pages and gzip to every response."""
+    init_input_guard(app)
 
     @app.after_request
     def _headers(response):
@@ -102,3 +105,45 @@ def init_static_versions(app: Flask) -> None:
             except OSError:
                 return
         values["v"] = cache[filename]
+
+
+# --- Bad input never reaches a database (issue 7) ------------------------------------
+# The largest id either database stores; a larger number in a path or query is no id.
+MAX_ID = 2**63 - 1
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_WHOLE_NUMBER = re.compile(r"\s*[+-]?\d+\s*")
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` that does not match numbers beyond 64 bits, so they answer 404."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
+
+
+def init_url_converters(app: Flask) -> None:
+    """Call before blueprints are registered: their rules pick converters when added."""
+    app.url_map.converters["int"] = BoundedIntConverter
+
+
+def _out_of_range(value: str) -> bool:
+    return bool(_WHOLE_NUMBER.fullmatch(value)) and abs(int(value)) > MAX_ID
+
+
+def init_input_guard(app: Flask) -> None:
+    """Refuse input no page can use, before any view: 404 for query ids beyond 64 bits,
+    400 for NUL in the URL or a form, 400 for a body that is not a form."""
+
+    @app.before_request
+    def _guard_input():
+        if request.endpoint == "static":
+            return None
+        for value in request.args.values():
+            if "\x00" in value:
+                abort(400)
+            if _out_of_range(value):
+                abort(404)
+        if request.method in ("POST", "PUT", "PATCH", "DELETE") and request.content_length:
+            if request.mimetype not in FORM_TYPES:
+                abort(400)
+        return None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.accounts.models import ORGANISATION_TYPES
 from portal.accounts.passwords import password_problem
 from portal.countries import countries
-from portal.forms import select_choices
+from portal.forms import PortalForm, select_choices
 
 
 def _country_choices():
@@ -44,7 +43,7 @@ class ProfileFields:
     )
 
 
-class SignupForm(ProfileFields, FlaskForm):
+class SignupForm(ProfileFields, PortalForm):
     code = StringField(_l("Invitation code"), validators=[DataRequired(), Length(max=40)])
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=320)])
     password = PasswordField(
@@ -58,17 +57,17 @@ class SignupForm(ProfileFields, FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in on this device for 14 days"))
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(PortalForm):
     email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=320)])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(PortalForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -76,7 +75,7 @@ class ResetForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(_l("New password"), validators=[DataRequired(), NewPassword()])
     confirm = PasswordField(
@@ -85,13 +84,13 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(ProfileFields, FlaskForm):
+class ProfileForm(ProfileFields, PortalForm):
     language = SelectField(_l("Language"), choices=lambda: select_choices([("en", "English")]))
     show_country = BooleanField(_l("Show my country to other participants"))
     show_organisation = BooleanField(_l("Show my organisation to other participants"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PortalForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
     confirm = BooleanField(
         _l("I understand that my personal data will be erased and this cannot be undone"),
@@ -99,5 +98,5 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PortalForm):
     """Carries only the CSRF token, for bare buttons."""

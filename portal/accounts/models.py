@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -40,6 +41,12 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    # Bumped by sign-out, password change, deactivation and deletion: every session and
+    # remember-me cookie made before then stops working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # Set when the user comes from a cookie: when that sign-in happened (epoch seconds).
+    signed_in_at = None  # not stored: the session id carries it
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -63,8 +70,14 @@ class User(UserMixin, db.Model):
         return FORMER_PARTICIPANT if self.is_deleted else self.display_name
 
     def get_id(self) -> str:
-        # Changing the password invalidates remember-me cookies and other sessions.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        """The session id: user, session generation and the time of sign-in."""
+        signed_in_at = self.signed_in_at or int(time.time())
+        return f"{self.id}:{self.session_generation}:{signed_in_at}"
+
+    def end_sessions(self) -> None:
+        """Make every existing session and remember-me cookie of this user invalid."""
+        self.session_generation = (self.session_generation or 0) + 1
+        self.signed_in_at = None
 
 
 class LoginAttempt(db.Model):

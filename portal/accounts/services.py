@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
 from portal.accounts.models import FORMER_PARTICIPANT, LoginAttempt, PasswordResetToken, User
@@ -43,6 +44,11 @@ class Throttled(AccountError):
     """Too many failed logins for this account."""
 
 
+class AddressInUse(AccountError):
+    """Sign-up with an address that has an account: its owner was mailed; the page must
+    not say so, or sign-up would tell anyone with a code who has an account."""
+
+
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -67,10 +73,13 @@ def sign_up(form_data: dict) -> User:
     email = normalise_email(form_data["email"])
     if invitation.email and invitation.email != email:
         raise AccountError("This invitation is for a different e-mail address.")
-    if find_user_by_email(email) is not None:
-        raise AccountError(
-            "An account with this e-mail address exists already. Sign in, or reset the password."
-        )
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _tell_owner_about_signup(existing)
+        raise AddressInUse()
+    if not _claim_use(invitation):
+        db.session.rollback()
+        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
     user = User(
         email=email,
         password_hash=hash_password(form_data["password"]),
@@ -80,12 +89,50 @@ def sign_up(form_data: dict) -> User:
         organisation_type=form_data.get("organisation_type") or "",
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same address signed up a moment ago
+        db.session.rollback()
+        raise AddressInUse() from None
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
-    invitation.uses += 1
     audit.record("account.signup", actor=user, target=invitation.cohort)
     db.session.commit()
     return user
+
+
+def _tell_owner_about_signup(user: User) -> None:
+    """Mail the owner of an address that someone tried to sign up with."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    mail.enqueue(
+        user.email,
+        "Someone tried to create a VCA Portal account with your address",
+        f"Hello {user.display_name},\n\n"
+        "Someone tried to create a new VCA Portal account with this e-mail address, "
+        "which already has an account.\n\n"
+        f"If it was you, sign in instead: {base}{url_for('accounts.login')}\n"
+        f"Forgot the password? Choose a new one: {base}{url_for('accounts.password_forgot')}\n\n"
+        "If it was not you, you can ignore this message; nothing was changed.\n",
+    )
+    audit.record("account.signup_existing", actor=user)
+    db.session.commit()
+
+
+def _claim_use(invitation: Invitation) -> bool:
+    """Count one use of the invitation, atomically: of simultaneous sign-ups for the last
+    use, the database lets exactly one through (the row stays locked until commit)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+        )
+        .values(uses=Invitation.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
 
 
 def _recent_failures(email: str) -> int:
@@ -98,16 +145,23 @@ def _recent_failures(email: str) -> int:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user when the credentials match; None otherwise. Raises Throttled when locked."""
+    """The user when the credentials match; None otherwise. Raises Throttled when locked.
+
+    The attempt is stored before it is counted, so simultaneous tries cannot all slip
+    under the limit: each one sees at least every attempt committed before its own.
+    """
     email = normalise_email(email)
-    if _recent_failures(email) >= current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]:
+    attempt = LoginAttempt(email=email)
+    db.session.add(attempt)
+    db.session.commit()
+    if _recent_failures(email) > current_app.config["LOGIN_FAILURES_PER_ACCOUNT"]:
+        db.session.delete(attempt)  # a refused try does not extend the lock
         audit.record("login.throttled")
         db.session.commit()
         raise Throttled("Too many failed attempts. Wait 15 minutes or reset your password.")
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active:
-        db.session.add(LoginAttempt(email=email))
         audit.record("login.failure", actor=user)
         db.session.commit()
         return None
@@ -117,8 +171,10 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_logout(user: User) -> None:
-    audit.record("logout", actor=user)
+def sign_out(user: User, everywhere: bool = False) -> None:
+    """End the user's sessions on the server: copied cookies stop working too."""
+    user.end_sessions()
+    audit.record("logout.everywhere" if everywhere else "logout", actor=user)
     db.session.commit()
 
 
@@ -170,7 +226,6 @@ def reset_password(token: str, new_password: str) -> User:
     if row is None:
         raise AccountError("This link has expired or was used already. Ask for a new one.")
     user = db.session.get(User, row.user_id)
-    row.used_at = utcnow()
     _set_password(user, new_password)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
     audit.record("password.reset", actor=user)
@@ -188,6 +243,14 @@ def change_password(user: User, current: str, new_password: str) -> None:
 
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
+    user.end_sessions()
+    # Every outstanding reset link of the account stops working, the one used included.
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     # A whole second later, so the new session id differs from every old cookie.
     user.password_changed_at = max(utcnow(), user.password_changed_at + timedelta(seconds=1))
 
@@ -260,5 +323,6 @@ def delete_account(user: User, password: str) -> None:
     user.country = user.organisation = user.organisation_type = ""
     user.show_country = user.show_organisation = False
     user.deleted_at = utcnow()
+    user.end_sessions()
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
     db.session.commit()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 
-from flask import Response, current_app, flash, redirect, request, session, url_for
+from flask import Response, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -27,13 +28,22 @@ from portal.web import render
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The signed-in user, unless the password changed since the cookie was made."""
-    user_id, _sep, stamp = session_id.partition(":")
-    if not user_id.isdigit():
+    """The signed-in user, unless the session was ended or its lifetime is over.
+
+    The id is "user:generation:signed-in-at"; sign-out, password change, deactivation
+    and deletion bump the generation, so copied cookies stop working on the server.
+    """
+    parts = session_id.split(":")
+    if len(parts) != 3 or not all(part.isdigit() and len(part) <= 18 for part in parts):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.get_id() != session_id:
+    user_id, generation, signed_in_at = (int(part) for part in parts)
+    lifetime = current_app.config["REMEMBER_COOKIE_DURATION"]
+    if time.time() - signed_in_at > lifetime.total_seconds():
         return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active or user.session_generation != generation:
+        return None
+    user.signed_in_at = signed_in_at
     return user
 
 
@@ -50,7 +60,14 @@ def _address_limit() -> str:
     return current_app.config["LOGIN_LIMIT_PER_ADDRESS"]
 
 
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_FAILURES_PER_ADDRESS"]
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(
+    _signup_limit, methods=["POST"], deduct_when=lambda response: g.get("signup_refused", False)
+)
 def signup():
     """Sign up with a cohort invitation code."""
     if current_user.is_authenticated:
@@ -68,7 +85,16 @@ def signup():
     if form.validate_on_submit():
         try:
             user = services.sign_up(form.data)
+        except services.AddressInUse:
+            flash(
+                _(
+                    "Check your inbox: if this address can be used, we have sent it a "
+                    "message about the next step."
+                )
+            )
+            return redirect(url_for("accounts.login"), code=303)
         except services.AccountError as exc:
+            g.signup_refused = True  # counts towards the per-address limit
             error = str(exc)
         else:
             login_user(user)
@@ -104,17 +130,35 @@ def login():
     return render("accounts/login.html", form=form, error=error, next=target, status=status)
 
 
+def _end_browser_session() -> None:
+    # Clear first: logout_user() then marks the remember-me cookie for deletion.
+    session.clear()
+    logout_user()
+
+
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out and forget the remember-me cookie."""
+    """Sign out: this session, its remember-me cookie and every copy of them end."""
     form = EmptyForm()
     if form.validate_on_submit():
-        services.record_logout(current_user)
-        logout_user()
-        session.clear()
+        services.sign_out(current_user)
+        _end_browser_session()
         flash(_("You are signed out."))
     return redirect(url_for("public.home"), code=303)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of this account, on this device and all others."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.profile"), code=303)
+    services.sign_out(current_user, everywhere=True)
+    _end_browser_session()
+    flash(_("You are signed out on every device."))
+    return redirect(url_for("accounts.login"), code=303)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -199,8 +243,7 @@ def delete():
         except services.AccountError as exc:
             error = str(exc)
         else:
-            logout_user()
-            session.clear()
+            _end_browser_session()
             flash(_("Your account is deleted and your personal data erased."))
             return redirect(url_for("public.home"), code=303)
     return render("accounts/delete.html", form=form, error=error, status=_form_status())

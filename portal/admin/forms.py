@@ -1,14 +1,13 @@
 """Admin forms."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 
 from portal.accounts.models import ROLES
-from portal.forms import select_choices
+from portal.forms import PortalForm, select_choices
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(PortalForm):
     role = SelectField(
         _l("Role"), choices=lambda: select_choices((r, r.capitalize()) for r in ROLES)
     )

@@ -23,3 +23,25 @@ def user_page(search: str, page: int) -> tuple[list[User], int]:
         query.order_by(User.display_name, User.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
     return list(users), total
+
+
+FAILED_MAIL_SHOWN = 200
+
+
+def failed_mail() -> list:
+    """Outbox messages delivery gave up on, newest first (no bodies: they may hold links)."""
+    from portal.mail import OutboxMessage
+
+    return db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.created_at,
+            OutboxMessage.to_addr,
+            OutboxMessage.subject,
+            OutboxMessage.attempts,
+            OutboxMessage.last_error,
+        )
+        .where(OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id.desc())
+        .limit(FAILED_MAIL_SHOWN)
+    ).all()

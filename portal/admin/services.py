@@ -24,4 +24,6 @@ def update_user(actor: User, user: User, role: str, is_enabled: bool) -> None:
         action = "user.reactivated" if is_enabled else "user.deactivated"
         audit.record(action, actor=actor, target=user)
         user.is_enabled = is_enabled
+        if not is_enabled:
+            user.end_sessions()
     db.session.commit()

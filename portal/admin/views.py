@@ -55,3 +55,9 @@ def user_edit(user_id: int):
             flash(_("Account saved."))
             return redirect(url_for("admin.user_list"), code=303)
     return render("admin/user_edit.html", form=form, user=user, error=error)
+
+
+@bp.get("/mail")
+def mail_failed():
+    """Mail the delivery worker gave up on, so an admin can follow up by other means."""
+    return render("admin/mail_failed.html", messages=queries.failed_mail())

@@ -6,7 +6,6 @@ import math
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -22,7 +21,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import select_choices
+from portal.forms import PortalForm, select_choices
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -61,7 +60,7 @@ def objective_choices(objectives) -> list:
     return select_choices((o.number, f"{o.number}. {o.title}") for o in objectives)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField(_l("Summary (Markdown)"), validators=[Length(max=4000)])
     discussion_prompt = TextAreaField(
@@ -70,7 +69,7 @@ class SessionForm(FlaskForm):
     objectives = MultiCheckboxField(_l("Objectives this session serves"), coerce=int)
 
 
-class ReadingForm(FlaskForm):
+class ReadingForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Address (optional)"),
@@ -81,13 +80,13 @@ class ReadingForm(FlaskForm):
     body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=100_000)])
 
 
-class ResourceForm(FlaskForm):
+class ResourceForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     url = URLField(_l("Address (URL)"), validators=[DataRequired(), URL(), Length(max=500)])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
-class QuizForm(FlaskForm):
+class QuizForm(PortalForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     pass_mark = FloatField(
         _l("Pass mark (percent of the points)"),
@@ -104,11 +103,11 @@ class QuizForm(FlaskForm):
     feedback_fail = TextAreaField(_l("Feedback otherwise"))
 
 
-class GiftUploadForm(FlaskForm):
+class GiftUploadForm(PortalForm):
     file = FileField(_l("GIFT file"), validators=[FileRequired()])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(PortalForm):
     """The fields every question has; the rows (options, answers, pairs) are read apart."""
 
     key = StringField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import (
@@ -18,10 +17,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.forms import select_choices
+from portal.forms import PortalForm, select_choices
 
 
-class CohortForm(FlaskForm):
+class CohortForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     location = StringField(_l("Location"), validators=[Optional(), Length(max=120)])
     sponsor = StringField(_l("Sponsor"), validators=[Optional(), Length(max=120)])
@@ -80,7 +79,7 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("Alumni status cannot begin before the workshop ends."))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(PortalForm):
     max_uses = IntegerField(
         _l("How many people may use it (empty for no limit)"),
         validators=[Optional(), NumberRange(min=1, max=10000)],
@@ -92,12 +91,12 @@ class InvitationForm(FlaskForm):
     )
 
 
-class BulkInviteForm(FlaskForm):
+class BulkInviteForm(PortalForm):
     file = FileField(
         _l("CSV file with the columns email, name, country, organisation"),
         validators=[FileRequired()],
     )
 
 
-class EnrolTrainerForm(FlaskForm):
+class EnrolTrainerForm(PortalForm):
     email = EmailField(_l("Trainer's e-mail address"), validators=[DataRequired(), Email()])

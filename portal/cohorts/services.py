@@ -18,6 +18,7 @@ from portal.cohorts.models import Cohort, Invitation, Membership
 from portal.countries import countries
 from portal.database import utcnow
 from portal.extensions import db
+from portal.forms import single_line
 
 COHORT_FIELDS = (
     "name",
@@ -86,33 +87,62 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
         db.session.commit()
 
 
+MAX_CSV_BYTES = 1_000_000
+
+
 @dataclass
 class BulkResult:
     invited: int = 0
     problems: list[str] = field(default_factory=list)
+    refused: bool = False  # the file as a whole was refused; nothing was stored
+
+
+def _refuse(result: BulkResult, problem: str) -> BulkResult:
+    db.session.rollback()
+    result.invited, result.problems, result.refused = 0, [problem], True
+    return result
 
 
 def bulk_invite(actor: User, cohort: Cohort, raw: bytes) -> BulkResult:
     """Personal invitations from a CSV (email, name, country, organisation), mailed out."""
     result = BulkResult()
+    if len(raw) > MAX_CSV_BYTES:
+        return _refuse(result, "The file is too large: at most 1 MB (about 10,000 people).")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.problems.append("The file is not UTF-8 text. Save it as 'CSV UTF-8' and retry.")
-        return result
+        return _refuse(result, "The file is not UTF-8 text. Save it as 'CSV UTF-8' and retry.")
     reader = csv.DictReader(io.StringIO(text))
-    headers = {h.strip().lower() for h in reader.fieldnames or []}
+    try:
+        headers = {h.strip().lower() for h in reader.fieldnames or []}
+    except csv.Error:
+        return _refuse(result, "Line 1: this line cannot be read as CSV.")
     if "email" not in headers:
-        result.problems.append(
-            "The first line must name the columns: email, name, country, organisation."
+        return _refuse(
+            result, "The first line must name the columns: email, name, country, organisation."
         )
-        return result
+    try:
+        return _invite_rows(actor, cohort, reader, result)
+    except csv.Error:
+        # The csv module refuses fields over its size limit (and other broken lines).
+        return _refuse(
+            result,
+            f"Line {reader.line_num + 1}: a value is too long or the line is not valid CSV. "
+            "Nothing was imported; correct the file and upload it again.",
+        )
+
+
+def _invite_rows(actor: User, cohort: Cohort, reader, result: BulkResult) -> BulkResult:
     codes = {c for c, _ in countries()}
     names = {n.lower(): c for c, n in countries()}
     base = current_app.config["BASE_URL"].rstrip("/")
     seen: set[str] = set()
     for line_no, row in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        row = {
+            (k or "").strip().lower(): single_line(v or "").strip()
+            for k, v in row.items()
+            if isinstance(v, str | None)
+        }
         try:
             email = validate_email(row.get("email", ""), check_deliverability=False).normalized
         except EmailNotValidError:

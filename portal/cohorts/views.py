@@ -114,9 +114,13 @@ def invite_csv(cohort_id: int):
     cohort = load_managed_cohort(cohort_id)
     form = BulkInviteForm()
     result = None
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        result = services.bulk_invite(current_user, cohort, form.file.data.read(2_000_000))
-    return render("cohorts/invite_csv.html", cohort=cohort, form=form, result=result)
+        # One byte over the limit is enough to know the file is too large.
+        raw = form.file.data.read(services.MAX_CSV_BYTES + 1)
+        result = services.bulk_invite(current_user, cohort, raw)
+        status = 400 if result.refused else 200
+    return render("cohorts/invite_csv.html", cohort=cohort, form=form, result=result, status=status)
 
 
 @bp.post("/<int:cohort_id>/trainers")

@@ -5,17 +5,17 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.discussion.services import MAX_BODY
+from portal.forms import PortalForm
 
 BODY_HINT = _l("You can use Markdown: **bold**, *italic*, > quote, - list, [link](https://…).")
 
 
-class PostForm(FlaskForm):
+class PostForm(PortalForm):
     body = TextAreaField(
         _l("Your reply"),
         validators=[
@@ -60,7 +60,7 @@ class ThreadForm(PostForm):
     )
 
 
-class FlagForm(FlaskForm):
+class FlagForm(PortalForm):
     reason = TextAreaField(
         _l("What is wrong with this post?"),
         validators=[DataRequired(message=_l("Tell the moderators briefly.")), Length(max=500)],
@@ -68,7 +68,7 @@ class FlagForm(FlaskForm):
     )
 
 
-class RedactForm(FlaskForm):
+class RedactForm(PortalForm):
     span = TextAreaField(
         _l("Words to remove"),
         validators=[DataRequired(message=_l("Copy the exact words to remove.")), Length(max=2000)],
@@ -79,14 +79,14 @@ class RedactForm(FlaskForm):
     )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PortalForm):
     board = SelectField(_l("Move to board"), coerce=int)
 
 
-class BoardForm(FlaskForm):
+class BoardForm(PortalForm):
     title = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Length(max=1000)])
 
 
-class CheckForm(FlaskForm):
+class CheckForm(PortalForm):
     body = TextAreaField(validators=[Length(max=MAX_BODY)])

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
+from portal.accounts.models import User
 from portal.cohorts.models import Cohort
 from portal.database import utcnow
 from portal.discussion import queries, summaries
@@ -74,6 +75,9 @@ def check_rate(user) -> None:
     database, so every worker agrees). Trainers and admins are exempt."""
     if user.role in ("trainer", "admin"):
         return
+    # Lock the author's row until this post commits, so simultaneous posts are counted
+    # one after the other (PostgreSQL; SQLite already serialises writers).
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     now = utcnow()
     if queries.posts_since(user.id, now - timedelta(seconds=MIN_SECONDS_BETWEEN_POSTS)):
         raise RateLimited(

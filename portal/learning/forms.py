@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, SelectField
 from wtforms.validators import AnyOf, DataRequired, ValidationError
 
-from portal.forms import select_choices
+from portal.forms import PortalForm, select_choices
 
 
-class WindowForm(FlaskForm):
+class WindowForm(PortalForm):
     """When a cohort takes the pre- or post-assessment (times in the cohort's time zone)."""
 
     phase = SelectField(
@@ -30,7 +29,7 @@ class WindowForm(FlaskForm):
             raise ValidationError(_l("The window must close after it opens."))
 
 
-class DoneForm(FlaskForm):
+class DoneForm(PortalForm):
     """Mark a reading as done (1) or not done (0)."""
 
     done = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
+from portal.forms import PortalForm
 
-class EmailSettingsForm(FlaskForm):
+
+class EmailSettingsForm(PortalForm):
     email_mode = RadioField(
         _l("E-mail about the discussions you follow"),
         choices=[

@@ -101,13 +101,16 @@ class SubscriptionRow:
     title: str
 
 
-def user_subscriptions(user_id: int) -> list[SubscriptionRow]:
-    """Everything the user follows, boards first, with titles (one statement)."""
+def user_subscriptions(user_id: int, today: date | None = None) -> list[SubscriptionRow]:
+    """Everything the user follows and may still see, boards first, with titles (one
+    statement). A member removed from a cohort no longer sees its boards' or threads' titles."""
+    today = today or date.today()
     rows = db.session.execute(
         select(Subscription, func.coalesce(Thread.title, Board.title))
         .outerjoin(Thread, Thread.id == Subscription.thread_id)
-        .outerjoin(Board, Board.id == Subscription.board_id)
-        .where(Subscription.user_id == user_id)
+        .join(Board, Board.id == func.coalesce(Subscription.board_id, Thread.board_id))
+        .join(User, User.id == Subscription.user_id)
+        .where(Subscription.user_id == user_id, sees_board(today))
         .order_by(Subscription.board_id.is_(None), Subscription.created_at.desc())
     ).all()
     return [SubscriptionRow(*row) for row in rows]

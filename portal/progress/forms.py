@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from portal.forms import PortalForm
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -16,7 +17,7 @@ def _single_line(value):
     return CONTROL.sub(" ", value).strip() if isinstance(value, str) else value
 
 
-class ReminderForm(FlaskForm):
+class ReminderForm(PortalForm):
     people = SelectMultipleField(
         _l("Participants to remind"),
         coerce=int,
