@@ -1,0 +1,49 @@
+"""curriculum import fingerprints; invitation delivery and acceptance
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-01 08:20:00
+
+Each curriculum item remembers the fingerprint the last file import gave it, so an import
+can tell what was changed in the browser since. A personal invitation points at the
+message that carries it and records when it was accepted.
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0007"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+CURRICULUM_TABLES = ("curriculum_session", "reading", "quiz", "question")
+
+
+def upgrade():
+    for table in CURRICULUM_TABLES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("import_hash", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("outbox_message_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("accepted_at", sa.DateTime(), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_invitation_outbox_message_id_outbox_message",
+            "outbox_message",
+            ["outbox_message_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
+
+def downgrade():
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            "fk_invitation_outbox_message_id_outbox_message", type_="foreignkey"
+        )
+        batch_op.drop_column("accepted_at")
+        batch_op.drop_column("outbox_message_id")
+    for table in reversed(CURRICULUM_TABLES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("import_hash")
