@@ -6,6 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
 export FLASK_APP := portal
+# The app builds the links in mails from these unless BASE_URL is set.
+export HOST PORT
 
 .PHONY: run test install install-test lint serve migrate seed clean
 
@@ -36,6 +38,9 @@ seed: migrate
 
 run: seed
 	@echo "Serving the VCA Portal on http://$(HOST):$(PORT)/"
+	@echo "Mail is delivered every 5 seconds (development: .eml files in instance/mail/)"
+	$(BIN)/flask mail deliver --loop --every 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'portal:create_app()'
 
 lint: install-test
