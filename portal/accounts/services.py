@@ -45,7 +45,9 @@ def find_user_by_email(email: str) -> User | None:
 
 def find_invitation(code: str) -> Invitation | None:
     """A usable invitation for the code, or None."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.code == code.strip()))
+    # Codes are read aloud and copied from mails: any case and surrounding spaces are fine.
+    wanted = (code or "").strip().upper()
+    invitation = db.session.scalar(select(Invitation).where(func.upper(Invitation.code) == wanted))
     if invitation is None or not invitation.is_usable(utcnow()):
         return None
     return invitation
@@ -75,6 +77,8 @@ def sign_up(form_data: dict) -> User:
     db.session.flush()
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
     invitation.uses += 1
+    if invitation.email:
+        invitation.accepted_at = utcnow()
     audit.record("account.signup", actor=user, target=invitation.cohort)
     db.session.commit()
     return user
