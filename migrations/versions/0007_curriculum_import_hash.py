@@ -1,4 +1,4 @@
-"""curriculum import fingerprints; invitation delivery and acceptance
+"""curriculum import fingerprints; invitation delivery and acceptance; organisation type shown
 
 Revision ID: 0007
 Revises: 0005
@@ -6,7 +6,8 @@ Create Date: 2026-12-01 08:20:00
 
 Each curriculum item remembers the fingerprint the last file import gave it, so an import
 can tell what was changed in the browser since. A personal invitation points at the
-message that carries it and records when it was accepted.
+message that carries it and records when it was accepted. A person can choose to show their
+type of organisation.
 """
 
 import sqlalchemy as sa
@@ -22,6 +23,12 @@ CURRICULUM_TABLES = ("curriculum_session", "reading", "quiz", "question")
 
 
 def upgrade():
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "show_organisation_type", sa.Boolean(), server_default=sa.false(), nullable=False
+            )
+        )
     for table in CURRICULUM_TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("import_hash", sa.String(length=64), nullable=True))
@@ -47,3 +54,5 @@ def downgrade():
     for table in reversed(CURRICULUM_TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column("import_hash")
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_column("show_organisation_type")

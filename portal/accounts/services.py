@@ -196,6 +196,7 @@ PROFILE_FIELDS = (
     "language",
     "show_country",
     "show_organisation",
+    "show_organisation_type",
 )
 
 
@@ -228,6 +229,7 @@ def export_data(user: User) -> Export:
             "language": user.language,
             "show_country": user.show_country,
             "show_organisation": user.show_organisation,
+            "show_organisation_type": user.show_organisation_type,
             "created_at": user.created_at.isoformat(),
         },
         "cohorts": [
@@ -254,7 +256,7 @@ def delete_account(user: User, password: str) -> None:
     user.display_name = FORMER_PARTICIPANT
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.country = user.organisation = user.organisation_type = ""
-    user.show_country = user.show_organisation = False
+    user.show_country = user.show_organisation = user.show_organisation_type = False
     user.deleted_at = utcnow()
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
     db.session.commit()
