@@ -102,6 +102,7 @@ def board_detail(board_id: int):
         has_next=has_next,
         viewer=_viewer(),
         subscription=notification_queries.board_state(current_user, board),
+        session=queries.board_session(board),
     )
 
 
