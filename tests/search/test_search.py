@@ -287,3 +287,26 @@ def test_reindex_command_rebuilds_what_bulk_inserts_skipped(app, web, world):
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "<mark>Counsellors</mark>" in found(web, "counsellors")
+
+
+def test_snippets_show_the_text_of_markdown_not_its_syntax(web, world):
+    make_thread(
+        world.board_a,
+        world.participant,
+        "Markdown in a reply",
+        replies=[
+            (
+                world.peer,
+                "## Steps\n\n**Screening** comes first; then call [the hotline](https://example.org/h)"
+                " and `record` the *consent*.",
+            )
+        ],
+    )
+    sign_in(web, world.participant)
+    html = found(web, "hotline")
+    snippet = html[html.index('<p class="snippet">') :]
+    snippet = snippet[: snippet.index("</p>")]
+    assert "<mark>hotline</mark>" in snippet
+    assert "Screening" in snippet and "consent" in snippet
+    for syntax in ("**", "##", "](", "https://example.org", "`", "*consent*"):
+        assert syntax not in snippet, syntax
