@@ -8,6 +8,8 @@ PORT   ?= 5000
 # in its own memory, so development runs one worker and the limits hold as configured.
 WORKERS ?= $(if $(REDIS_URL),2,1)
 export FLASK_APP := portal
+# The app builds the links in mails from these unless BASE_URL is set.
+export HOST PORT
 
 .PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench fonts
 
@@ -56,6 +58,9 @@ seed: migrate
 
 run: seed
 	@echo "Serving the VCA Portal on http://$(HOST):$(PORT)/"
+	@echo "Mail is delivered every 5 seconds (development: .eml files in instance/mail/)"
+	$(BIN)/flask mail deliver --loop --every 5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'portal:create_app()'
 
 lint: install-test

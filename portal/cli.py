@@ -40,10 +40,17 @@ def register(app: Flask) -> None:
 def seed(content_dir: Path, demo: bool) -> None:
     """Load the programme facts and curriculum; add the demo cohort and accounts."""
     from portal import seed as seeding
-    from portal.learning import content_files
+    from portal.learning import curriculum_import
 
-    counts = content_files.import_curriculum(content_dir)
-    click.echo("curriculum: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    # Restarts never write over people's work: the files fill an empty curriculum only.
+    if curriculum_import.has_curriculum():
+        click.echo(
+            "curriculum: already in the database, left unchanged "
+            "(apply files with `flask curriculum import PATH`)"
+        )
+    else:
+        plan = curriculum_import.apply_files(content_dir)
+        click.echo("curriculum: " + ", ".join(f"{v} {k}" for k, v in plan.counts.items()))
     if demo:
         cohort = seeding.ensure_demo_cohort(date.today())
         env_password = os.environ.get("PORTAL_DEMO_PASSWORD")
@@ -150,17 +157,28 @@ curriculum_group = AppGroup("curriculum", help="The curriculum as Markdown + YAM
 
 @curriculum_group.command("import")
 @click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def curriculum_import(path: Path) -> None:
-    """Create or update the curriculum from a content folder (never duplicates)."""
-    from portal.learning import content_files
+@click.option("--dry-run", is_flag=True, help="Only print what would be created, updated, retired.")
+@click.option(
+    "--force", is_flag=True, help="Also overwrite or retire items changed in the browser."
+)
+def curriculum_import(path: Path, dry_run: bool, force: bool) -> None:
+    """Create, update or retire curriculum items from a content folder (never deletes)."""
+    from portal.learning import content_files, curriculum_import
 
     try:
-        counts = content_files.import_curriculum(path)
+        plan = curriculum_import.apply_files(path, force=force, dry_run=dry_run)
     except content_files.ContentError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo("imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for change in plan.changes:
+        click.echo(change.line())
+    click.echo(("plan: " if not plan.applied else "imported: ") + plan.summary())
+    if plan.applied:
+        click.echo("imported: " + ", ".join(f"{v} {k}" for k, v in plan.counts.items()))
+    elif not dry_run:
+        raise click.ClickException(
+            "nothing imported: the items marked above were changed in the browser since the "
+            "last import; keep them, or pass --force to overwrite them"
+        )
 
 
 @curriculum_group.command("export")

@@ -24,6 +24,20 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def default_base_url(environ) -> str:
+    """The address the portal was started on (`make run HOST=... PORT=...`)."""
+    host = environ.get("HOST") or "127.0.0.1"
+    port = environ.get("PORT") or "5000"
+    return f"http://{host}:{port}"
+
+
+def default_mail_backend(environ) -> str:
+    """MAIL_BACKEND when set; otherwise files in development and SMTP everywhere else."""
+    if environ.get("MAIL_BACKEND"):
+        return environ["MAIL_BACKEND"]
+    return "file" if environ.get("PORTAL_ENV", "development") == "development" else "smtp"
+
+
 class Config:
     """Production-shaped defaults; every value can come from the environment."""
 
@@ -46,7 +60,10 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_FROM = os.environ.get("MAIL_FROM", "VCA Portal <no-reply@vca-portal.invalid>")
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
-    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    BASE_URL = os.environ.get("BASE_URL") or default_base_url(os.environ)
+    # "smtp" sends through MAIL_SERVER; "file" writes .eml files to MAIL_DIR (instance/mail/).
+    MAIL_BACKEND = default_mail_backend(os.environ)
+    MAIL_DIR = os.environ.get("MAIL_DIR", "")
 
     # Larger bodies are refused with 413 before they are read; uploads (GIFT, CSV) have
     # their own smaller limits, checked as they are read.
@@ -85,3 +102,4 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = "127.0.0.1"
     MAIL_PORT = 0
+    MAIL_BACKEND = "smtp"

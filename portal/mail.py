@@ -8,6 +8,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import String, Text, select
@@ -87,6 +88,8 @@ def retry_delay(attempts: int) -> timedelta:
 def deliver_pending(limit: int = 200) -> tuple[int, int]:
     """Send due messages over SMTP; return (sent, failed this round). Nothing is lost."""
     config = current_app.config
+    if config.get("MAIL_BACKEND") == "file":
+        return deliver_to_files(limit)
     due = db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
@@ -135,3 +138,41 @@ def deliver_pending(limit: int = 200) -> tuple[int, int]:
             pass
     log.info("mail delivery: %d sent, %d failed", sent, failed)
     return sent, failed
+
+
+# --------------------------------------------------------------------------- development sink
+
+
+def mail_folder() -> Path:
+    """Where the file backend writes: MAIL_DIR, else instance/mail/."""
+    folder = current_app.config.get("MAIL_DIR") or Path(current_app.instance_path) / "mail"
+    return Path(folder)
+
+
+def deliver_to_files(limit: int = 200) -> tuple[int, int]:
+    """Write each due message as an .eml file (MAIL_BACKEND=file, the development default).
+
+    The file name holds the time and the message id, never an address, so the log line that
+    names it carries no personal data.
+    """
+    due = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    folder = mail_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    sent = 0
+    for message in due:
+        message.attempts += 1
+        path = folder / f"{utcnow():%Y%m%d-%H%M%S}-{message.id:06d}.eml"
+        path.write_bytes(bytes(_build(message)))
+        message.status = "sent"
+        message.sent_at = utcnow()
+        message.last_error = ""
+        db.session.commit()
+        sent += 1
+        log.info("mail written to %s", path)
+    db.session.commit()
+    return sent, 0

@@ -88,6 +88,7 @@ class ProfileForm(ProfileFields, PortalForm):
     language = SelectField(_l("Language"), choices=lambda: select_choices([("en", "English")]))
     show_country = BooleanField(_l("Show my country to other participants"))
     show_organisation = BooleanField(_l("Show my organisation to other participants"))
+    show_organisation_type = BooleanField(_l("Show my type of organisation to other participants"))
 
 
 class DeleteAccountForm(PortalForm):

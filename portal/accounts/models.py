@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database import utcnow
@@ -37,6 +37,7 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(String(10), default="en")
     show_country: Mapped[bool] = mapped_column(default=True)
     show_organisation: Mapped[bool] = mapped_column(default=False)
+    show_organisation_type: Mapped[bool] = mapped_column(default=False, server_default=false())
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -68,6 +69,24 @@ class User(UserMixin, db.Model):
     @property
     def public_name(self) -> str:
         return FORMER_PARTICIPANT if self.is_deleted else self.display_name
+
+    @property
+    def visible_details(self) -> list[tuple[str, str]]:
+        """What the person chose to show other participants: (kind, value) pairs.
+
+        Kinds are "country" (a code), "organisation" and "organisation_type" (its label);
+        nothing for a deleted account.
+        """
+        if self.is_deleted:
+            return []
+        details = []
+        if self.show_country and self.country:
+            details.append(("country", self.country))
+        if self.show_organisation and self.organisation:
+            details.append(("organisation", self.organisation))
+        if self.show_organisation_type and self.organisation_type in ORGANISATION_TYPES:
+            details.append(("organisation_type", ORGANISATION_TYPES[self.organisation_type]))
+        return details
 
     def get_id(self) -> str:
         """The session id: user, session generation and the time of sign-in."""

@@ -59,7 +59,9 @@ def find_user_by_email(email: str) -> User | None:
 
 def find_invitation(code: str) -> Invitation | None:
     """A usable invitation for the code, or None."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.code == code.strip()))
+    # Codes are read aloud and copied from mails: any case and surrounding spaces are fine.
+    wanted = (code or "").strip().upper()
+    invitation = db.session.scalar(select(Invitation).where(func.upper(Invitation.code) == wanted))
     if invitation is None or not invitation.is_usable(utcnow()):
         return None
     return invitation
@@ -95,6 +97,8 @@ def sign_up(form_data: dict) -> User:
         db.session.rollback()
         raise AddressInUse() from None
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
+    if invitation.email:
+        invitation.accepted_at = utcnow()
     audit.record("account.signup", actor=user, target=invitation.cohort)
     db.session.commit()
     return user
@@ -263,6 +267,7 @@ PROFILE_FIELDS = (
     "language",
     "show_country",
     "show_organisation",
+    "show_organisation_type",
 )
 
 
@@ -295,6 +300,7 @@ def export_data(user: User) -> Export:
             "language": user.language,
             "show_country": user.show_country,
             "show_organisation": user.show_organisation,
+            "show_organisation_type": user.show_organisation_type,
             "created_at": user.created_at.isoformat(),
         },
         "cohorts": [
@@ -321,7 +327,7 @@ def delete_account(user: User, password: str) -> None:
     user.display_name = FORMER_PARTICIPANT
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.country = user.organisation = user.organisation_type = ""
-    user.show_country = user.show_organisation = False
+    user.show_country = user.show_organisation = user.show_organisation_type = False
     user.deleted_at = utcnow()
     user.end_sessions()
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))

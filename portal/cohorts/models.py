@@ -68,6 +68,11 @@ class Invitation(db.Model):
     name: Mapped[str] = mapped_column(String(80), default="")
     country: Mapped[str] = mapped_column(String(2), default="")
     organisation: Mapped[str] = mapped_column(String(160), default="")
+    # The outbox message that carries a personal invitation (its delivery state is the truth).
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    accepted_at: Mapped[datetime | None]
 
     cohort: Mapped[Cohort] = relationship(lazy="joined")
 

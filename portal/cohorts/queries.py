@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Invitation, Membership
+from portal.database import utcnow
 from portal.extensions import db
+from portal.mail import OutboxMessage
 
 
 def cohorts_for(user) -> list[tuple[Cohort, int]]:
@@ -43,11 +48,7 @@ def cohort_detail(cohort: Cohort) -> dict:
         .where(Invitation.cohort_id == cohort.id, Invitation.email == "")
         .order_by(Invitation.created_at.desc())
     ).all()
-    personal = db.session.scalar(
-        select(func.count(Invitation.id)).where(
-            Invitation.cohort_id == cohort.id, Invitation.email != ""
-        )
-    )
+    personal = personal_invitations(cohort)
     return {"members": members, "invitations": invitations, "personal_invitations": personal}
 
 
@@ -57,3 +58,52 @@ def upcoming_cohorts(today) -> list[Cohort]:
             select(Cohort).where(Cohort.workshop_end >= today).order_by(Cohort.workshop_start)
         )
     )
+
+
+@dataclass(frozen=True)
+class PersonalInvitation:
+    """A personal invitation as the cohort page lists it: its state and since when."""
+
+    invitation: Invitation
+    status: str  # queued, sent, failed, accepted, expired, revoked, unknown
+    when: datetime | None
+
+    @property
+    def can_resend(self) -> bool:
+        return self.status in ("queued", "sent", "failed", "expired", "unknown")
+
+    @property
+    def can_revoke(self) -> bool:
+        return self.status not in ("accepted", "revoked")
+
+
+def invitation_status(
+    invitation: Invitation, message: OutboxMessage | None, now: datetime
+) -> tuple[str, datetime | None]:
+    """The truth about one personal invitation: acceptance and revocation first, then expiry,
+    then the delivery state of its latest message ("queued" until the worker has sent it)."""
+    if invitation.accepted_at is not None:
+        return "accepted", invitation.accepted_at
+    if invitation.revoked_at is not None:
+        return "revoked", invitation.revoked_at
+    if invitation.expires_at is not None and invitation.expires_at <= now:
+        return "expired", invitation.expires_at
+    if message is None:
+        return "unknown", invitation.created_at
+    if message.status == "sent":
+        return "sent", message.sent_at
+    if message.status == "failed":
+        return "failed", message.next_attempt_at
+    return "queued", message.created_at
+
+
+def personal_invitations(cohort: Cohort) -> list[PersonalInvitation]:
+    """The cohort's personal invitations, newest first, with their state (one statement)."""
+    rows = db.session.execute(
+        select(Invitation, OutboxMessage)
+        .outerjoin(OutboxMessage, OutboxMessage.id == Invitation.outbox_message_id)
+        .where(Invitation.cohort_id == cohort.id, Invitation.email != "")
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    ).all()
+    now = utcnow()
+    return [PersonalInvitation(i, *invitation_status(i, m, now)) for i, m in rows]

@@ -169,20 +169,42 @@ def _invite_rows(actor: User, cohort: Cohort, reader, result: BulkResult) -> Bul
             organisation=row.get("organisation", "")[:160],
         )
         db.session.add(invitation)
-        link = base + url_for("accounts.signup", code=invitation.code)
-        mail.enqueue(
-            email,
-            f"Your invitation to the VCA Portal: {cohort.name}",
-            f"Hello {invitation.name or ''},\n\n"
-            f"You are invited to take part in {cohort.name} of the training programme on a "
-            "victim-centred approach to trafficking in persons.\n\n"
-            f"Create your account here (the link works for 60 days):\n\n{link}\n\n"
-            f"Your invitation code is {invitation.code}.\n",
-        )
+        mail_invitation(invitation, cohort, base)
         result.invited += 1
     audit.record("invitation.bulk", actor=actor, target=cohort, invited=result.invited)
     db.session.commit()
     return result
+
+
+def mail_invitation(invitation: Invitation, cohort: Cohort, base: str) -> None:
+    """Queue the personal invitation's mail and remember the message (its state is the truth)."""
+    link = base + url_for("accounts.signup", code=invitation.code)
+    until = invitation.expires_at.date().isoformat() if invitation.expires_at else ""
+    message = mail.enqueue(
+        invitation.email,
+        f"Your invitation to the VCA Portal: {cohort.name}",
+        f"Hello {invitation.name or ''},\n\n"
+        f"You are invited to take part in {cohort.name} of the training programme on a "
+        "victim-centred approach to trafficking in persons.\n\n"
+        f"Create your account here (the link works until {until}):\n\n{link}\n\n"
+        f"Your invitation code is {invitation.code}.\n",
+    )
+    db.session.flush()
+    invitation.outbox_message_id = message.id
+
+
+def resend_invitation(actor: User, invitation: Invitation) -> None:
+    """Queue the personal invitation again (valid 60 more days if it had expired)."""
+    if not invitation.email:
+        raise CohortError("Only personal invitations are sent by e-mail.")
+    if invitation.revoked_at is not None or invitation.accepted_at is not None:
+        raise CohortError("This invitation is revoked or accepted; it is not sent again.")
+    now = utcnow()
+    if invitation.expires_at is not None and invitation.expires_at <= now:
+        invitation.expires_at = now + timedelta(days=60)
+    mail_invitation(invitation, invitation.cohort, current_app.config["BASE_URL"].rstrip("/"))
+    audit.record("invitation.resent", actor=actor, target=invitation)
+    db.session.commit()
 
 
 def enrol(actor: User, cohort: Cohort, user: User, role: str) -> Membership:

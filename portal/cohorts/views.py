@@ -103,7 +103,28 @@ def invitation_revoke(cohort_id: int, invitation_id: int):
         abort(404)
     if EmptyForm().validate_on_submit():
         services.revoke_invitation(current_user, invitation)
-        flash(_("The code %(code)s is revoked.", code=invitation.code))
+        if invitation.email:
+            flash(_("The invitation for %(email)s is revoked.", email=invitation.email))
+        else:
+            flash(_("The code %(code)s is revoked.", code=invitation.code))
+    return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+
+
+@bp.post("/<int:cohort_id>/invitations/<int:invitation_id>/resend")
+@login_required
+def invitation_resend(cohort_id: int, invitation_id: int):
+    """Queue a personal invitation's mail again."""
+    cohort = load_managed_cohort(cohort_id)
+    invitation = get_or_404(Invitation, invitation_id)
+    if invitation.cohort_id != cohort.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.resend_invitation(current_user, invitation)
+        except services.CohortError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("The invitation is queued again; it is sent when the mail worker runs."))
     return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
 
 

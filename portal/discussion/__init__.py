@@ -14,5 +14,16 @@ navigation.add(
 
 from portal.discussion import services, views  # noqa: E402, F401
 
+
+@bp.app_template_global("session_discussion")
+def session_discussion(session):
+    """For learning pages: the viewer's board of this session (url, thread count) or None."""
+    from flask_login import current_user
+
+    from portal.discussion.queries import session_board_link
+
+    return session_board_link(current_user, session)
+
+
 if services.export_posts not in account_services.EXPORTERS:
     account_services.EXPORTERS.append(services.export_posts)

@@ -350,3 +350,47 @@ def thread_author_ids(thread_id: int) -> list[int]:
             .distinct()
         )
     )
+
+
+# --------------------------------------------------------------------------- sessions <-> boards
+
+
+@dataclass(frozen=True)
+class SessionBoardLink:
+    """Where a session is discussed by the viewer's cohort, and how many threads it has."""
+
+    url: str
+    thread_count: int
+
+
+def session_board_link(user, session: CurriculumSession) -> SessionBoardLink | None:
+    """The session's board in the user's most recent cohort with its thread count; None for
+    visitors and people in no cohort. Creates the cohort's boards if needed."""
+    from portal.discussion import services
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    viewer = viewer_for(user)
+    if not viewer.roles:
+        return None
+    cohort_id = max(viewer.roles)
+    query = (
+        select(Board.id, func.count(Thread.id))
+        .outerjoin(Thread, Thread.board_id == Board.id)
+        .where(Board.slot == f"session:{cohort_id}:{session.id}")
+        .group_by(Board.id)
+    )
+    row = db.session.execute(query).first()
+    if row is None and not session.is_retired:
+        services.ensure_cohort_boards(db.session.get(Cohort, cohort_id))
+        row = db.session.execute(query).first()
+    if row is None:
+        return None
+    return SessionBoardLink(url_for("discussion.board_detail", board_id=row[0]), row[1])
+
+
+def board_session(board: Board) -> CurriculumSession | None:
+    """The curriculum session a session board belongs to (None for other boards)."""
+    if board.kind != "session" or board.session_id is None:
+        return None
+    return db.session.get(CurriculumSession, board.session_id)

@@ -102,6 +102,7 @@ def board_detail(board_id: int):
         has_next=has_next,
         viewer=_viewer(),
         subscription=notification_queries.board_state(current_user, board),
+        session=queries.board_session(board),
     )
 
 
@@ -451,7 +452,12 @@ def post_moderate(post_id: int, action: str):
         services.dismiss_flags(current_user, post)
     else:
         services.set_hidden(current_user, post, action == "hide")
-    flash(_("Done."))
+    done = {
+        "hide": _("Post #%(n)d is hidden: participants no longer see its text.", n=post.number),
+        "restore": _("Post #%(n)d is visible again.", n=post.number),
+        "dismiss": _("The reports on post #%(n)d are dismissed; it stays as it is.", n=post.number),
+    }
+    flash(done[action])
     return _back_to(url_for("discussion.post_detail", post_id=post.id))
 
 
@@ -489,7 +495,13 @@ def thread_moderate(thread_id: int, action: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.moderate_thread(current_user, thread, action)
-    flash(_("Done."))
+    done = {
+        "lock": _("The thread is locked: nobody can reply until it is unlocked."),
+        "unlock": _("The thread is unlocked: replies are open again."),
+        "pin": _("The thread is pinned to the top of its board."),
+        "unpin": _("The thread is no longer pinned."),
+    }
+    flash(done[action])
     return redirect(url_for("discussion.thread_detail", thread_id=thread.id), code=303)
 
 

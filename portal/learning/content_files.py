@@ -8,6 +8,8 @@ same layout back, so export → import → export gives byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -234,17 +236,79 @@ def import_curriculum(root: Path) -> dict[str, int]:
             session = import_session_meta(folder)
             counts["sessions"] += 1
             counts["readings"] += import_readings(folder, session)
+            stamp_session(session)
             if (folder / "quiz.yaml").exists():
                 quiz = import_quiz(
                     folder / "quiz.yaml", session_quiz_key(session.number), "session", session.id
                 )
+                stamp_quiz(quiz)
                 counts["quizzes"] += 1
                 counts["questions"] += quiz.question_count
     if (root / "assessment.yaml").exists():
         quiz = import_quiz(root / "assessment.yaml", ASSESSMENT_KEY, "assessment")
+        stamp_quiz(quiz)
         counts["quizzes"] += 1
         counts["questions"] += quiz.question_count
+    db.session.flush()
     return counts
+
+
+# --------------------------------------------------------------------------- fingerprints
+# An item's fingerprint covers what the files and the authoring screens can both change.
+# The import stores it as `import_hash`; when the two differ later, someone changed the item
+# in the browser since, and the next import must not overwrite it silently.
+
+
+def _plain(value):
+    """Whole floats as ints and tuples as lists, so database and file values compare equal."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def fingerprint(item: CurriculumSession | Reading | Quiz | Question) -> str:
+    """A SHA-256 of the item's authorable fields."""
+    if isinstance(item, CurriculumSession):
+        fields = [
+            item.number,
+            item.slug,
+            item.title,
+            item.summary,
+            item.discussion_prompt,
+            item.exercise_intro,
+            item.exercise_template,
+            item.resources,
+            [o.number for o in item.objectives],
+            item.is_retired,
+        ]
+    elif isinstance(item, Reading):
+        fields = [item.position, item.slug, item.title, item.summary, item.body, item.is_retired]
+    elif isinstance(item, Quiz):
+        fields = [item.key, *(getattr(item, name) for name in QUIZ_FIELDS), item.is_retired]
+    else:
+        fields = [item.key, item.position, item.spec, item.is_retired]
+    text = json.dumps(_plain(fields), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def stamp_session(session: CurriculumSession) -> None:
+    """Remember the session and all its readings as the files left them."""
+    db.session.flush()
+    session.import_hash = fingerprint(session)
+    for reading in db.session.scalars(select(Reading).where(Reading.session_id == session.id)):
+        reading.import_hash = fingerprint(reading)
+
+
+def stamp_quiz(quiz: Quiz) -> None:
+    """Remember the quiz and all its questions as the files left them."""
+    db.session.flush()
+    quiz.import_hash = fingerprint(quiz)
+    for question in db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)):
+        question.import_hash = fingerprint(question)
 
 
 # --------------------------------------------------------------------------- export

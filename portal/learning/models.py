@@ -52,6 +52,8 @@ class CurriculumSession(db.Model):
     resources: Mapped[list | None] = mapped_column(JSON)
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The fingerprint of this item as the last file import left it (None: made in the browser).
+    import_hash: Mapped[str | None] = mapped_column(String(64))
 
     objectives: Mapped[list[Objective]] = relationship(
         secondary=session_objective, order_by=Objective.number, lazy="selectin"
@@ -87,6 +89,8 @@ class Reading(db.Model):
     words: Mapped[int] = mapped_column(default=0)
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The fingerprint of this item as the last file import left it (None: made in the browser).
+    import_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReadingProgress(db.Model):
@@ -124,6 +128,8 @@ class Quiz(db.Model):
     # A retired quiz cannot be started; its attempts and their reviews stay with their owners.
     is_retired: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The fingerprint of this item as the last file import left it (None: made in the browser).
+    import_hash: Mapped[str | None] = mapped_column(String(64))
 
     session: Mapped[CurriculumSession | None] = relationship(lazy="raise")
 
@@ -147,6 +153,8 @@ class Question(db.Model):
     points: Mapped[float] = mapped_column(default=1)
     is_retired: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The fingerprint of this item as the last file import left it (None: made in the browser).
+    import_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 ATTEMPT_STATES = ("in_progress", "submitted")

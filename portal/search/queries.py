@@ -26,6 +26,7 @@ from sqlalchemy import (
 from portal.discussion.models import Board, Post, Thread
 from portal.discussion.permissions import Viewer
 from portal.extensions import db
+from portal.markdown import render_plain
 from portal.search.indexing import START, STOP, TABLE
 
 PER_PAGE = 10
@@ -117,7 +118,10 @@ def search(
             kind=row.kind,
             ref_id=row.ref_id,
             title=highlight(row.title),
-            snippet=highlight(row.snippet) if _shows_text(row.kind, readings) else Markup(""),
+            # Snippets are cut from Markdown: show its text, as the page would, not its syntax.
+            snippet=highlight(render_plain(row.snippet or ""))
+            if _shows_text(row.kind, readings)
+            else Markup(""),
             thread_id=row.thread_id,
             number=row.number,
             place=row.place or "",

@@ -147,7 +147,7 @@ def test_highlight_never_trusts_its_input():
         "\\",
         "",
         "   ",
-        "\x00\x02\x03",
+        "\x02\x03 shelter",
         "ड्राफ्ट नीति",
         "x" * 5000,
         " ".join(["word"] * 100),
@@ -158,6 +158,12 @@ def test_hostile_queries_never_fail(web, places, query):
     found(web, query)
     web.logout()
     found(web, query)
+
+
+def test_a_nul_in_the_query_is_a_clear_400_not_an_error(web, places):
+    response = web.client.get("/search", query_string={"q": "\x00shelter"})
+    assert response.status_code == 400
+    assert "Traceback" not in response.get_data(as_text=True)
 
 
 def test_queries_become_plain_words():
@@ -287,3 +293,26 @@ def test_reindex_command_rebuilds_what_bulk_inserts_skipped(app, web, world):
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "<mark>Counsellors</mark>" in found(web, "counsellors")
+
+
+def test_snippets_show_the_text_of_markdown_not_its_syntax(web, world):
+    make_thread(
+        world.board_a,
+        world.participant,
+        "Markdown in a reply",
+        replies=[
+            (
+                world.peer,
+                "## Steps\n\n**Screening** comes first; then call [the hotline](https://example.org/h)"
+                " and `record` the *consent*.",
+            )
+        ],
+    )
+    sign_in(web, world.participant)
+    html = found(web, "hotline")
+    snippet = html[html.index('<p class="snippet">') :]
+    snippet = snippet[: snippet.index("</p>")]
+    assert "<mark>hotline</mark>" in snippet
+    assert "Screening" in snippet and "consent" in snippet
+    for syntax in ("**", "##", "](", "https://example.org", "`", "*consent*"):
+        assert syntax not in snippet, syntax
