@@ -14,7 +14,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from portal.learning.grading import parse_response, public_view
+from portal.learning.grading import key_display, parse_response, public_view
 from portal.markdown import render_markdown
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
@@ -95,7 +95,11 @@ def _right_answers(spec: dict) -> list[str]:
     if kind == "truefalse":
         return [gettext("True") if spec.get("answer") else gettext("False")]
     if kind == "short":
-        return [a.get("text", "") for a in spec.get("answers") or [] if a.get("fraction") == 100]
+        return [
+            key_display(a.get("text", ""))
+            for a in spec.get("answers") or []
+            if a.get("fraction") == 100
+        ]
     if kind == "numerical":
         out = []
         for answer in spec.get("answers") or []:

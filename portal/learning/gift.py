@@ -342,28 +342,12 @@ def _parse_choice(block: str, text_format: str) -> list[dict[str, Any]]:
     return options
 
 
-def _unstar(text: str) -> str:
-    """Short answer text: Moodle reads '*' as a wildcard and '\\*' as a literal star."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        if text.startswith("\\*", index):
-            out.append("*")
-            index += 2
-            continue
-        if text[index] == "*":
-            raise _GiftError("short answers with the '*' wildcard are not supported")
-        out.append(text[index])
-        index += 1
-    return "".join(out)
-
-
 def _parse_short(block: str, text_format: str) -> list[dict[str, Any]]:
     answers: list[dict[str, Any]] = []
     for _, content in _items(block, "=", "="):
         fraction, rest = _weight(content)
         answer, feedback = _split_feedback(rest)
-        answer_text = _unstar(_subtext(answer, text_format))
+        answer_text = _subtext(answer, text_format)
         if not answer_text:
             raise _GiftError("a short answer is empty")
         answers.append(
@@ -605,7 +589,8 @@ def _export_short(question: dict, text_format: str, general: str) -> str:
         fraction = answer.get("fraction", 100)
         explicit = fraction != 100 or answer_text.startswith("%")
         weights.append(f"%{_format_number(fraction)}%" if explicit else "")
-        text = _write_text(answer_text, text_format).replace("*", "\\*")
+        # '*' is Moodle's wildcard and '\\*' a literal star, in GIFT and in our keys alike.
+        text = _write_text(answer_text, text_format)
         bodies.append(text + _with_feedback(answer, text_format))
     if any("->" in body for body in bodies):
         # "=" with "->" makes Moodle read the block as a matching question. A lone

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical")
@@ -100,9 +101,82 @@ def _option_id(option: dict) -> str:
     return "" if value is None else str(value)
 
 
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_APOSTROPHES = "'\u2019\u02bc\u2018`"
+_ARTICLES = frozenset(("a", "an", "the"))
+# Private characters stand for a wildcard star and an escaped (literal) star in keys.
+_WILD, _STAR = "\U000f0001", "\U000f0002"
+_BRACKETED = re.compile(r"\A(?P<outer>[^()\[\]]+?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\W*\Z")
+_INSIDE_NUMBER = re.compile(r"(?<=\d)[.,](?=\d)")
+_KEEP_IN_NUMBER = "\U000f0003"
+_SMALL_WORDS = frozenset(("and", "for", "in", "of", "on", "the", "to"))
+
+
+def _fold(text: str, is_key: bool = False) -> str:
+    """Fold a short answer or key for comparison (see normalise_short)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if is_key:
+        text = text.replace("\\*", _STAR).replace("*", _WILD)
+    text = _INSIDE_NUMBER.sub(_KEEP_IN_NUMBER, text)  # 3.5 stays one number
+    text = text.replace("&", " and ")
+    text = re.sub(f"(?<=\\w)[{_APOSTROPHES}](?=\\w)", "", text)  # victim's = victims
+    out = []
+    for char in text:
+        if char in _DASHES or char in "/_":
+            out.append(" ")
+        elif char in (_WILD, _STAR, _KEEP_IN_NUMBER) or (char == "*" and not is_key):
+            out.append(char)
+        elif unicodedata.category(char)[0] in "PS":
+            out.append(" ")
+        else:
+            out.append(char)
+    words = "".join(out).replace(_KEEP_IN_NUMBER, ".").split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def normalise_short(text: str) -> str:
-    """Normalise a short answer: casefold, strip and collapse internal whitespace."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """Normalise a short answer for comparison.
+
+    Unicode NFKC and case folding; dashes, hyphens, slashes and other punctuation
+    (quotes, a trailing full stop, commas, brackets) count as spaces; "&" is "and";
+    an apostrophe inside a word is dropped; one leading article (a, an, the) is
+    dropped; whitespace is collapsed. A decimal point or comma between digits stays.
+    """
+    return _fold(text)
+
+
+@lru_cache(maxsize=4096)
+def key_pattern(key: str) -> re.Pattern[str] | None:
+    """The compiled form of a short-answer key: Moodle's '*' matches any text.
+
+    Write '\\*' for a literal star. None when the key folds to nothing.
+    """
+    folded = _fold(key, is_key=True)
+    if not folded.replace(_WILD, ""):
+        return None if not folded else re.compile(".*", re.S)
+    parts = [re.escape(part) for part in folded.split(_WILD)]
+    return re.compile(".*".join(parts).replace(re.escape(_STAR), re.escape("*")), re.S)
+
+
+def key_matches(key: str, typed_folded: str) -> bool:
+    """Whether a folded response matches a short-answer key."""
+    pattern = key_pattern(key)
+    return bool(typed_folded) and pattern is not None and bool(pattern.fullmatch(typed_folded))
+
+
+def _initials(text: str) -> set[str]:
+    """The acronyms a phrase may have (all words, or without small words)."""
+    words = _fold(text).split()
+    every = "".join(w[0] for w in words)
+    big = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+    return {every, big} - {""}
+
+
+def key_display(key: str) -> str:
+    """A key as the review shows it: a wildcard as "…", an escaped star as "*"."""
+    return key.replace("\\*", _STAR).replace("*", "…").replace(_STAR, "*")
 
 
 def parse_number(text: Any) -> float | None:
@@ -164,18 +238,70 @@ def _grade_truefalse(question: dict, response: Any) -> Grade:
     return _make(0.0, [_text(question.get("feedback_wrong"))])
 
 
-def _grade_short(question: dict, response: Any) -> Grade:
-    if not isinstance(response, str) or not response.strip():
-        return _UNANSWERED
-    typed = normalise_short(response)
+def _best_short(answers: list[dict], typed: str) -> dict | None:
+    folded = _fold(typed)
     best: dict | None = None
-    for answer in question.get("answers") or []:
-        if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
-            continue
-        if normalise_short(answer["text"]) != typed:
+    for answer in answers:
+        if not key_matches(answer["text"], folded):
             continue
         if best is None or _fraction_pct(answer) > _fraction_pct(best):
             best = answer
+    return best
+
+
+def _bracketed(answers: list[dict], typed: str) -> dict | None:
+    """ "Expansion (ACRONYM)": counts when both parts are keys (the lower grade), or when
+    one part is a key and the other is its acronym."""
+    match = _BRACKETED.match(unicodedata.normalize("NFKC", typed).strip(" \t\n\"'“”‘’«»"))
+    if match is None:
+        return None
+    outer, inner = match.group("outer"), match.group("inner")
+    first, second = _best_short(answers, outer), _best_short(answers, inner)
+    if first is not None and second is not None:
+        return min(first, second, key=_fraction_pct)
+    if first is not None and _fold(inner).replace(" ", "") in _initials(outer):
+        return first
+    if second is not None and _fold(outer).replace(" ", "") in _initials(inner):
+        return second
+    return None
+
+
+_INNER_BRACKETS = re.compile(r"\s*[(\[]([^()\[\]]+)[)\]]")
+
+
+def _without_acronyms(typed: str) -> str | None:
+    """The answer without bracketed acronyms of the words just before them, when it has
+    any: "Trafficking in Persons (TIP) Protocol" -> "Trafficking in Persons Protocol"."""
+    removed = False
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal removed
+        before = _fold(typed[: match.start()]).split()
+        acronym = _fold(match.group(1)).replace(" ", "")
+        for n in range(1, min(len(before), 12) + 1):
+            if acronym in _initials(" ".join(before[-n:])):
+                removed = True
+                return ""
+        return match.group(0)
+
+    shorter = _INNER_BRACKETS.sub(drop, typed)
+    return shorter if removed else None
+
+
+def _grade_short(question: dict, response: Any) -> Grade:
+    if not isinstance(response, str) or not response.strip():
+        return _UNANSWERED
+    answers = [
+        a
+        for a in question.get("answers") or []
+        if isinstance(a, dict) and isinstance(a.get("text"), str)
+    ]
+    shorter = _without_acronyms(response)
+    candidates = [_best_short(answers, response), _bracketed(answers, response)]
+    if shorter is not None:
+        candidates.append(_best_short(answers, shorter))
+    found = [a for a in candidates if a]
+    best = max(found, key=_fraction_pct) if found else None
     if best is None:
         return _make(0.0, [])
     return _make(_from_percent(_fraction_pct(best)), [_text(best.get("feedback"))])

@@ -198,8 +198,19 @@ def test_short_answer_with_partial_credit_feedback_and_general_feedback() -> Non
     )
 
 
-def test_escaped_star_in_a_short_answer_is_literal() -> None:
-    assert load("short.gift").questions[2]["answers"] == [answer("*")]
+def test_escaped_star_in_a_short_answer_stays_escaped_as_in_moodle() -> None:
+    # The canonical key keeps Moodle's spelling: "\\*" is a literal star, "*" a wildcard.
+    assert load("short.gift").questions[2]["answers"] == [answer("\\*")]
+
+
+def test_wildcard_short_answer_is_imported_and_graded_as_moodle_does() -> None:
+    from portal.learning.grading import grade
+
+    imported = parse_gift("Spell it {=colo*r}").questions[0]
+    assert imported["answers"] == [answer("colo*r")]
+    assert grade(imported, "Colour").fraction == 1.0
+    assert grade(imported, "color").fraction == 1.0
+    assert grade(imported, "colours").fraction == 0.0
 
 
 # --------------------------------------------------------------------------- numerical
@@ -370,13 +381,12 @@ def test_file_in_moodles_own_export_style() -> None:
 
 def test_unsupported_types_are_reported_with_their_lines() -> None:
     result = load("unsupported.gift")
-    assert [q["key"] for q in result.questions] == ["ok-1", "ok-2", "ok-3"]
+    assert [q["key"] for q in result.questions] == ["ok-1", "ok-2", "", "ok-3"]
     assert problems(result) == [
         (4, "essay questions are not supported"),
         (9, "description items (text without an answer block) are not supported"),
         (11, "numerical questions with '~' feedback for any other answer are not supported"),
         (13, "more than one answer block (embedded answers) is not supported"),
-        (15, "short answers with the '*' wildcard are not supported"),
         (17, "matching distractors (a pair with no left side) are not supported"),
         (
             19,
