@@ -6,11 +6,12 @@ importer (``question/format/gift/format.php``):
 
 * Questions are separated by blank lines. Lines starting with ``//`` are comments;
   ``$CATEGORY:`` lines are ignored.
-* ``{}`` (essay) and text without an answer block (description) are reported as
-  unsupported, as is anything else that cannot be mapped faithfully: several answer
-  blocks (embedded answers), numerical ``~`` "any other answer" feedback, short answers
-  with a ``*`` wildcard (write ``\\*`` for a literal star), matching distractors (a pair
-  with an empty left side) and option texts in a different format than the question.
+* ``{}`` is an essay (graded by a trainer; a rubric is not carried by GIFT) and text
+  without an answer block is a description item (no points). Short answers keep Moodle's
+  ``*`` wildcard (``\\*`` is a literal star). Reported as unsupported is anything else
+  that cannot be mapped faithfully: several answer blocks (embedded answers), numerical
+  ``~`` "any other answer" feedback, matching distractors (a pair with an empty left
+  side) and option texts in a different format than the question.
 * Type, as Moodle decides it: a block starting with ``#`` is numerical; one containing
   ``~`` is multiple choice, ``single`` when it also contains ``=`` and ``multiple``
   otherwise; ``=`` together with ``->`` is matching; ``T``/``TRUE``/``F``/``FALSE`` is
@@ -260,7 +261,7 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
 
     start, end = text.find("{"), text.find("}")
     if start < 0 and end < 0:
-        raise _GiftError("description items (text without an answer block) are not supported")
+        return _description(key, name, objectives, text)
     if end < 0 or "{" in text[start + 1 : end]:
         raise _GiftError("unclosed '{': the answer block has no closing '}'")
     if start < 0 or end < start:
@@ -301,9 +302,31 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
     }
 
 
+def _description(key: str, name: str, objectives: list[int], text: str) -> dict[str, Any]:
+    """Text without an answer block: a description item shown between questions (as in
+    Moodle, it has no points)."""
+    text_format = "markdown"
+    if marker := _MARKER_RE.match(text):
+        text_format = _FORMATS[marker.group(1)]
+        text = text[marker.end() :]
+    text = _restore(text).strip()
+    if not text:
+        raise _GiftError("the question has no text")
+    return {
+        "key": key,
+        "type": "description",
+        "name": name,
+        "objectives": objectives,
+        "points": 0,
+        "text": text,
+        "format": text_format,
+        "feedback": "",
+    }
+
+
 def _parse_answers(block: str, text_format: str) -> tuple[str, dict[str, Any]]:
     if not block:
-        raise _GiftError("essay questions are not supported")
+        return "essay", {}  # "{}": an essay, graded by a trainer
     if block[0] == "#":
         return "numerical", {"answers": _parse_numerical(block[1:], text_format)}
     if "~" in block:
@@ -489,10 +512,11 @@ def _export_question(question: dict) -> str:
             raise ValueError(f"objective {objective!r} is not a whole number from 1")
         lines.append(f"// [tag:objective-{objective}]")
     points = question.get("points", 1)
-    points_text = _format_number(points)
-    if points <= 0:
-        raise ValueError("points must be greater than 0")
-    lines.append(f"// [points:{points_text}]")
+    if kind != "description":  # a description has no points
+        points_text = _format_number(points)
+        if points <= 0:
+            raise ValueError("points must be greater than 0")
+        lines.append(f"// [points:{points_text}]")
 
     name = _clean(question.get("name"))
     text = _clean(question.get("text"))
@@ -503,7 +527,11 @@ def _export_question(question: dict) -> str:
         marker = "[markdown]"
     head = (f"::{_escape(name)}::" if name else "") + marker + _escape(text)
 
+    if kind == "description":
+        lines.append(head)
+        return "\n".join(lines)
     writers = {
+        "essay": _export_essay,
         "single": _export_choice,
         "multiple": _export_choice,
         "truefalse": _export_truefalse,
@@ -560,6 +588,11 @@ def _export_choice(question: dict, text_format: str, general: str) -> str:
             prefix + _write_text(option_text, text_format) + _with_feedback(option, text_format)
         )
     return _block(items, general, text_format)
+
+
+def _export_essay(question: dict, text_format: str, general: str) -> str:
+    # A rubric has no place in GIFT; it stays with the question in the portal.
+    return "{####" + _write_text(general, text_format) + "}" if general else "{}"
 
 
 def _export_truefalse(question: dict, text_format: str, general: str) -> str:

@@ -16,7 +16,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical")
+QUESTION_TYPES = (
+    "single",
+    "multiple",
+    "truefalse",
+    "short",
+    "matching",
+    "numerical",
+    "essay",
+    "description",
+)
+#: Types a trainer grades by hand; their answers wait with grading state "awaiting".
+MANUAL_TYPES = ("essay",)
+#: The longest essay answer kept (characters); longer text is refused at the form.
+ESSAY_MAX_CHARS = 20_000
 TEXT_FORMATS = ("markdown", "html", "plain")
 
 #: Feedback given when a numerical response cannot be read as a number.
@@ -63,6 +76,8 @@ def _fraction_pct(item: dict) -> float:
 
 
 def _points(question: dict) -> float:
+    if question.get("type") == "description":
+        return 0.0  # text shown between questions: nothing to answer
     value = question.get("points", 1)
     return float(value) if _is_number(value) else 0.0
 
@@ -359,6 +374,27 @@ def _grade_numerical(question: dict, response: Any) -> Grade:
     return _make(_from_percent(_fraction_pct(best)), [_text(best.get("feedback"))])
 
 
+def _grade_essay(question: dict, response: Any) -> Grade:
+    """An essay is graded by a trainer: answered or not, it scores 0 until then."""
+    if not isinstance(response, str) or not response.strip():
+        return _UNANSWERED
+    return _make(0.0, [])
+
+
+def _grade_description(question: dict, response: Any) -> Grade:
+    return Grade(fraction=0.0, feedback=[], is_correct=False, is_answered=True)
+
+
+def points_of(question: dict) -> float:
+    """The points a question is worth (0 for a description item)."""
+    return _points(question)
+
+
+def needs_trainer(question: dict, response: Any) -> bool:
+    """Whether this response waits for a trainer's grade (an answered essay)."""
+    return question.get("type") in MANUAL_TYPES and grade(question, response).is_answered
+
+
 _GRADERS = {
     "single": _grade_single,
     "multiple": _grade_multiple,
@@ -366,6 +402,8 @@ _GRADERS = {
     "short": _grade_short,
     "matching": _grade_matching,
     "numerical": _grade_numerical,
+    "essay": _grade_essay,
+    "description": _grade_description,
 }
 
 
@@ -403,6 +441,13 @@ def parse_response(question: dict, form: FormLike, name: str) -> Any:
     if kind in ("short", "numerical"):
         value = form.get(name)
         return value if isinstance(value, str) else ""
+    if kind == "essay":
+        value = form.get(name)
+        if not isinstance(value, str):
+            return ""
+        return value.replace("\x00", "").replace("\r\n", "\n")[:ESSAY_MAX_CHARS]
+    if kind == "description":
+        return None
     if kind == "matching":
         rights = set(_distinct_rights(question))
         chosen_pairs: dict[str, str] = {}
@@ -443,6 +488,12 @@ def public_view(question: dict, seed: int, shuffle: bool) -> dict:
         pairs = [p for p in question.get("pairs") or [] if isinstance(p, dict)]
         view["lefts"] = [{"index": i, "text": _text(p.get("left"))} for i, p in enumerate(pairs)]
         view["rights"] = _shuffled(sorted(_distinct_rights(question)), rng)
+    elif kind == "essay":
+        view["rubric"] = [
+            {"criterion": _text(c.get("criterion")), "points": c.get("points")}
+            for c in question.get("rubric") or []
+            if isinstance(c, dict)
+        ]
     return view
 
 
@@ -532,6 +583,27 @@ def _validate_answers(question: dict, kind: str, problems: list[str]) -> None:
         problems.append("At least one answer must have a fraction of 100 (the right answer).")
 
 
+def _validate_rubric(question: dict, problems: list[str]) -> None:
+    rubric = question.get("rubric")
+    if rubric is None or rubric == []:
+        return
+    if not isinstance(rubric, list) or not all(isinstance(c, dict) for c in rubric):
+        problems.append("The rubric must be a list of criteria with points.")
+        return
+    for n, criterion in enumerate(rubric, start=1):
+        if not _text(criterion.get("criterion")):
+            problems.append(f"Rubric criterion {n} has no text.")
+        if not _is_number(criterion.get("points")) or criterion.get("points") <= 0:
+            problems.append(f"Rubric criterion {n} needs points greater than 0.")
+    total = sum(c.get("points") for c in rubric if _is_number(c.get("points")))
+    points = question.get("points", 1)
+    if _is_number(points) and abs(total - points) > 1e-9:
+        problems.append(
+            f"The rubric's points add up to {total:g}; they must add up to the question's "
+            f"{points:g} points."
+        )
+
+
 def _validate_pairs(question: dict, problems: list[str]) -> None:
     pairs = question.get("pairs") or []
     if not isinstance(pairs, list) or not all(isinstance(p, dict) for p in pairs):
@@ -562,10 +634,12 @@ def validate_question(question: dict) -> list[str]:
     if text_format is not None and text_format not in TEXT_FORMATS:
         problems.append(f"The format “{text_format}” is not known; use markdown, html or plain.")
     points = question.get("points", 1)
-    if not _is_number(points) or points <= 0:
+    if kind != "description" and (not _is_number(points) or points <= 0):
         problems.append("The points must be a number greater than 0.")
     objectives = question.get("objectives")
-    if not isinstance(objectives, list) or not objectives:
+    if kind == "description":
+        pass  # text between questions: no points, no objectives
+    elif not isinstance(objectives, list) or not objectives:
         problems.append("The question must list at least one objective (1 to 4).")
     elif not all(
         isinstance(o, int) and not isinstance(o, bool) and 1 <= o <= 4 for o in objectives
@@ -580,4 +654,6 @@ def validate_question(question: dict) -> list[str]:
         _validate_answers(question, kind, problems)
     elif kind == "matching":
         _validate_pairs(question, problems)
+    elif kind == "essay":
+        _validate_rubric(question, problems)
     return problems

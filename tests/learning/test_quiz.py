@@ -184,6 +184,8 @@ def test_start_resume_save_submit_review(as_participant, participant, quiz):
 
 
 def test_wrong_and_partial_answers_are_graded_on_the_server(as_participant, participant, quiz):
+    quiz.reveal = "always"  # this review shows the feedback of a failed first attempt
+    db.session.commit()
     attempt_id = start(as_participant)
     page = as_participant.client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
     answers = right_form(page, quiz)
