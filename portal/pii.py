@@ -210,6 +210,7 @@ _ALNUM_ID = re.compile(
     r"|(?P<letters2>[A-Z]{1,2})\s\d{7,8}"  # P 1234567
     r"|[A-Z]{2}\s\d{3}\s\d{4}"  # AA 123 4567
     r"|[A-Z]{5}\d{4}[A-Z]"  # Indian PAN
+    r"|\d{6}-[1-4]\d{6}"  # Korean resident registration number
     r"|\d{9}[VX]"  # Sri Lankan old NIC
     r"|\d{8}[A-Z]"
     r")(?![\w/-])"
@@ -488,6 +489,20 @@ _ADDRESS_PATTERNS = [
     ),
     # 2-14-5 Nishi-Shinjuku (Japanese block addresses)
     re.compile(r"(?<![\w/.-])\d{1,2}-\d{1,2}-\d{1,3}\s+[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?\b"),
+    # Ward No. 4, Tole names (Nepal); Khoroo 3, district (Mongolia)
+    re.compile(
+        r"(?<![\w/.-])(?:Ward\s+No\.?\s*\d{1,2}|Khoroo\s+\d{1,2}|\d{1,2}(?:st|nd|rd|th)\s+khoroo)"
+        rf"(?:,?\s+(?:{_NAMEWORD}\s+){{1,2}}(?:Tole|district|District|Municipality))?(?![\w/-])"
+    ),
+    # Phum / Sangkat / Khan (Cambodia): "Sangkat Boeung Keng Kang 1, Khan Chamkarmon"
+    re.compile(
+        rf"\b(?:Phum|Sangkat|Khan)\s+(?:{_NAMEWORD}\s*){{1,3}}\d{{0,2}}"
+        rf"(?:,\s+(?:Sangkat|Khan)\s+(?:{_NAMEWORD}\s*){{1,3}}\d{{0,2}})*"
+    ),
+    # Maldives house names with a magu: "Henveyru, Ameenee Magu"; "H. Fehi Villa, Majeedhee Magu"
+    re.compile(
+        rf"(?:\b[A-Z]\.\s)?(?:{_NAMEWORD}\s+){{0,2}}{_NAMEWORD},\s+(?:{_NAMEWORD}\s+){{1,2}}Magu\b"
+    ),
     # Sejong-daero 209; 12 Teheran-ro
     re.compile(
         r"(?<![\w/.-])(?:\d{1,4}(?:-\d{1,4})?,?\s+[A-Z][a-z]+-(?:daero|ro|gil)\b"

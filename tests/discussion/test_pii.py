@@ -461,3 +461,33 @@ def test_finding_is_frozen_and_labels_cover_kinds() -> None:
     assert set(KIND_LABELS) == set(KINDS)
     assert KIND_LABELS["phone"] == "phone number"
     assert all(label.strip() for label in KIND_LABELS.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She lives at Ward No. 4, Bhimsen Tole, near the temple.", "Ward No. 4, Bhimsen Tole"),
+        ("Her family stays in Khoroo 3, Bayanzurkh district now.", "Khoroo 3, Bayanzurkh district"),
+        (
+            "The office moved to Sangkat Boeung Keng Kang 1, Khan Chamkarmon last year.",
+            "Sangkat Boeung Keng Kang 1, Khan Chamkarmon",
+        ),
+        ("She rented Henveyru, Ameenee Magu in Male.", "Henveyru, Ameenee Magu"),
+        ("His resident registration number is 900101-1234567.", "900101-1234567"),
+    ],
+)
+def test_local_address_styles_and_national_ids(text: str, expected: str) -> None:
+    # Fictional addresses and numbers in the participant countries' own formats.
+    assert [f.text for f in find_identifiers(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ward committee met in the district office.",
+        "Khan officials joined the provincial meeting.",
+        "Between 2019 and 2022 the figure rose from 120000 to 1234567.",
+    ],
+)
+def test_local_words_in_prose_are_not_addresses(text: str) -> None:
+    assert find_identifiers(text) == []
