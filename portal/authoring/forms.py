@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, AnyOf, DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.forms import PortalForm, select_choices
@@ -33,6 +33,8 @@ TYPE_LABELS = {
     "short": _l("Short answer"),
     "matching": _l("Matching"),
     "numerical": _l("Numerical"),
+    "essay": _l("Essay (graded by a trainer)"),
+    "description": _l("Description (text between questions)"),
 }
 
 #: The fields of one row of a question form, per type (types without rows are absent).
@@ -42,9 +44,10 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "short": ("text", "fraction", "feedback"),
     "numerical": ("value", "tolerance", "min", "max", "fraction", "feedback"),
     "matching": ("left", "right"),
+    "essay": ("criterion", "points"),  # the optional rubric
 }
 #: Rows shown for a new question, and blank rows offered below the filled ones.
-NEW_ROWS = {"single": 4, "multiple": 4, "short": 2, "numerical": 2, "matching": 4}
+NEW_ROWS = {"single": 4, "multiple": 4, "short": 2, "numerical": 2, "matching": 4, "essay": 2}
 SPARE_ROWS = 2
 _ROW_RE = re.compile(r"^row-(\d{1,3})-([a-z]+)$")
 
@@ -99,6 +102,18 @@ class QuizForm(PortalForm):
         validators=[Optional(), NumberRange(min=0, max=100)],
     )
     shuffle = BooleanField(_l("Shuffle options and matching answers"), default=True)
+    reveal = SelectField(
+        _l("Show the correct answers and explanations"),
+        choices=select_choices(
+            [
+                ("last_or_pass", _l("After the last attempt or a pass")),
+                ("always", _l("After every attempt")),
+                ("never", _l("Never (participants see their own answers and score)")),
+            ]
+        ),
+        default="last_or_pass",
+        validators=[AnyOf(["last_or_pass", "always", "never"])],
+    )
     feedback_pass = TextAreaField(_l("Feedback when the attempt passes"))
     feedback_fail = TextAreaField(_l("Feedback otherwise"))
 
@@ -239,6 +254,12 @@ def rows_to_fields(kind: str, rows: list[dict[str, str]]) -> dict:
         return {"answers": answers}
     if kind == "matching":
         return {"pairs": [{"left": r["left"], "right": r["right"]} for r in rows]}
+    if kind == "essay" and rows:
+        return {
+            "rubric": [
+                {"criterion": r["criterion"], "points": number_or_text(r["points"])} for r in rows
+            ]
+        }
     return {}
 
 
@@ -281,6 +302,11 @@ def spec_to_rows(spec: dict) -> list[dict[str, str]]:
             {"left": p.get("left", ""), "right": p.get("right", "")}
             for p in spec.get("pairs") or []
         ]
+    if kind == "essay":
+        return [
+            {"criterion": c.get("criterion", ""), "points": number_text(c.get("points"))}
+            for c in spec.get("rubric") or []
+        ]
     return []
 
 
@@ -301,6 +327,8 @@ def form_to_spec(kind: str, form: QuestionForm, rows: list[dict[str, str]]) -> d
         spec["name"] = name
     spec["objectives"] = sorted(set(form.objectives.data or []))
     spec["points"] = number_or_text(form.points.data, 1)
+    if kind == "description":
+        spec["objectives"], spec["points"] = [], 0  # text only: nothing to answer
     spec["text"] = (form.text.data or "").strip().replace("\r\n", "\n")
     if form.format.data and form.format.data != "markdown":
         spec["format"] = form.format.data

@@ -16,7 +16,14 @@ from portal.extensions import db
 from portal.learning.content_files import session_quiz_key, set_question_spec
 from portal.learning.gift import GiftProblem, parse_gift
 from portal.learning.grading import validate_question
-from portal.learning.models import CurriculumSession, Objective, Question, Quiz, Reading
+from portal.learning.models import (
+    REVEAL_POLICIES,
+    CurriculumSession,
+    Objective,
+    Question,
+    Quiz,
+    Reading,
+)
 from portal.learning.summaries import rebuild_quiz_summaries
 from portal.markdown import reading_minutes, render_plain
 
@@ -270,6 +277,8 @@ def save_quiz(user, session: CurriculumSession, data: dict) -> Quiz:
     quiz.pass_mark = float(data["pass_mark"])
     quiz.max_attempts = int(data.get("max_attempts") or 0)
     quiz.shuffle = bool(data.get("shuffle"))
+    if data.get("reveal") in REVEAL_POLICIES:
+        quiz.reveal = data["reveal"]
     quiz.feedback_pass = (data.get("feedback_pass") or "").strip().replace("\r\n", "\n")
     quiz.feedback_fail = (data.get("feedback_fail") or "").strip().replace("\r\n", "\n")
     audit.record("authoring.quiz_saved", actor=user, target=quiz, session_id=session.id)

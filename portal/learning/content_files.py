@@ -19,6 +19,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.learning.grading import validate_question
 from portal.learning.models import (
+    REVEAL_POLICIES,
     CurriculumSession,
     Objective,
     Programme,
@@ -177,6 +178,10 @@ def import_quiz(path: Path, key: str, kind: str, session_id: int | None = None) 
     quiz.pass_mark = data.get("pass_mark", 60)
     quiz.max_attempts = int(data.get("max_attempts", 0))
     quiz.shuffle = bool(data.get("shuffle", True))
+    reveal = data.get("reveal", "last_or_pass")
+    if reveal not in REVEAL_POLICIES:
+        raise ContentError(f"{path}: reveal must be one of {', '.join(REVEAL_POLICIES)}")
+    quiz.reveal = reveal
     quiz.feedback_pass = str(data.get("feedback_pass") or "").strip()
     quiz.feedback_fail = str(data.get("feedback_fail") or "").strip()
     quiz.is_retired = bool(data.get("retired", False))
@@ -363,6 +368,8 @@ def quiz_document(quiz: Quiz) -> dict:
     document = {"title": quiz.title}
     if quiz.is_retired:
         document["retired"] = True  # only when retired, so current quizzes' files are unchanged
+    if quiz.reveal != "last_or_pass":
+        document["reveal"] = quiz.reveal  # only when not the default, likewise
     return {
         **document,
         "pass_mark": _number(quiz.pass_mark),

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from portal.learning.grading import parse_response, public_view
+from portal.learning.grading import key_display, parse_response, public_view
 from portal.markdown import render_markdown
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
@@ -49,8 +49,13 @@ def inline_html(text: str, text_format: str = "markdown") -> Markup:
 def question_views(questions, seed: int, shuffle: bool, draft: dict) -> list[dict]:
     """Each question as the page may show it before submission, with the saved response."""
     views = []
-    for number, question in enumerate(questions, start=1):
+    number = 0
+    for question in questions:
         view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
+        if view["type"] != "description":
+            number += 1
+        # "Choose all that apply" is said once: by the page unless the text says it.
+        view["says_choose_all"] = "all that apply" in str(view.get("text", "")).lower()
         saved = (draft or {}).get(str(question.id))
         if "options" in view:
             chosen = saved if isinstance(saved, list) else [saved]
@@ -95,7 +100,11 @@ def _right_answers(spec: dict) -> list[str]:
     if kind == "truefalse":
         return [gettext("True") if spec.get("answer") else gettext("False")]
     if kind == "short":
-        return [a.get("text", "") for a in spec.get("answers") or [] if a.get("fraction") == 100]
+        return [
+            key_display(a.get("text", ""))
+            for a in spec.get("answers") or []
+            if a.get("fraction") == 100
+        ]
     if kind == "numerical":
         out = []
         for answer in spec.get("answers") or []:
@@ -133,28 +142,48 @@ def _given_answers(spec: dict, response) -> list[str]:
     return []
 
 
-def review_rows(answers) -> list[dict]:
-    """What the review shows per question: text, the answer given, the right answer, feedback."""
+def points_text(value) -> str:
+    """A score as people write it: up to two decimals, no trailing zeros ("2.25", "9")."""
+    if value is None:
+        return "0"
+    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def review_rows(answers, reveal: bool = True) -> list[dict]:
+    """What the review shows per question: text, the answer given, and (when the quiz
+    reveals them) the right answer and feedback. Essays show the participant's text, and
+    once graded the trainer's points and comment."""
     rows = []
+    number = 0
     for answer in answers:
         spec = answer.question
+        kind = spec.get("type")
         text_format = spec.get("format") or "markdown"
+        if kind == "description":
+            rows.append({"is_description": True, "text": text_html(spec.get("text", ""))})
+            continue
+        number += 1
         feedback = list(answer.feedback or [])
         if spec.get("feedback"):
             feedback.append(spec["feedback"])
-        rows.append(
-            {
-                "number": answer.position,
-                "text": text_html(spec.get("text", ""), text_format),
-                "given": [
-                    inline_html(t, text_format) for t in _given_answers(spec, answer.response)
-                ],
-                "right": [inline_html(t, text_format) for t in _right_answers(spec)],
-                "feedback": [text_html(f, text_format) for f in feedback],
-                "score": answer.score,
-                "points": spec.get("points", 1),
-                "is_correct": answer.fraction >= 1,
-                "is_partial": 0 < answer.fraction < 1,
-            }
-        )
+        row = {
+            "number": number,
+            "type": kind,
+            "text": text_html(spec.get("text", ""), text_format),
+            "given": [inline_html(t, text_format) for t in _given_answers(spec, answer.response)],
+            "right": [inline_html(t, text_format) for t in _right_answers(spec)] if reveal else [],
+            "feedback": [text_html(f, text_format) for f in feedback] if reveal else [],
+            "score": points_text(answer.score),
+            "points": points_text(spec.get("points", 1)),
+            "is_correct": answer.fraction >= 1,
+            "is_partial": 0 < answer.fraction < 1,
+            "is_awaiting": answer.grading_state == "awaiting",
+            "is_essay": kind == "essay",
+            "comment": render_markdown(answer.grader_comment) if answer.grader_comment else "",
+        }
+        if kind == "essay":
+            body = answer.response if isinstance(answer.response, str) else ""
+            row["given"] = [render_markdown(body)] if body.strip() else []
+        rows.append(row)
     return rows

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, HiddenField, SelectField
-from wtforms.validators import AnyOf, DataRequired, ValidationError
+from wtforms import DateTimeLocalField, DecimalField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from portal.forms import PortalForm, select_choices
 
@@ -33,3 +40,14 @@ class DoneForm(PortalForm):
     """Mark a reading as done (1) or not done (0)."""
 
     done = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class EssayGradeForm(PortalForm):
+    """A trainer's grade for one essay answer; rubric points are read beside it."""
+
+    points = DecimalField(
+        _l("Points"), places=None, validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
+    comment = TextAreaField(
+        _l("Comment for the participant (Markdown)"), validators=[Length(max=5000)]
+    )

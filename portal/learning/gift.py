@@ -6,11 +6,12 @@ importer (``question/format/gift/format.php``):
 
 * Questions are separated by blank lines. Lines starting with ``//`` are comments;
   ``$CATEGORY:`` lines are ignored.
-* ``{}`` (essay) and text without an answer block (description) are reported as
-  unsupported, as is anything else that cannot be mapped faithfully: several answer
-  blocks (embedded answers), numerical ``~`` "any other answer" feedback, short answers
-  with a ``*`` wildcard (write ``\\*`` for a literal star), matching distractors (a pair
-  with an empty left side) and option texts in a different format than the question.
+* ``{}`` is an essay (graded by a trainer; a rubric is not carried by GIFT) and text
+  without an answer block is a description item (no points). Short answers keep Moodle's
+  ``*`` wildcard (``\\*`` is a literal star). Reported as unsupported is anything else
+  that cannot be mapped faithfully: several answer blocks (embedded answers), numerical
+  ``~`` "any other answer" feedback, matching distractors (a pair with an empty left
+  side) and option texts in a different format than the question.
 * Type, as Moodle decides it: a block starting with ``#`` is numerical; one containing
   ``~`` is multiple choice, ``single`` when it also contains ``=`` and ``multiple``
   otherwise; ``=`` together with ``->`` is matching; ``T``/``TRUE``/``F``/``FALSE`` is
@@ -260,7 +261,7 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
 
     start, end = text.find("{"), text.find("}")
     if start < 0 and end < 0:
-        raise _GiftError("description items (text without an answer block) are not supported")
+        return _description(key, name, objectives, text)
     if end < 0 or "{" in text[start + 1 : end]:
         raise _GiftError("unclosed '{': the answer block has no closing '}'")
     if start < 0 or end < start:
@@ -301,9 +302,31 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
     }
 
 
+def _description(key: str, name: str, objectives: list[int], text: str) -> dict[str, Any]:
+    """Text without an answer block: a description item shown between questions (as in
+    Moodle, it has no points)."""
+    text_format = "markdown"
+    if marker := _MARKER_RE.match(text):
+        text_format = _FORMATS[marker.group(1)]
+        text = text[marker.end() :]
+    text = _restore(text).strip()
+    if not text:
+        raise _GiftError("the question has no text")
+    return {
+        "key": key,
+        "type": "description",
+        "name": name,
+        "objectives": objectives,
+        "points": 0,
+        "text": text,
+        "format": text_format,
+        "feedback": "",
+    }
+
+
 def _parse_answers(block: str, text_format: str) -> tuple[str, dict[str, Any]]:
     if not block:
-        raise _GiftError("essay questions are not supported")
+        return "essay", {}  # "{}": an essay, graded by a trainer
     if block[0] == "#":
         return "numerical", {"answers": _parse_numerical(block[1:], text_format)}
     if "~" in block:
@@ -342,28 +365,12 @@ def _parse_choice(block: str, text_format: str) -> list[dict[str, Any]]:
     return options
 
 
-def _unstar(text: str) -> str:
-    """Short answer text: Moodle reads '*' as a wildcard and '\\*' as a literal star."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        if text.startswith("\\*", index):
-            out.append("*")
-            index += 2
-            continue
-        if text[index] == "*":
-            raise _GiftError("short answers with the '*' wildcard are not supported")
-        out.append(text[index])
-        index += 1
-    return "".join(out)
-
-
 def _parse_short(block: str, text_format: str) -> list[dict[str, Any]]:
     answers: list[dict[str, Any]] = []
     for _, content in _items(block, "=", "="):
         fraction, rest = _weight(content)
         answer, feedback = _split_feedback(rest)
-        answer_text = _unstar(_subtext(answer, text_format))
+        answer_text = _subtext(answer, text_format)
         if not answer_text:
             raise _GiftError("a short answer is empty")
         answers.append(
@@ -505,10 +512,11 @@ def _export_question(question: dict) -> str:
             raise ValueError(f"objective {objective!r} is not a whole number from 1")
         lines.append(f"// [tag:objective-{objective}]")
     points = question.get("points", 1)
-    points_text = _format_number(points)
-    if points <= 0:
-        raise ValueError("points must be greater than 0")
-    lines.append(f"// [points:{points_text}]")
+    if kind != "description":  # a description has no points
+        points_text = _format_number(points)
+        if points <= 0:
+            raise ValueError("points must be greater than 0")
+        lines.append(f"// [points:{points_text}]")
 
     name = _clean(question.get("name"))
     text = _clean(question.get("text"))
@@ -519,7 +527,11 @@ def _export_question(question: dict) -> str:
         marker = "[markdown]"
     head = (f"::{_escape(name)}::" if name else "") + marker + _escape(text)
 
+    if kind == "description":
+        lines.append(head)
+        return "\n".join(lines)
     writers = {
+        "essay": _export_essay,
         "single": _export_choice,
         "multiple": _export_choice,
         "truefalse": _export_truefalse,
@@ -578,6 +590,11 @@ def _export_choice(question: dict, text_format: str, general: str) -> str:
     return _block(items, general, text_format)
 
 
+def _export_essay(question: dict, text_format: str, general: str) -> str:
+    # A rubric has no place in GIFT; it stays with the question in the portal.
+    return "{####" + _write_text(general, text_format) + "}" if general else "{}"
+
+
 def _export_truefalse(question: dict, text_format: str, general: str) -> str:
     if not isinstance(question.get("answer"), bool):
         raise ValueError("a true/false question needs answer: true or false")
@@ -605,7 +622,8 @@ def _export_short(question: dict, text_format: str, general: str) -> str:
         fraction = answer.get("fraction", 100)
         explicit = fraction != 100 or answer_text.startswith("%")
         weights.append(f"%{_format_number(fraction)}%" if explicit else "")
-        text = _write_text(answer_text, text_format).replace("*", "\\*")
+        # '*' is Moodle's wildcard and '\\*' a literal star, in GIFT and in our keys alike.
+        text = _write_text(answer_text, text_format)
         bodies.append(text + _with_feedback(answer, text_format))
     if any("->" in body for body in bodies):
         # "=" with "->" makes Moodle read the block as a matching question. A lone

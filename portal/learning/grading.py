@@ -13,9 +13,23 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
-QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "matching", "numerical")
+QUESTION_TYPES = (
+    "single",
+    "multiple",
+    "truefalse",
+    "short",
+    "matching",
+    "numerical",
+    "essay",
+    "description",
+)
+#: Types a trainer grades by hand; their answers wait with grading state "awaiting".
+MANUAL_TYPES = ("essay",)
+#: The longest essay answer kept (characters); longer text is refused at the form.
+ESSAY_MAX_CHARS = 20_000
 TEXT_FORMATS = ("markdown", "html", "plain")
 
 #: Feedback given when a numerical response cannot be read as a number.
@@ -62,6 +76,8 @@ def _fraction_pct(item: dict) -> float:
 
 
 def _points(question: dict) -> float:
+    if question.get("type") == "description":
+        return 0.0  # text shown between questions: nothing to answer
     value = question.get("points", 1)
     return float(value) if _is_number(value) else 0.0
 
@@ -100,9 +116,82 @@ def _option_id(option: dict) -> str:
     return "" if value is None else str(value)
 
 
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_APOSTROPHES = "'\u2019\u02bc\u2018`"
+_ARTICLES = frozenset(("a", "an", "the"))
+# Private characters stand for a wildcard star and an escaped (literal) star in keys.
+_WILD, _STAR = "\U000f0001", "\U000f0002"
+_BRACKETED = re.compile(r"\A(?P<outer>[^()\[\]]+?)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]\W*\Z")
+_INSIDE_NUMBER = re.compile(r"(?<=\d)[.,](?=\d)")
+_KEEP_IN_NUMBER = "\U000f0003"
+_SMALL_WORDS = frozenset(("and", "for", "in", "of", "on", "the", "to"))
+
+
+def _fold(text: str, is_key: bool = False) -> str:
+    """Fold a short answer or key for comparison (see normalise_short)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if is_key:
+        text = text.replace("\\*", _STAR).replace("*", _WILD)
+    text = _INSIDE_NUMBER.sub(_KEEP_IN_NUMBER, text)  # 3.5 stays one number
+    text = text.replace("&", " and ")
+    text = re.sub(f"(?<=\\w)[{_APOSTROPHES}](?=\\w)", "", text)  # victim's = victims
+    out = []
+    for char in text:
+        if char in _DASHES or char in "/_":
+            out.append(" ")
+        elif char in (_WILD, _STAR, _KEEP_IN_NUMBER) or (char == "*" and not is_key):
+            out.append(char)
+        elif unicodedata.category(char)[0] in "PS":
+            out.append(" ")
+        else:
+            out.append(char)
+    words = "".join(out).replace(_KEEP_IN_NUMBER, ".").split()
+    if len(words) > 1 and words[0] in _ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def normalise_short(text: str) -> str:
-    """Normalise a short answer: casefold, strip and collapse internal whitespace."""
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+    """Normalise a short answer for comparison.
+
+    Unicode NFKC and case folding; dashes, hyphens, slashes and other punctuation
+    (quotes, a trailing full stop, commas, brackets) count as spaces; "&" is "and";
+    an apostrophe inside a word is dropped; one leading article (a, an, the) is
+    dropped; whitespace is collapsed. A decimal point or comma between digits stays.
+    """
+    return _fold(text)
+
+
+@lru_cache(maxsize=4096)
+def key_pattern(key: str) -> re.Pattern[str] | None:
+    """The compiled form of a short-answer key: Moodle's '*' matches any text.
+
+    Write '\\*' for a literal star. None when the key folds to nothing.
+    """
+    folded = _fold(key, is_key=True)
+    if not folded.replace(_WILD, ""):
+        return None if not folded else re.compile(".*", re.S)
+    parts = [re.escape(part) for part in folded.split(_WILD)]
+    return re.compile(".*".join(parts).replace(re.escape(_STAR), re.escape("*")), re.S)
+
+
+def key_matches(key: str, typed_folded: str) -> bool:
+    """Whether a folded response matches a short-answer key."""
+    pattern = key_pattern(key)
+    return bool(typed_folded) and pattern is not None and bool(pattern.fullmatch(typed_folded))
+
+
+def _initials(text: str) -> set[str]:
+    """The acronyms a phrase may have (all words, or without small words)."""
+    words = _fold(text).split()
+    every = "".join(w[0] for w in words)
+    big = "".join(w[0] for w in words if w not in _SMALL_WORDS)
+    return {every, big} - {""}
+
+
+def key_display(key: str) -> str:
+    """A key as the review shows it: a wildcard as "…", an escaped star as "*"."""
+    return key.replace("\\*", _STAR).replace("*", "…").replace(_STAR, "*")
 
 
 def parse_number(text: Any) -> float | None:
@@ -164,18 +253,70 @@ def _grade_truefalse(question: dict, response: Any) -> Grade:
     return _make(0.0, [_text(question.get("feedback_wrong"))])
 
 
-def _grade_short(question: dict, response: Any) -> Grade:
-    if not isinstance(response, str) or not response.strip():
-        return _UNANSWERED
-    typed = normalise_short(response)
+def _best_short(answers: list[dict], typed: str) -> dict | None:
+    folded = _fold(typed)
     best: dict | None = None
-    for answer in question.get("answers") or []:
-        if not isinstance(answer, dict) or not isinstance(answer.get("text"), str):
-            continue
-        if normalise_short(answer["text"]) != typed:
+    for answer in answers:
+        if not key_matches(answer["text"], folded):
             continue
         if best is None or _fraction_pct(answer) > _fraction_pct(best):
             best = answer
+    return best
+
+
+def _bracketed(answers: list[dict], typed: str) -> dict | None:
+    """ "Expansion (ACRONYM)": counts when both parts are keys (the lower grade), or when
+    one part is a key and the other is its acronym."""
+    match = _BRACKETED.match(unicodedata.normalize("NFKC", typed).strip(" \t\n\"'“”‘’«»"))
+    if match is None:
+        return None
+    outer, inner = match.group("outer"), match.group("inner")
+    first, second = _best_short(answers, outer), _best_short(answers, inner)
+    if first is not None and second is not None:
+        return min(first, second, key=_fraction_pct)
+    if first is not None and _fold(inner).replace(" ", "") in _initials(outer):
+        return first
+    if second is not None and _fold(outer).replace(" ", "") in _initials(inner):
+        return second
+    return None
+
+
+_INNER_BRACKETS = re.compile(r"\s*[(\[]([^()\[\]]+)[)\]]")
+
+
+def _without_acronyms(typed: str) -> str | None:
+    """The answer without bracketed acronyms of the words just before them, when it has
+    any: "Trafficking in Persons (TIP) Protocol" -> "Trafficking in Persons Protocol"."""
+    removed = False
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal removed
+        before = _fold(typed[: match.start()]).split()
+        acronym = _fold(match.group(1)).replace(" ", "")
+        for n in range(1, min(len(before), 12) + 1):
+            if acronym in _initials(" ".join(before[-n:])):
+                removed = True
+                return ""
+        return match.group(0)
+
+    shorter = _INNER_BRACKETS.sub(drop, typed)
+    return shorter if removed else None
+
+
+def _grade_short(question: dict, response: Any) -> Grade:
+    if not isinstance(response, str) or not response.strip():
+        return _UNANSWERED
+    answers = [
+        a
+        for a in question.get("answers") or []
+        if isinstance(a, dict) and isinstance(a.get("text"), str)
+    ]
+    shorter = _without_acronyms(response)
+    candidates = [_best_short(answers, response), _bracketed(answers, response)]
+    if shorter is not None:
+        candidates.append(_best_short(answers, shorter))
+    found = [a for a in candidates if a]
+    best = max(found, key=_fraction_pct) if found else None
     if best is None:
         return _make(0.0, [])
     return _make(_from_percent(_fraction_pct(best)), [_text(best.get("feedback"))])
@@ -233,6 +374,27 @@ def _grade_numerical(question: dict, response: Any) -> Grade:
     return _make(_from_percent(_fraction_pct(best)), [_text(best.get("feedback"))])
 
 
+def _grade_essay(question: dict, response: Any) -> Grade:
+    """An essay is graded by a trainer: answered or not, it scores 0 until then."""
+    if not isinstance(response, str) or not response.strip():
+        return _UNANSWERED
+    return _make(0.0, [])
+
+
+def _grade_description(question: dict, response: Any) -> Grade:
+    return Grade(fraction=0.0, feedback=[], is_correct=False, is_answered=True)
+
+
+def points_of(question: dict) -> float:
+    """The points a question is worth (0 for a description item)."""
+    return _points(question)
+
+
+def needs_trainer(question: dict, response: Any) -> bool:
+    """Whether this response waits for a trainer's grade (an answered essay)."""
+    return question.get("type") in MANUAL_TYPES and grade(question, response).is_answered
+
+
 _GRADERS = {
     "single": _grade_single,
     "multiple": _grade_multiple,
@@ -240,6 +402,8 @@ _GRADERS = {
     "short": _grade_short,
     "matching": _grade_matching,
     "numerical": _grade_numerical,
+    "essay": _grade_essay,
+    "description": _grade_description,
 }
 
 
@@ -277,6 +441,13 @@ def parse_response(question: dict, form: FormLike, name: str) -> Any:
     if kind in ("short", "numerical"):
         value = form.get(name)
         return value if isinstance(value, str) else ""
+    if kind == "essay":
+        value = form.get(name)
+        if not isinstance(value, str):
+            return ""
+        return value.replace("\x00", "").replace("\r\n", "\n")[:ESSAY_MAX_CHARS]
+    if kind == "description":
+        return None
     if kind == "matching":
         rights = set(_distinct_rights(question))
         chosen_pairs: dict[str, str] = {}
@@ -317,6 +488,12 @@ def public_view(question: dict, seed: int, shuffle: bool) -> dict:
         pairs = [p for p in question.get("pairs") or [] if isinstance(p, dict)]
         view["lefts"] = [{"index": i, "text": _text(p.get("left"))} for i, p in enumerate(pairs)]
         view["rights"] = _shuffled(sorted(_distinct_rights(question)), rng)
+    elif kind == "essay":
+        view["rubric"] = [
+            {"criterion": _text(c.get("criterion")), "points": c.get("points")}
+            for c in question.get("rubric") or []
+            if isinstance(c, dict)
+        ]
     return view
 
 
@@ -406,6 +583,27 @@ def _validate_answers(question: dict, kind: str, problems: list[str]) -> None:
         problems.append("At least one answer must have a fraction of 100 (the right answer).")
 
 
+def _validate_rubric(question: dict, problems: list[str]) -> None:
+    rubric = question.get("rubric")
+    if rubric is None or rubric == []:
+        return
+    if not isinstance(rubric, list) or not all(isinstance(c, dict) for c in rubric):
+        problems.append("The rubric must be a list of criteria with points.")
+        return
+    for n, criterion in enumerate(rubric, start=1):
+        if not _text(criterion.get("criterion")):
+            problems.append(f"Rubric criterion {n} has no text.")
+        if not _is_number(criterion.get("points")) or criterion.get("points") <= 0:
+            problems.append(f"Rubric criterion {n} needs points greater than 0.")
+    total = sum(c.get("points") for c in rubric if _is_number(c.get("points")))
+    points = question.get("points", 1)
+    if _is_number(points) and abs(total - points) > 1e-9:
+        problems.append(
+            f"The rubric's points add up to {total:g}; they must add up to the question's "
+            f"{points:g} points."
+        )
+
+
 def _validate_pairs(question: dict, problems: list[str]) -> None:
     pairs = question.get("pairs") or []
     if not isinstance(pairs, list) or not all(isinstance(p, dict) for p in pairs):
@@ -436,10 +634,12 @@ def validate_question(question: dict) -> list[str]:
     if text_format is not None and text_format not in TEXT_FORMATS:
         problems.append(f"The format “{text_format}” is not known; use markdown, html or plain.")
     points = question.get("points", 1)
-    if not _is_number(points) or points <= 0:
+    if kind != "description" and (not _is_number(points) or points <= 0):
         problems.append("The points must be a number greater than 0.")
     objectives = question.get("objectives")
-    if not isinstance(objectives, list) or not objectives:
+    if kind == "description":
+        pass  # text between questions: no points, no objectives
+    elif not isinstance(objectives, list) or not objectives:
         problems.append("The question must list at least one objective (1 to 4).")
     elif not all(
         isinstance(o, int) and not isinstance(o, bool) and 1 <= o <= 4 for o in objectives
@@ -454,4 +654,6 @@ def validate_question(question: dict) -> list[str]:
         _validate_answers(question, kind, problems)
     elif kind == "matching":
         _validate_pairs(question, problems)
+    elif kind == "essay":
+        _validate_rubric(question, problems)
     return problems

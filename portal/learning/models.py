@@ -107,6 +107,8 @@ class ReadingProgress(db.Model):
 
 
 QUIZ_KINDS = ("session", "assessment")
+#: After every attempt, after the last attempt or a pass (the default), or never.
+REVEAL_POLICIES = ("always", "last_or_pass", "never")
 PHASES = ("pre", "post")
 
 
@@ -127,6 +129,10 @@ class Quiz(db.Model):
     feedback_fail: Mapped[str] = mapped_column(Text, default="")
     # A retired quiz cannot be started; its attempts and their reviews stay with their owners.
     is_retired: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When the review shows the right answers and feedback: one of REVEAL_POLICIES.
+    reveal: Mapped[str] = mapped_column(
+        String(20), default="last_or_pass", server_default="last_or_pass"
+    )
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # The fingerprint of this item as the last file import left it (None: made in the browser).
     import_hash: Mapped[str | None] = mapped_column(String(64))
@@ -184,6 +190,8 @@ class QuizAttempt(db.Model):
     percent: Mapped[float | None]
     passed: Mapped[bool | None]
     objective_scores: Mapped[dict | None] = mapped_column(JSON)
+    # Essay answers a trainer has still to grade; the score counts them once graded.
+    awaiting_grading: Mapped[int] = mapped_column(default=0, server_default="0")
 
     quiz: Mapped[Quiz] = relationship(lazy="raise")
 
@@ -193,9 +201,16 @@ class QuizAttempt(db.Model):
 
 
 class AttemptAnswer(db.Model):
-    """The graded response to one question; written once, at submission, never changed."""
+    """The graded response to one question; written once, at submission.
 
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    An essay answer is the exception: it waits with grading_state "awaiting" until a
+    trainer grades it once ("graded"), which sets its score, comment and rubric points.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "question_id"),
+        Index("ix_attempt_answer_grading_state", "grading_state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
@@ -208,6 +223,15 @@ class AttemptAnswer(db.Model):
     fraction: Mapped[float] = mapped_column(default=0)
     score: Mapped[float] = mapped_column(default=0)
     feedback: Mapped[list] = mapped_column(JSON, default=list)
+    grading_state: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    grader_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    graded_at: Mapped[datetime | None]
+    grader_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rubric_points: Mapped[list | None] = mapped_column(JSON)
+
+    @property
+    def is_awaiting_grading(self) -> bool:
+        return self.grading_state == "awaiting"
 
 
 class QuizSummary(db.Model):

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload, load_only
 
+from portal.accounts.models import User
 from portal.cohorts.models import Membership
 from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
@@ -472,3 +473,83 @@ def assessment_change(user_id: int) -> list[dict]:
             item[phase] = 100 * earned / possible if possible else None
         result.append(item)
     return result
+
+
+# --------------------------------------------------------------------------- reveal and grading
+
+
+def reveals_answers(quiz: Quiz, attempt: QuizAttempt) -> bool:
+    """Whether the review of this attempt shows the right answers and feedback.
+
+    Session quizzes follow their reveal policy; "last_or_pass" reveals once the user has
+    passed, has used every attempt, or the quiz is retired. The assessment's own review
+    rules live with the assessment (its attempts are revealed as before).
+    """
+    if attempt.phase or quiz.is_assessment or quiz.reveal == "always":
+        return True
+    if quiz.reveal == "never":
+        return False
+    if quiz.is_retired:
+        return True
+    row = db.session.execute(
+        select(QuizSummary.passed, QuizSummary.attempts).where(
+            QuizSummary.user_id == attempt.user_id,
+            QuizSummary.quiz_id == quiz.id,
+            QuizSummary.phase == attempt.phase,
+        )
+    ).first()
+    if row is None:
+        return False
+    passed, used = row
+    return bool(passed) or bool(quiz.max_attempts and used >= quiz.max_attempts)
+
+
+def next_session_number(number: int) -> int | None:
+    """The number of the next current session after this one, if any."""
+    return db.session.scalar(
+        select(func.min(CurriculumSession.number)).where(
+            CurriculumSession.number > number, CurriculumSession.is_retired.is_(False)
+        )
+    )
+
+
+def _member_of(cohort_id: int):
+    return select(Membership.user_id).where(
+        Membership.cohort_id == cohort_id, Membership.role == "participant"
+    )
+
+
+def grading_queue(cohort_id: int) -> list[dict]:
+    """Essay answers of the cohort's participants awaiting a trainer's grade, oldest first."""
+    rows = db.session.execute(
+        select(AttemptAnswer, QuizAttempt, Quiz.title, User)
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .join(User, User.id == QuizAttempt.user_id)
+        .where(
+            AttemptAnswer.grading_state == "awaiting",
+            QuizAttempt.user_id.in_(_member_of(cohort_id)),
+        )
+        .order_by(QuizAttempt.submitted_at, AttemptAnswer.position)
+    ).all()
+    return [
+        {"answer": answer, "attempt": attempt, "quiz_title": title, "user": user}
+        for answer, attempt, title, user in rows
+    ]
+
+
+def answer_for_grading(cohort_id: int, answer_id: int):
+    """An essay answer of a participant of the cohort, with its attempt, quiz and author;
+    None for anything else (the view answers 404)."""
+    row = db.session.execute(
+        select(AttemptAnswer, QuizAttempt, Quiz, User)
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+        .join(User, User.id == QuizAttempt.user_id)
+        .where(
+            AttemptAnswer.id == answer_id,
+            AttemptAnswer.grading_state.in_(("awaiting", "graded")),
+            QuizAttempt.user_id.in_(_member_of(cohort_id)),
+        )
+    ).first()
+    return tuple(row) if row else None

@@ -139,20 +139,31 @@ def save_draft(user, attempt: QuizAttempt, form) -> bool:
 
 
 def grade_attempt(questions: list[Question], responses: dict) -> tuple[list[dict], dict]:
-    """Grade every question; the answer rows and the totals (with per-objective points)."""
+    """Grade every question; the answer rows and the totals (with per-objective points).
+
+    An answered essay waits for a trainer: its row is "awaiting" and its points count
+    neither as earned nor as possible (in the score, the percent or the objectives) until
+    it is graded, so a provisional result never claims more than has been measured.
+    """
     rows = []
     objectives: dict[str, list[float]] = {}
-    score = 0.0
+    score = total = 0.0
+    awaiting = 0
     for position, question in enumerate(questions, start=1):
         response = responses.get(str(question.id))
         result = grading.grade(question.spec, response)
-        points = float(question.spec.get("points", 1))
+        points = grading.points_of(question.spec)
+        waits = grading.needs_trainer(question.spec, response)
         earned = round(result.fraction * points, 4)
-        score += earned
-        for objective in question.objectives or []:
-            pair = objectives.setdefault(str(objective), [0.0, 0.0])
-            pair[0] += earned
-            pair[1] += points
+        if waits:
+            awaiting += 1
+        else:
+            score += earned
+            total += points
+            for objective in (question.objectives or []) if points else []:
+                pair = objectives.setdefault(str(objective), [0.0, 0.0])
+                pair[0] += earned
+                pair[1] += points
         rows.append(
             {
                 "question_id": question.id,
@@ -162,18 +173,32 @@ def grade_attempt(questions: list[Question], responses: dict) -> tuple[list[dict
                 "fraction": result.fraction,
                 "score": earned,
                 "feedback": result.feedback,
+                "grading_state": "awaiting" if waits else "",
             }
         )
-    total = grading.max_score([q.spec for q in questions])
-    return rows, {"score": round(score, 4), "max_score": total, "objectives": objectives}
+    return rows, {
+        "score": round(score, 4),
+        "max_score": total,
+        "objectives": objectives,
+        "awaiting": awaiting,
+    }
 
 
-def submit_attempt(user, attempt: QuizAttempt, quiz: Quiz, form) -> bool:
-    """Grade and store the attempt once; False when it had been submitted already."""
+def submit_attempt(
+    user, attempt: QuizAttempt, quiz: Quiz, form=None, responses: dict | None = None
+) -> bool:
+    """Grade and store the attempt once; False when it had been submitted already.
+
+    The responses come from the submitted form, or (after the confirmation page) from
+    the answers saved with the attempt.
+    """
     questions = queries.attempt_questions(attempt)
-    responses = read_responses(questions, attempt.seed, form)
+    if responses is None:
+        responses = read_responses(questions, attempt.seed, form)
     rows, totals = grade_attempt(questions, responses)
     percent = round(100 * totals["score"] / totals["max_score"], 2) if totals["max_score"] else 0.0
+    # With essays still to grade nothing is decided yet: the pass comes with the grade.
+    passed = percent >= quiz.pass_mark and not totals["awaiting"]
     now = utcnow()
     result = db.session.execute(
         update(QuizAttempt)
@@ -189,8 +214,9 @@ def submit_attempt(user, attempt: QuizAttempt, quiz: Quiz, form) -> bool:
             score=totals["score"],
             max_score=totals["max_score"],
             percent=percent,
-            passed=percent >= quiz.pass_mark,
+            passed=passed,
             objective_scores=totals["objectives"],
+            awaiting_grading=totals["awaiting"],
         )
         .execution_options(synchronize_session=False)
     )
@@ -206,7 +232,7 @@ def submit_attempt(user, attempt: QuizAttempt, quiz: Quiz, form) -> bool:
             "best_percent": percent,
             "best_score": totals["score"],
             "max_score": totals["max_score"],
-            "passed": percent >= quiz.pass_mark,
+            "passed": passed,
             "last_submitted_at": now,
             "objectives": totals["objectives"],
         },
@@ -216,6 +242,115 @@ def submit_attempt(user, attempt: QuizAttempt, quiz: Quiz, form) -> bool:
     )
     db.session.commit()
     return True
+
+
+def unanswered_numbers(questions: list[Question], responses: dict) -> list[int]:
+    """The numbers (as the attempt page shows them) of the questions left blank."""
+    numbers = []
+    number = 0
+    for question in questions:
+        if question.spec.get("type") == "description":
+            continue
+        number += 1
+        if not grading.grade(question.spec, responses.get(str(question.id))).is_answered:
+            numbers.append(number)
+    return numbers
+
+
+def grade_essay(
+    trainer,
+    answer: AttemptAnswer,
+    attempt: QuizAttempt,
+    quiz: Quiz,
+    points: float,
+    comment: str,
+    rubric_points: list[float] | None = None,
+) -> bool:
+    """Record a trainer's grade for an essay answer once; False when it was graded already.
+
+    The attempt's score, percent, pass and per-objective points take the essay in, and
+    the participant's summary row is recomputed from their best attempt.
+    """
+    possible = grading.points_of(answer.question)
+    points = round(min(max(points, 0.0), possible), 4)
+    now = utcnow()
+    result = db.session.execute(
+        update(AttemptAnswer)
+        .where(AttemptAnswer.id == answer.id, AttemptAnswer.grading_state == "awaiting")
+        .values(
+            grading_state="graded",
+            score=points,
+            fraction=points / possible if possible else 0.0,
+            grader_id=trainer.id,
+            graded_at=now,
+            grader_comment=comment,
+            rubric_points=rubric_points,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    # Lock the attempt row so two essays of one attempt graded at once both count.
+    locked = db.session.scalar(
+        select(QuizAttempt)
+        .where(QuizAttempt.id == attempt.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    objectives = {k: list(v) for k, v in (locked.objective_scores or {}).items()}
+    for objective in answer.question.get("objectives") or []:
+        pair = objectives.setdefault(str(objective), [0.0, 0.0])
+        pair[0] += points
+        pair[1] += possible
+    locked.score = round((locked.score or 0) + points, 4)
+    locked.max_score = (locked.max_score or 0) + possible
+    locked.awaiting_grading = max(0, locked.awaiting_grading - 1)
+    locked.percent = round(100 * locked.score / locked.max_score, 2) if locked.max_score else 0.0
+    locked.passed = locked.percent >= quiz.pass_mark and not locked.awaiting_grading
+    locked.objective_scores = objectives
+    db.session.flush()
+    _recompute_summary(locked.user_id, locked.quiz_id, locked.phase)
+    audit.record("quiz.essay_graded", actor=trainer, target=locked, quiz=quiz.key, answer=answer.id)
+    db.session.commit()
+    return True
+
+
+def _recompute_summary(user_id: int, quiz_id: int, phase: str) -> None:
+    """Set the summary row from the user's submitted attempts: the best one gives the
+    scores and objectives (the earlier one on a tie), passed when any attempt passed."""
+    attempts = db.session.scalars(
+        select(QuizAttempt)
+        .where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.phase == phase,
+            QuizAttempt.state == "submitted",
+        )
+        .order_by(QuizAttempt.number)
+    ).all()
+    if not attempts:
+        return
+    best = attempts[0]
+    for attempt in attempts[1:]:
+        if (attempt.percent or 0) > (best.percent or 0):
+            best = attempt
+    db.session.execute(
+        update(QuizSummary)
+        .where(
+            QuizSummary.user_id == user_id,
+            QuizSummary.quiz_id == quiz_id,
+            QuizSummary.phase == phase,
+        )
+        .values(
+            best_percent=best.percent or 0,
+            best_score=best.score or 0,
+            max_score=best.max_score or 0,
+            objectives=best.objective_scores or {},
+            passed=any(a.passed for a in attempts),
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _update_summary(user_id: int, quiz_id: int, phase: str, values: dict) -> None:

@@ -24,12 +24,20 @@ from portal.cohorts.models import Cohort
 from portal.database import utcnow
 from portal.extensions import db, login_manager
 from portal.learning import bp, queries, services
-from portal.learning.display import inline_html, question_views, review_rows, text_html
-from portal.learning.forms import DoneForm, WindowForm
+from portal.learning.display import (
+    inline_html,
+    points_text,
+    question_views,
+    read_responses,
+    review_rows,
+    text_html,
+)
+from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
 from portal.learning.models import Quiz
 from portal.learning.permissions import can_take_part
 from portal.markdown import render_markdown
 from portal.permissions import can_manage_cohort
+from portal.pii import find_identifiers
 from portal.web import get_or_404, is_htmx, render
 
 
@@ -232,17 +240,71 @@ def attempt_detail(attempt_id: int):
     return _attempt_page(attempt, quiz, number)
 
 
+def _essay_findings(questions, responses: dict) -> list[dict]:
+    """Personal identifiers found in essay answers, per question number."""
+    found = []
+    number = 0
+    for question in questions:
+        if question.spec.get("type") == "description":
+            continue
+        number += 1
+        response = responses.get(str(question.id))
+        if question.spec.get("type") == "essay" and isinstance(response, str):
+            for finding in find_identifiers(response):
+                found.append({"number": number, "finding": finding})
+    return found
+
+
 @bp.post("/quiz/attempts/<int:attempt_id>")
 @login_required
 def attempt_post(attempt_id: int):
-    """Save the answers for later (action=save) or submit them for grading."""
+    """Save the answers for later (action=save), finish (action=finish: blank questions or
+    identifiers in an essay first lead to the confirmation page), or submit as they are."""
     attempt, quiz, number = load_attempt(attempt_id)
-    if request.form.get("action") == "save":
+    action = request.form.get("action")
+    if action == "save":
         if services.save_draft(current_user, attempt, request.form):
             flash(_("Your answers are saved. You can come back and finish later."))
             return redirect(url_for("learning.attempt_detail", attempt_id=attempt_id), code=303)
+    elif action == "finish" and not attempt.is_submitted:
+        questions = queries.attempt_questions(attempt)
+        responses = read_responses(questions, attempt.seed, request.form)
+        if services.unanswered_numbers(questions, responses) or _essay_findings(
+            questions, responses
+        ):
+            services.save_draft(current_user, attempt, request.form)
+            return redirect(url_for("learning.attempt_confirm", attempt_id=attempt_id), code=303)
+        services.submit_attempt(current_user, attempt, quiz, responses=responses)
     else:
         services.submit_attempt(current_user, attempt, quiz, request.form)
+    return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
+
+
+@bp.get("/quiz/attempts/<int:attempt_id>/confirm")
+@login_required
+def attempt_confirm(attempt_id: int):
+    """Before submitting: the questions left blank and identifiers found in essays."""
+    attempt, quiz, number = load_attempt(attempt_id)
+    if attempt.is_submitted:
+        return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
+    questions = queries.attempt_questions(attempt)
+    draft = attempt.draft or {}
+    return render(
+        "learning/confirm.html",
+        attempt=attempt,
+        quiz=quiz,
+        session_number=number,
+        unanswered=services.unanswered_numbers(questions, draft),
+        findings=_essay_findings(questions, draft),
+    )
+
+
+@bp.post("/quiz/attempts/<int:attempt_id>/submit")
+@login_required
+def attempt_submit_saved(attempt_id: int):
+    """Submit the answers saved with the attempt ("Submit anyway" on the confirmation)."""
+    attempt, quiz, number = load_attempt(attempt_id)
+    services.submit_attempt(current_user, attempt, quiz, responses=dict(attempt.draft or {}))
     return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
 
 
@@ -261,24 +323,127 @@ def attempt_save(attempt_id: int):
 @bp.get("/quiz/attempts/<int:attempt_id>/review")
 @login_required
 def attempt_review(attempt_id: int):
-    """Score, pass or fail, and per question the answer given, the right answer and feedback."""
+    """Score, pass or fail, the answers given and (per the quiz's reveal policy) the right
+    answers and feedback; essays awaiting a trainer say so; the next step."""
     attempt, quiz, number = load_attempt(attempt_id)
     if not attempt.is_submitted:
         return redirect(url_for("learning.attempt_detail", attempt_id=attempt_id), code=303)
-    # The pre-assessment never shows answers or explanations (the post one would otherwise
-    # measure memory of this review); the post review shows them once its window closed.
-    reveal = not attempt.phase or (
-        attempt.phase == "post" and queries.post_review_open(current_user, utcnow())
-    )
+    if attempt.phase:
+        # The pre-assessment never shows answers or explanations (the post one would otherwise
+        # measure memory of this review); the post review shows them once its window closed.
+        reveal = attempt.phase == "post" and queries.post_review_open(current_user, utcnow())
+    else:
+        reveal = queries.reveals_answers(quiz, attempt)
     return render(
         "learning/review.html",
         attempt=attempt,
         quiz=quiz,
         session_number=number,
-        rows=review_rows(queries.attempt_answers(attempt.id)) if reveal else [],
         reveal=reveal,
+        next_number=queries.next_session_number(number) if number else None,
+        rows=(
+            review_rows(queries.attempt_answers(attempt.id), reveal=reveal)
+            if reveal or not attempt.phase
+            else []
+        ),
         objectives={o.number: o for o in queries.outline()["objectives"]} if attempt.phase else {},
         change=queries.assessment_change(current_user.id) if attempt.phase == "post" else [],
+    )
+
+
+def _load_cohort_for_trainer(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not can_manage_cohort(current_user, cohort):
+        abort(404)
+    return cohort
+
+
+@bp.get("/cohorts/<int:cohort_id>/grading")
+@login_required
+def grading_queue(cohort_id: int):
+    """The cohort's essay answers awaiting a grade, for its trainers (404 for others)."""
+    cohort = _load_cohort_for_trainer(cohort_id)
+    return render(
+        "learning/grading_queue.html", cohort=cohort, rows=queries.grading_queue(cohort.id)
+    )
+
+
+def _rubric_points(rubric: list[dict]) -> tuple[list[float] | None, list[str]]:
+    """Read the rubric's points from the form; problems in plain words."""
+    if not rubric:
+        return None, []
+    values, problems = [], []
+    for index, criterion in enumerate(rubric):
+        raw = (request.form.get(f"rubric-{index}") or "").strip().replace(",", ".")
+        try:
+            value = float(raw) if raw else 0.0
+        except ValueError:
+            problems.append(_("Type a number for “%(c)s”.", c=criterion.get("criterion", "")))
+            continue
+        top = float(criterion.get("points") or 0)
+        if not 0 <= value <= top:
+            problems.append(
+                _(
+                    "Points for “%(c)s” must be from 0 to %(top)s.",
+                    c=criterion.get("criterion", ""),
+                    top=points_text(top),
+                )
+            )
+        values.append(value)
+    return values, problems
+
+
+@bp.route("/cohorts/<int:cohort_id>/grading/<int:answer_id>", methods=["GET", "POST"])
+@login_required
+def grade_answer(cohort_id: int, answer_id: int):
+    """Grade one essay answer of the cohort: points and a comment, or the rubric's points."""
+    cohort = _load_cohort_for_trainer(cohort_id)
+    found = queries.answer_for_grading(cohort.id, answer_id)
+    if found is None:
+        abort(404)
+    answer, attempt, quiz, author = found
+    spec = answer.question
+    rubric = [c for c in spec.get("rubric") or [] if isinstance(c, dict)]
+    possible = float(spec.get("points", 1))
+    form = EssayGradeForm()
+    problems: list[str] = []
+    if request.method == "POST" and answer.grading_state == "awaiting":
+        rubric_values, problems = _rubric_points(rubric)
+        if form.validate_on_submit() and not problems:
+            if rubric_values is not None:
+                points = sum(rubric_values)
+            elif form.points.data is None:
+                problems.append(_("Give the points for this answer."))
+                points = 0.0
+            else:
+                points = float(form.points.data)
+            if not problems and not 0 <= points <= possible:
+                problems.append(
+                    _("The points must be from 0 to %(top)s.", top=points_text(possible))
+                )
+            if not problems:
+                comment = (form.comment.data or "").replace("\r\n", "\n").strip()
+                if services.grade_essay(
+                    current_user, answer, attempt, quiz, points, comment, rubric_values
+                ):
+                    flash(_("Grade saved. The participant's score is updated."))
+                return redirect(url_for("learning.grading_queue", cohort_id=cohort.id), code=303)
+    elif request.method == "POST":
+        flash(_("This answer has already been graded."))
+        return redirect(url_for("learning.grading_queue", cohort_id=cohort.id), code=303)
+    return render(
+        "learning/grade_answer.html",
+        status=400 if request.method == "POST" else 200,
+        cohort=cohort,
+        answer=answer,
+        quiz=quiz,
+        author=author,
+        rubric=rubric,
+        possible=possible,
+        form=form,
+        problems=problems,
+        essay=render_markdown(answer.response if isinstance(answer.response, str) else ""),
+        findings=find_identifiers(answer.response if isinstance(answer.response, str) else ""),
     )
 
 
@@ -350,3 +515,9 @@ def in_zone(value, zone: str) -> str:
 
     local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone or "UTC"))
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+@bp.app_template_filter("points")
+def points_filter(value) -> str:
+    """A score with up to two decimals ("2.25", "9")."""
+    return points_text(value)

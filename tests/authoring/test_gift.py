@@ -83,9 +83,9 @@ UNSUPPORTED = """// [id:ok-1]
 // [tag:objective-1]
 Is consent relevant once means are used? {FALSE}
 
-Write an essay about protection. {}
+Two gaps: {=one ~two} and {=three ~four}.
 
-Just a description without answers.
+Numerical with other-answer feedback {#5:1 ~#Anything else is wrong.}
 
 ::Broken:: Pick one {~a ~b
 """
@@ -148,8 +148,8 @@ def test_cli_reports_unsupported_questions_with_their_lines(app, curriculum, tmp
     path.write_text(UNSUPPORTED, encoding="utf-8")
     result = cli(app, "import", str(path), "--session", "1")
     assert result.exit_code == 0, result.output
-    assert f"{path}:5: essay questions are not supported" in result.output
-    assert f"{path}:7: description items" in result.output
+    assert f"{path}:5: more than one answer block" in result.output
+    assert f"{path}:7: numerical questions with '~'" in result.output
     assert f"{path}:9: " in result.output
     assert "imported 1 questions" in result.output
     assert db.session.scalar(select(Question.key)) == "ok-1"
@@ -157,10 +157,10 @@ def test_cli_reports_unsupported_questions_with_their_lines(app, curriculum, tmp
 
 def test_cli_fails_when_nothing_could_be_imported(app, curriculum, tmp_path):
     path = tmp_path / "bad.gift"
-    path.write_text("Essay only. {}\n", encoding="utf-8")
+    path.write_text("Two gaps: {=a ~b} and {=c ~d}.\n", encoding="utf-8")
     result = cli(app, "import", str(path), "--session", "1")
     assert result.exit_code != 0
-    assert ":1: essay questions are not supported" in result.output
+    assert ":1: more than one answer block" in result.output
     assert db.session.scalar(select(Quiz)) is None  # no quiz created for nothing
 
 
@@ -217,16 +217,16 @@ def test_screen_lists_problems_with_line_numbers_and_imports_the_valid_ones(as_t
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Imported 1 questions (1 new, 0 updated)." in page
-    assert "Line 5: essay questions are not supported" in page
-    assert "Line 7: description items" in page
+    assert "Line 5: more than one answer block" in page
+    assert "Line 7: numerical questions with" in page
     assert "Line 9: " in page
     assert db.session.scalars(select(Question.key)).all() == ["ok-1"]
 
 
 def test_screen_upload_with_nothing_importable_is_400(as_trainer, curriculum):
-    response = upload(as_trainer, curriculum[0], "Essay. {}\n")
+    response = upload(as_trainer, curriculum[0], "Two gaps: {=a ~b} and {=c ~d}.\n")
     assert response.status_code == 400
-    assert "Line 1: essay questions are not supported" in response.get_data(as_text=True)
+    assert "Line 1: more than one answer block" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

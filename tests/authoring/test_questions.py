@@ -252,8 +252,35 @@ def test_a_key_is_made_when_none_is_given(as_trainer, curriculum):
 
 
 def test_unknown_type_is_404(as_trainer, curriculum):
-    url = f"/author/sessions/{curriculum[0].id}/quiz/questions/new/essay"
+    url = f"/author/sessions/{curriculum[0].id}/quiz/questions/new/cloze"
     assert as_trainer.client.get(url).status_code == 404
+
+
+def test_an_essay_with_a_rubric_and_a_description_are_written_in_the_form(as_trainer, curriculum):
+    base = f"/author/sessions/{curriculum[0].id}/quiz/questions/new"
+    essay = {
+        "text": "Reflect on one change you would make.",
+        "points": "4",
+        "objectives": "2",
+        "row-0-criterion": "Names a change",
+        "row-0-points": "2",
+        "row-1-criterion": "Explains why",
+        "row-1-points": "1",
+    }
+    refused = as_trainer.post(f"{base}/essay", essay, token_from=f"{base}/essay")
+    assert refused.status_code == 400
+    assert "add up to 3" in refused.get_data(as_text=True)
+    assert "Explains why" in refused.get_data(as_text=True)  # what was typed stays
+    essay["row-1-points"] = "2"
+    assert as_trainer.post(f"{base}/essay", essay, token_from=f"{base}/essay").status_code == 303
+    note = {"text": "Read the case of a fictional worker first.", "points": "1"}
+    assert as_trainer.post(f"{base}/description", note, token_from="/").status_code == 303
+    stored = {q.type: q.spec for q in db.session.scalars(select(Question))}
+    assert stored["essay"]["rubric"] == [
+        {"criterion": "Names a change", "points": 2},
+        {"criterion": "Explains why", "points": 2},
+    ]
+    assert (stored["description"]["points"], stored["description"]["objectives"]) == (0, [])
 
 
 def quiz_page(web, session) -> str:

@@ -88,8 +88,20 @@ def test_read_mark_done_take_quiz_resume_submit_review(any_page, live_app, learn
     expect(page.locator(f"input[value='{chosen}']")).to_be_checked()
 
     page.get_by_role("button", name="Submit answers").click()
+    # Most questions are blank: the confirmation page lists them before anything is graded.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before you submit")
+    expect(page.get_by_text("Question 2", exact=True)).to_be_visible()
+    check_page(page)
+    page.get_by_role("link", name="Go back to my answers").click()
+    expect(page.locator(f"input[value='{chosen}']")).to_be_checked()
+    page.get_by_role("button", name="Submit answers").click()
+    page.get_by_role("button", name="Submit anyway").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Results")
-    expect(page.get_by_text("Correct answer").first).to_be_visible()
+    expect(page.get_by_text("Your answer").first).to_be_visible()
+    # The default policy keeps the right answers back until a pass or the last attempt.
+    expect(page.get_by_text("Correct answer", exact=True)).to_have_count(0)
+    expect(page.get_by_text("shown when you pass or after your last attempt")).to_be_visible()
+    expect(page.get_by_role("link", name="Go on to session 2")).to_be_visible()
     check_page(page)
     submitted = select(func.count(QuizAttempt.id)).where(QuizAttempt.state == "submitted")
     assert count(live_app, select(func.count(QuizAttempt.id))) == count(live_app, submitted) == 1

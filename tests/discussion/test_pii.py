@@ -427,22 +427,16 @@ def test_findings_are_sorted_and_do_not_overlap() -> None:
         assert f.kind in KIND_LABELS
 
 
-def test_long_post_is_fast() -> None:
+def test_long_post_is_checked_whole() -> None:
+    # The time bound (20,000 characters under 100 ms) is measured by scripts/bench_pii.py.
     sentences = [s for _, s in _load_identifiers()] + _load_harmless()
     text = ""
     i = 0
     while len(text) < 10_000:
         text += sentences[(i * 7) % len(sentences)] + " "
         i += 1
-    text = text[:10_000]
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        found = find_identifiers(text)
-        best = min(best, time.perf_counter() - started)
-    print(f"\n10,000-character post: {len(found)} findings in {best * 1000:.1f} ms")
-    assert found
-    assert best < 0.05
+    found = find_identifiers(text[:10_000])
+    assert found and found[-1].end > 5_000  # findings from the whole post, not its start
 
 
 @pytest.mark.parametrize(
@@ -467,3 +461,33 @@ def test_finding_is_frozen_and_labels_cover_kinds() -> None:
     assert set(KIND_LABELS) == set(KINDS)
     assert KIND_LABELS["phone"] == "phone number"
     assert all(label.strip() for label in KIND_LABELS.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("She lives at Ward No. 4, Bhimsen Tole, near the temple.", "Ward No. 4, Bhimsen Tole"),
+        ("Her family stays in Khoroo 3, Bayanzurkh district now.", "Khoroo 3, Bayanzurkh district"),
+        (
+            "The office moved to Sangkat Boeung Keng Kang 1, Khan Chamkarmon last year.",
+            "Sangkat Boeung Keng Kang 1, Khan Chamkarmon",
+        ),
+        ("She rented Henveyru, Ameenee Magu in Male.", "Henveyru, Ameenee Magu"),
+        ("His resident registration number is 900101-1234567.", "900101-1234567"),
+    ],
+)
+def test_local_address_styles_and_national_ids(text: str, expected: str) -> None:
+    # Fictional addresses and numbers in the participant countries' own formats.
+    assert [f.text for f in find_identifiers(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ward committee met in the district office.",
+        "Khan officials joined the provincial meeting.",
+        "Between 2019 and 2022 the figure rose from 120000 to 1234567.",
+    ],
+)
+def test_local_words_in_prose_are_not_addresses(text: str) -> None:
+    assert find_identifiers(text) == []

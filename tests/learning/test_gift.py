@@ -198,8 +198,19 @@ def test_short_answer_with_partial_credit_feedback_and_general_feedback() -> Non
     )
 
 
-def test_escaped_star_in_a_short_answer_is_literal() -> None:
-    assert load("short.gift").questions[2]["answers"] == [answer("*")]
+def test_escaped_star_in_a_short_answer_stays_escaped_as_in_moodle() -> None:
+    # The canonical key keeps Moodle's spelling: "\\*" is a literal star, "*" a wildcard.
+    assert load("short.gift").questions[2]["answers"] == [answer("\\*")]
+
+
+def test_wildcard_short_answer_is_imported_and_graded_as_moodle_does() -> None:
+    from portal.learning.grading import grade
+
+    imported = parse_gift("Spell it {=colo*r}").questions[0]
+    assert imported["answers"] == [answer("colo*r")]
+    assert grade(imported, "Colour").fraction == 1.0
+    assert grade(imported, "color").fraction == 1.0
+    assert grade(imported, "colours").fraction == 0.0
 
 
 # --------------------------------------------------------------------------- numerical
@@ -370,13 +381,17 @@ def test_file_in_moodles_own_export_style() -> None:
 
 def test_unsupported_types_are_reported_with_their_lines() -> None:
     result = load("unsupported.gift")
-    assert [q["key"] for q in result.questions] == ["ok-1", "ok-2", "ok-3"]
+    assert [(q["key"], q["type"]) for q in result.questions] == [
+        ("ok-1", "single"),
+        ("", "essay"),
+        ("ok-2", "truefalse"),
+        ("", "description"),
+        ("", "short"),
+        ("ok-3", "numerical"),
+    ]
     assert problems(result) == [
-        (4, "essay questions are not supported"),
-        (9, "description items (text without an answer block) are not supported"),
         (11, "numerical questions with '~' feedback for any other answer are not supported"),
         (13, "more than one answer block (embedded answers) is not supported"),
-        (15, "short answers with the '*' wildcard are not supported"),
         (17, "matching distractors (a pair with no left side) are not supported"),
         (
             19,
@@ -388,14 +403,27 @@ def test_unsupported_types_are_reported_with_their_lines() -> None:
 
 def test_problem_reads_with_its_line_number() -> None:
     problem = load("unsupported.gift").problems[0]
-    assert problem == GiftProblem(4, "essay questions are not supported")
-    assert str(problem) == "line 4: essay questions are not supported"
+    message = "numerical questions with '~' feedback for any other answer are not supported"
+    assert problem == GiftProblem(11, message)
+    assert str(problem) == f"line 11: {message}"
 
 
 def test_essay_with_only_general_feedback_is_still_an_essay() -> None:
     result = parse_gift("// [id:e]\nDiscuss. {####Model answer.}")
-    assert result.questions == []
-    assert problems(result) == [(2, "essay questions are not supported")]
+    assert result.problems == []
+    assert result.questions == [
+        question(key="e", type="essay", text="Discuss.", feedback="Model answer.")
+    ]
+
+
+def test_essay_and_description_round_trip() -> None:
+    items = [
+        question(key="e1", type="essay", text="Reflect on consent.", objectives=[2], points=4),
+        question(key="d1", type="description", text="Read the *fictional* case.", points=0),
+    ]
+    text = export_gift(items)
+    assert "Reflect on consent. {}" in text and "[points:" not in text.split("// [id:d1]")[1]
+    assert parse_gift(text).questions == items
 
 
 # --------------------------------------------------------------------------- malformed
@@ -677,7 +705,7 @@ def test_export_fills_in_defaults_for_loose_dicts() -> None:
 @pytest.mark.parametrize(
     ("bad", "message"),
     [
-        (question(type="essay", text="Q"), "unknown question type 'essay'"),
+        (question(type="cloze", text="Q"), "unknown question type 'cloze'"),
         (question(text="", options=[option("a", "x", 100), option("b", "y")]), "no text"),
         (question(text="Q", options=[option("a", "x", 50), option("b", "y")]), "fraction 100"),
         (question(text="Q", options=[option("a", "x", 100)]), "at least 2 options"),

@@ -423,7 +423,7 @@ def test_numerical_blank_is_unanswered(typed):
 
 def test_grade_unknown_type_raises():
     with pytest.raises(ValueError):
-        grade({"type": "essay"}, "text")
+        grade({"type": "cloze"}, "text")
 
 
 def test_grade_is_frozen():
@@ -663,7 +663,7 @@ def assert_problem(problems: list[str], *words: str) -> None:
 @pytest.mark.parametrize(
     ("make", "changes", "words"),
     [
-        (single_q, {"type": "essay"}, ("type", "not known")),
+        (single_q, {"type": "cloze"}, ("type", "not known")),
         (single_q, {"type": DELETE}, ("type", "not known")),
         (single_q, {"text": "   "}, ("no text",)),
         (single_q, {"text": DELETE}, ("no text",)),
