@@ -122,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(search_bp)
+    from portal.enquiries import bp as enquiries_bp
+
+    app.register_blueprint(enquiries_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -30,6 +30,9 @@ def register(app: Flask) -> None:
     from portal.authoring.cli import gift_group
 
     app.cli.add_command(gift_group)
+    from portal.enquiries.cli import enquiries_group
+
+    app.cli.add_command(enquiries_group)
 
 
 @click.command("seed")
@@ -42,6 +45,7 @@ def seed(content_dir: Path, demo: bool) -> None:
 
     counts = content_files.import_curriculum(content_dir)
     click.echo("curriculum: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    seeding.ensure_countries_trained()
     if demo:
         cohort = seeding.ensure_demo_cohort(date.today())
         env_password = os.environ.get("PORTAL_DEMO_PASSWORD")

@@ -61,6 +61,11 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes")
     PASSWORD_RESET_HOURS = 2
 
+    # Get involved: spam control and how long enquiries are kept (see the privacy notice).
+    ENQUIRY_LIMIT_PER_ADDRESS = os.environ.get("ENQUIRY_LIMIT_PER_ADDRESS", "10 per hour")
+    ENQUIRY_MIN_SECONDS = int(os.environ.get("ENQUIRY_MIN_SECONDS", "3"))
+    ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
+
 
 class TestConfig(Config):
     """Settings for the test suite: a fresh database, no real mail server."""

@@ -5,8 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, EmailField, HiddenField, IntegerField, StringField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 
 class CohortForm(FlaskForm):
@@ -52,3 +60,7 @@ class BulkInviteForm(FlaskForm):
 
 class EnrolTrainerForm(FlaskForm):
     email = EmailField(_l("Trainer's e-mail address"), validators=[DataRequired(), Email()])
+
+
+class PublishForm(FlaskForm):
+    publish = HiddenField(validators=[AnyOf(["0", "1"])])
