@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 
 from portal.enquiries import bp, queries, services
@@ -32,7 +33,7 @@ from portal.enquiries.forms import (
 )
 from portal.enquiries.models import Enquiry
 from portal.enquiries.permissions import visible_kinds
-from portal.extensions import limiter
+from portal.extensions import csrf, limiter
 from portal.forms import select_choices
 from portal.web import render
 
@@ -41,7 +42,8 @@ def _enquiry_limit() -> str:
     return current_app.config["ENQUIRY_LIMIT_PER_ADDRESS"]
 
 
-def _too_many(_limit):
+@bp.errorhandler(RateLimitExceeded)
+def too_many(_error):
     """A friendly page when one address sends too many enquiries."""
     return render("enquiries/too_many.html", status=429)
 
@@ -53,7 +55,10 @@ def get_involved():
 
 
 @bp.route("/get-involved/<kind>", methods=["GET", "POST"])
-@limiter.limit(_enquiry_limit, methods=["POST"], on_breach=_too_many)
+# The form checks its own CSRF token (nothing is written unless it validates), so that an
+# expired token shows the form again with what was typed instead of a bare error page.
+@csrf.exempt
+@limiter.limit(_enquiry_limit, methods=["POST"])
 def enquiry_form(kind: str):
     """One enquiry form; a person's valid submission is stored, acknowledged and announced."""
     if kind not in FORMS:
