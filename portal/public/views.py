@@ -15,7 +15,7 @@ from portal.public import bp, queries, services
 from portal.public.forms import CountryTrainedForm
 from portal.public.models import CountryTrained
 from portal.public.queries import MIN_PEOPLE_SHOWN
-from portal.public.texts import site_text
+from portal.site_texts import site_text
 from portal.web import get_or_404, render
 
 

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from portal.markdown import render_markdown
 
-SITE_DIR = Path(__file__).resolve().parent.parent.parent / "content" / "site"
+SITE_DIR = Path(__file__).resolve().parent.parent / "content" / "site"
 NAMES = ("programme", "about", "contact")
 _cache: dict[str, tuple[float, Markup]] = {}
 
