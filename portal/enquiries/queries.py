@@ -71,7 +71,11 @@ def admin_addresses() -> list[str]:
 def export_rows(viewer, kind: str = "", status: str = "") -> Iterator[Enquiry]:
     """Every enquiry the viewer may handle, oldest first, fetched in batches."""
     query = _filtered(viewer, kind, status).order_by(Enquiry.id)
-    yield from db.session.scalars(query.execution_options(yield_per=500))
+    result = db.session.scalars(query.execution_options(yield_per=500))
+    try:
+        yield from result
+    finally:
+        result.close()  # also when the download is abandoned half way
 
 
 def recent_duplicate(kind: str, email: str, since) -> Enquiry | None:

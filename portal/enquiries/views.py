@@ -262,12 +262,15 @@ def enquiry_export():
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(CSV_COLUMNS)
-        for enquiry in rows:
-            writer.writerow([formula_safe(getattr(enquiry, c)) for c in CSV_COLUMNS])
+        try:
+            for enquiry in rows:
+                writer.writerow([formula_safe(getattr(enquiry, c)) for c in CSV_COLUMNS])
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
             yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
+        finally:
+            rows.close()
 
     response = Response(stream_with_context(generate()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="enquiries.csv"'

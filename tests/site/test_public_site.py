@@ -258,3 +258,9 @@ def test_home_statement_count_does_not_grow(app, client, shipped, people):
     with count_statements(app) as log:
         assert client.get("/").status_code == 200
     assert log.count <= 8, log.statements
+
+
+@pytest.mark.parametrize("kind", ["workshop", "curriculum", "present", "secondment"])
+def test_enquiry_forms_within_cold_budget(client, shipped, kind):
+    weight = page_weight(client, f"/get-involved/{kind}")
+    assert weight.requests <= 6 and weight.bytes <= 50 * 1024, weight.sizes
