@@ -133,6 +133,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(progress_bp)
 
+    from portal.enquiries import bp as enquiries_bp
+
+    app.register_blueprint(enquiries_bp)
+
     @app.get("/healthz")
     def healthz():
         """The database and Redis, each reported; 503 only when the database is down."""

@@ -33,6 +33,10 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(progress_group)
 
+    from portal.enquiries.cli import enquiries_group
+
+    app.cli.add_command(enquiries_group)
+
 
 @click.command("seed")
 @click.option("--content", "content_dir", type=click.Path(path_type=Path), default=CONTENT_DIR)
@@ -51,6 +55,7 @@ def seed(content_dir: Path, demo: bool) -> None:
     else:
         plan = curriculum_import.apply_files(content_dir)
         click.echo("curriculum: " + ", ".join(f"{v} {k}" for k, v in plan.counts.items()))
+    seeding.ensure_countries_trained()
     if demo:
         cohort = seeding.ensure_demo_cohort(date.today())
         env_password = os.environ.get("PORTAL_DEMO_PASSWORD")

@@ -88,6 +88,11 @@ class Config:
     # Refused invitation codes (and other refused sign-ups) per address; good ones are free.
     SIGNUP_FAILURES_PER_ADDRESS = os.environ.get("SIGNUP_FAILURES_PER_ADDRESS", "10 per hour")
 
+    # Get involved: spam control and how long enquiries are kept (see the privacy notice).
+    ENQUIRY_LIMIT_PER_ADDRESS = os.environ.get("ENQUIRY_LIMIT_PER_ADDRESS", "10 per hour")
+    ENQUIRY_MIN_SECONDS = int(os.environ.get("ENQUIRY_MIN_SECONDS", "3"))
+    ENQUIRY_RETENTION_DAYS = int(os.environ.get("ENQUIRY_RETENTION_DAYS", "365"))
+
 
 class TestConfig(Config):
     """Settings for the test suite: a fresh database, no real mail server."""

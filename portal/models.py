@@ -4,6 +4,7 @@ from portal.accounts.models import LoginAttempt, PasswordResetToken, User  # noq
 from portal.audit import AuditEvent  # noqa: F401
 from portal.cohorts.models import Cohort, Invitation, Membership  # noqa: F401
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread  # noqa: F401
+from portal.enquiries.models import Enquiry, EnquiryNote  # noqa: F401
 from portal.learning.models import (  # noqa: F401
     AssessmentWindow,
     AttemptAnswer,
@@ -24,4 +25,4 @@ from portal.notifications.models import (  # noqa: F401
     ThreadRead,
 )
 from portal.progress.models import Certificate, Reminder, ReminderTemplate  # noqa: F401
-from portal.public.models import Partner  # noqa: F401
+from portal.public.models import CountryTrained, Partner  # noqa: F401

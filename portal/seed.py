@@ -62,6 +62,7 @@ def ensure_demo_cohort(today: date) -> Cohort:
             workshop_start=today + timedelta(days=28),
             workshop_end=today + timedelta(days=32),
             alumni_from=today + timedelta(days=33),
+            is_published=True,
         )
         db.session.add(cohort)
         db.session.flush()
@@ -101,3 +102,13 @@ def ensure_demo_accounts(cohort: Cohort, password: str, reset_password: bool) ->
             if member is None:
                 db.session.add(Membership(user_id=user.id, cohort_id=cohort.id, role=role))
     return report
+
+
+def ensure_countries_trained() -> int:
+    """Start the record of countries trained with the brochure's 13, if it is empty."""
+    from portal.public.models import BROCHURE_COUNTRIES, CountryTrained
+
+    if db.session.scalar(select(CountryTrained.id).limit(1)) is not None:
+        return 0
+    db.session.add_all(CountryTrained(code=code) for code in BROCHURE_COUNTRIES)
+    return len(BROCHURE_COUNTRIES)

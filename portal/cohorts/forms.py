@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import DateField, EmailField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -100,3 +100,7 @@ class BulkInviteForm(PortalForm):
 
 class EnrolTrainerForm(PortalForm):
     email = EmailField(_l("Trainer's e-mail address"), validators=[DataRequired(), Email()])
+
+
+class PublishForm(PortalForm):
+    publish = HiddenField(validators=[AnyOf(["0", "1"])])

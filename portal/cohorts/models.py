@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
@@ -31,6 +31,9 @@ class Cohort(db.Model):
     completion_rule: Mapped[str] = mapped_column(
         String(30), default="sessions_and_objectives", server_default="sessions_and_objectives"
     )
+
+    # A draft until an admin publishes it; only published cohorts are shown publicly.
+    is_published: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def has_elearning_opened(self, today: date) -> bool:
         return self.elearning_opens <= today

@@ -233,3 +233,14 @@ def remove_member(actor: User, member: Membership) -> None:
     audit.record("cohort.removed", actor=actor, target=member.cohort, user_id=member.user_id)
     db.session.delete(member)
     db.session.commit()
+
+
+def set_published(actor: User, cohort: Cohort, is_published: bool) -> None:
+    """Publish a draft cohort on the public site, or take it back to draft (admins)."""
+    if cohort.is_published == is_published:
+        return
+    cohort.is_published = is_published
+    audit.record(
+        "cohort.published" if is_published else "cohort.unpublished", actor=actor, target=cohort
+    )
+    db.session.commit()

@@ -9,7 +9,13 @@ from flask_login import current_user, login_required
 from portal import permissions
 from portal.accounts.forms import EmptyForm
 from portal.cohorts import bp, queries, services
-from portal.cohorts.forms import BulkInviteForm, CohortForm, EnrolTrainerForm, InvitationForm
+from portal.cohorts.forms import (
+    BulkInviteForm,
+    CohortForm,
+    EnrolTrainerForm,
+    InvitationForm,
+    PublishForm,
+)
 from portal.cohorts.models import Cohort, Invitation, Membership
 from portal.web import get_or_404, render
 
@@ -173,4 +179,19 @@ def member_remove(cohort_id: int, member_id: int):
     if EmptyForm().validate_on_submit():
         services.remove_member(current_user, member)
         flash(_("Removed from the cohort."))
+    return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+
+
+@bp.post("/<int:cohort_id>/publish")
+@login_required
+def cohort_publish(cohort_id: int):
+    """Publish the cohort on the public site, or make it a draft again (admins only)."""
+    cohort = load_managed_cohort(cohort_id)
+    if not permissions.is_admin(current_user):
+        abort(403)
+    form = PublishForm()
+    if form.validate_on_submit():
+        publish = form.publish.data == "1"
+        services.set_published(current_user, cohort, publish)
+        flash(_("The cohort is published.") if publish else _("The cohort is a draft again."))
     return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)

@@ -81,10 +81,16 @@ class SessionStatus:
 
 
 def outline() -> dict:
-    """The public outline: programme title, objectives, sessions with reading titles."""
+    """The public outline: programme title, objectives, sessions with reading titles,
+    and the partner organisations for the cover."""
+    from portal.public.models import Partner
+
     programme = db.session.get(Programme, 1)
     objectives = db.session.scalars(select(Objective).order_by(Objective.number)).all()
     return {
+        "partners": db.session.scalars(
+            select(Partner).order_by(Partner.position, Partner.code)
+        ).all(),
         "programme_title": programme.title if programme else "",
         "objectives": objectives,
         "sessions": _sessions(),

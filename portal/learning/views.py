@@ -38,6 +38,7 @@ from portal.learning.permissions import can_take_part
 from portal.markdown import render_markdown
 from portal.permissions import can_manage_cohort
 from portal.pii import find_identifiers
+from portal.site_texts import site_text
 from portal.web import get_or_404, is_htmx, render
 
 
@@ -93,7 +94,14 @@ def render_pdf_cached(html: str) -> bytes:
 @bp.get("/curriculum.pdf")
 def curriculum_pdf():
     """The curriculum outline as a PDF, for anyone."""
-    html = render_template("learning/curriculum_pdf.html", **queries.outline())
+    base = current_app.config["BASE_URL"].rstrip("/")
+    html = render_template(
+        "learning/curriculum_pdf.html",
+        background=site_text("programme"),
+        get_involved_url=base + url_for("enquiries.get_involved"),
+        contact_url=base + url_for("public.contact"),
+        **queries.outline(),
+    )
     response = make_response(render_pdf_cached(html))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'attachment; filename="vca-curriculum.pdf"'
@@ -488,6 +496,8 @@ body { font-family: sans-serif; font-size: 10.5pt; line-height: 1.4; color: #111
 h1 { font-size: 20pt; } h2 { font-size: 14pt; margin-top: 1.2em; } h3 { font-size: 11pt; }
 section.session { break-inside: avoid-page; }
 .objectives { color: #444; font-style: italic; }
+section.cover { break-after: page; }
+section.cover .title { font-size: 24pt; margin-top: 3cm; }
 """
 
 

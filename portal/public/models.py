@@ -14,3 +14,14 @@ class Partner(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(300), default="")
     position: Mapped[int] = mapped_column(default=0)
+
+
+# The countries the programme's brochure lists as trained so far (ISO 3166 codes).
+BROCHURE_COUNTRIES = ("BD", "KH", "CN", "IN", "ID", "KR", "MY", "MV", "MN", "NP", "PK", "PH", "TH")
+
+
+class CountryTrained(db.Model):
+    """The programme's own record of the countries it has trained people from."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)

@@ -227,7 +227,9 @@ def test_home_page_with_the_programme_passes_axe(page, live_app):
             ]
         )
         db.session.commit()
-        cohort = make_cohort("Bangkok workshop (fictional)", sponsor="A fictional donor")
+        cohort = make_cohort(
+            "Bangkok workshop (fictional)", sponsor="A fictional donor", is_published=True
+        )
         enrol(make_user(country="TH"), cohort)
     page.goto("/")
     expect(page.get_by_role("heading", name="Four training objectives")).to_be_visible()

@@ -127,6 +127,14 @@ def _huge(world):
 
 
 def _check(failures, response, method, url, what):
+    # Read the whole body (a streamed download fails inside its generator, not before)
+    # and close the response, which ends the request's contexts.
+    try:
+        response.get_data()
+    except Exception as error:  # any failure while streaming is a 5xx
+        failures.append(f"stream error {method} {url} ({what}): {error!r}")
+    finally:
+        response.close()
     if response.status_code >= 500:
         failures.append(f"{response.status_code} {method} {url} ({what})")
 
