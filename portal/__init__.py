@@ -122,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(search_bp)
+    from portal.exercises import bp as exercises_bp
+
+    app.register_blueprint(exercises_bp)
 
     @app.get("/healthz")
     def healthz():
