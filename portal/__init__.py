@@ -125,6 +125,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.exercises import bp as exercises_bp
 
     app.register_blueprint(exercises_bp)
+    from portal.directory import bp as directory_bp
+
+    app.register_blueprint(directory_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -62,7 +62,7 @@ def upgrade():
         sa.Column("country", sa.String(length=2), nullable=False),
         sa.Column("organisation", sa.String(length=160), nullable=False),
         sa.Column("organisation_type", sa.String(length=40), nullable=False),
-        sa.Column("pillars", sa.JSON(), nullable=False),
+        sa.Column("pillars", sa.String(length=80), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
@@ -33,11 +33,16 @@ class DirectoryEntry(db.Model):
     country: Mapped[str] = mapped_column(String(2), index=True)
     organisation: Mapped[str] = mapped_column(String(160), default="")
     organisation_type: Mapped[str] = mapped_column(String(40), index=True)
-    pillars: Mapped[list] = mapped_column(JSON, default=list)
+    # ",prevention,partnership," so one LIKE finds a pillar on SQLite and PostgreSQL alike.
+    pillars: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user = relationship("User", lazy="raise")
+
+    @property
+    def pillar_list(self) -> list[str]:
+        return [p for p in self.pillars.split(",") if p in PILLARS]
 
 
 class DirectMessage(db.Model):
