@@ -101,3 +101,10 @@ def ensure_demo_accounts(cohort: Cohort, password: str, reset_password: bool) ->
             if member is None:
                 db.session.add(Membership(user_id=user.id, cohort_id=cohort.id, role=role))
     return report
+
+
+def ensure_alumni_forum() -> int:
+    """The alumni forum's default categories (created once; admins may change them)."""
+    from portal.discussion.services import ensure_default_alumni_boards
+
+    return ensure_default_alumni_boards()
