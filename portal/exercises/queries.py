@@ -114,3 +114,20 @@ def review_queue(user) -> list[Exercise]:
             .limit(200)
         )
     )
+
+
+def session_slot(session_id: int, user) -> dict:
+    """For the exercise slot of the session page: the user's own exercises for the session
+    and how many are published (two statements)."""
+    mine = db.session.scalars(
+        select(Exercise)
+        .options(raiseload(Exercise.sections))
+        .where(Exercise.session_id == session_id, Exercise.author_id == user.id)
+        .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+    ).all()
+    published = db.session.scalar(
+        select(func.count(Exercise.id)).where(
+            Exercise.session_id == session_id, Exercise.state == "published"
+        )
+    )
+    return {"mine": mine, "published_count": published}

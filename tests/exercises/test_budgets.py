@@ -74,6 +74,7 @@ def grow(world, source: Exercise, n: int) -> None:
 
 def pages(exercise_id: int, source_id: int) -> list[str]:
     return [
+        "/sessions/3",
         "/sessions/3/exercise",
         f"/exercises/{exercise_id}",
         f"/exercises/{source_id}",

@@ -70,6 +70,20 @@ def test_session_page_links_to_the_builder_and_hub_shows_the_template_intro(acto
     assert "You have not started this exercise yet." in hub
 
 
+def test_session_page_slot_shows_own_checklists_and_starts_one(actor, world):
+    author = actor(world.author)
+    page = author.get("/sessions/3").get_data(as_text=True)
+    assert "Start your checklist from the template" in page
+    assert "0 checklists published by colleagues" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    response = author.post("/sessions/3/exercise", {"token": token})
+    assert response.status_code == 303
+    page = author.get("/sessions/3").get_data(as_text=True)
+    assert "Draft" in page and response.location in page
+    # Visitors and sessions without exercise get no slot.
+    assert "Start your checklist" not in actor().get("/sessions/3").get_data(as_text=True)
+
+
 def test_start_copies_the_session_template_and_writes_the_summary(actor, world):
     author = actor(world.author)
     exercise = start(author, world)
