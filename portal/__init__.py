@@ -137,6 +137,13 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(enquiries_bp)
 
+    from portal.exercises import bp as exercises_bp
+
+    app.register_blueprint(exercises_bp)
+    from portal.directory import bp as directory_bp
+
+    app.register_blueprint(directory_bp)
+
     @app.get("/healthz")
     def healthz():
         """The database and Redis, each reported; 503 only when the database is down."""

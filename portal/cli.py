@@ -71,6 +71,7 @@ def seed(content_dir: Path, demo: bool) -> None:
         )
         click.echo(f"demo password ({source}): {password}")
     db.session.commit()
+    click.echo(f"alumni forum: {seeding.ensure_alumni_forum()} default categories added")
 
 
 @click.command("create-admin")

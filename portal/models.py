@@ -3,8 +3,15 @@
 from portal.accounts.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
 from portal.audit import AuditEvent  # noqa: F401
 from portal.cohorts.models import Cohort, Invitation, Membership  # noqa: F401
+from portal.directory.models import DirectMessage, DirectoryEntry, MessageBlock  # noqa: F401, E402
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread  # noqa: F401
 from portal.enquiries.models import Enquiry, EnquiryNote  # noqa: F401
+from portal.exercises.models import (  # noqa: F401, E402
+    Exercise,
+    ExerciseItem,
+    ExerciseSection,
+    ExerciseSummary,
+)
 from portal.learning.models import (  # noqa: F401
     AssessmentWindow,
     AttemptAnswer,

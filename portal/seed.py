@@ -112,3 +112,10 @@ def ensure_countries_trained() -> int:
         return 0
     db.session.add_all(CountryTrained(code=code) for code in BROCHURE_COUNTRIES)
     return len(BROCHURE_COUNTRIES)
+
+
+def ensure_alumni_forum() -> int:
+    """The alumni forum's default categories (created once; admins may change them)."""
+    from portal.discussion.services import ensure_default_alumni_boards
+
+    return ensure_default_alumni_boards()

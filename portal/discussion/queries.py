@@ -63,7 +63,7 @@ def visible_boards(viewer: Viewer) -> list[BoardRow]:
         .outerjoin(Cohort, Cohort.id == Board.cohort_id)
         .outerjoin(Thread, Thread.board_id == Board.id)
         .outerjoin(ThreadRead, read_join(viewer.user.id))
-        .where(_visible(viewer))
+        .where(_visible(viewer), Board.is_retired.is_(False))
         .group_by(Board.id, Cohort.id)
         .order_by(
             (Board.kind == "alumni").desc(), Cohort.id.desc(), KIND_ORDER, Board.position, Board.id
@@ -352,6 +352,15 @@ def thread_author_ids(thread_id: int) -> list[int]:
     )
 
 
+def existing_alumni_slots() -> set[str]:
+    """The slots of the default alumni categories that exist (retired or not)."""
+    return set(
+        db.session.scalars(
+            select(Board.slot).where(Board.kind == "alumni", Board.slot.is_not(None))
+        )
+    )
+
+
 # --------------------------------------------------------------------------- sessions <-> boards
 
 
@@ -394,3 +403,9 @@ def board_session(board: Board) -> CurriculumSession | None:
     if board.kind != "session" or board.session_id is None:
         return None
     return db.session.get(CurriculumSession, board.session_id)
+
+
+def max_alumni_position() -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.max(Board.position), 0)).where(Board.kind == "alumni")
+    )

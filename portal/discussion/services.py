@@ -432,3 +432,78 @@ def export_posts(user) -> tuple[str, object]:
         }
         for post, thread in queries.user_posts(user.id)
     ]
+
+
+# The alumni forum's first categories (one per pillar, and one for finding a counterpart),
+# created by `flask seed` or the first visit; the slot keeps them from being created twice,
+# and admins may rename, reorder or retire them like any other category.
+DEFAULT_ALUMNI_CATEGORIES = (
+    (
+        "alumni:prevention",
+        "Prevention",
+        "Awareness raising, safe migration and reducing vulnerability and demand: what has "
+        "worked where you work, and what has not.",
+    ),
+    (
+        "alumni:protection",
+        "Protection",
+        "Identifying victims, referral, shelter, assistance and reintegration that respect "
+        "survivors' rights and choices.",
+    ),
+    (
+        "alumni:prosecution",
+        "Prosecution",
+        "Investigating and prosecuting traffickers while protecting victims and witnesses: "
+        "laws, evidence and cooperation between agencies.",
+    ),
+    (
+        "alumni:partnership",
+        "Partnership",
+        "Working together: national and local government, NGOs, survivor groups, "
+        "international organisations and neighbouring countries.",
+    ),
+    (
+        "alumni:counterpart",
+        "Ask a counterpart in another country",
+        "Looking for a colleague who works on the same issue elsewhere in the region? Ask "
+        "here. Describe cases in general terms only.",
+    ),
+)
+
+
+def ensure_default_alumni_boards() -> int:
+    """Create the default alumni categories that were never created; returns how many.
+    Safe to call on every visit: concurrent callers do not duplicate them."""
+    existing = queries.existing_alumni_slots()
+    missing = [c for c in DEFAULT_ALUMNI_CATEGORIES if c[0] not in existing]
+    if not missing:
+        return 0
+    start = queries.max_alumni_position()
+    for offset, (slot, title, description) in enumerate(missing, start=1):
+        db.session.add(
+            Board(
+                slot=slot,
+                kind="alumni",
+                title=title,
+                description=description,
+                position=start + offset,
+            )
+        )
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request created them first
+        db.session.rollback()
+        return 0
+    return len(missing)
+
+
+def set_alumni_board_retired(admin, board: Board, retired: bool) -> None:
+    """Retire an alumni category (hidden from the forum, threads kept) or bring it back."""
+    if board.is_retired != retired:
+        board.is_retired = retired
+        audit.record(
+            "discussion.board_retired" if retired else "discussion.board_restored",
+            actor=admin,
+            target=board,
+        )
+    db.session.commit()

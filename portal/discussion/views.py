@@ -68,7 +68,10 @@ def board_list():
     """Boards the signed-in user may see, with thread counts and latest activity."""
     viewer = _viewer()
     rows = queries.visible_boards(viewer)
-    if _missing_boards(viewer, rows):
+    created = _missing_boards(viewer, rows)
+    if viewer.sees_alumni_forum and not any(r.board.kind == "alumni" for r in rows):
+        created = services.ensure_default_alumni_boards() or created
+    if created:
         rows = queries.visible_boards(viewer)
     return render("discussion/board_list.html", rows=rows, viewer=viewer)
 
@@ -111,6 +114,8 @@ def board_detail(board_id: int):
 def thread_new(board_id: int):
     """Start a thread on a board the user may see."""
     board = queries.load_board_for(current_user, board_id)
+    if board.is_retired:
+        abort(403)
     form = ThreadForm()
     error = None
     if form.validate_on_submit():
@@ -573,6 +578,19 @@ def alumni_board_move(board_id: int, direction: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.move_alumni_board(current_user, board, -1 if direction == "up" else 1)
+    return redirect(url_for("discussion.alumni_boards"), code=303)
+
+
+@bp.post("/alumni-boards/<int:board_id>/<any(retire, restore):action>")
+@login_required
+def alumni_board_retire(board_id: int, action: str):
+    """Retire an alumni-forum category (threads kept) or restore it."""
+    _require_admin()
+    board = queries.load_alumni_board(board_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.set_alumni_board_retired(current_user, board, action == "retire")
+    flash(_("Category retired.") if action == "retire" else _("Category restored."))
     return redirect(url_for("discussion.alumni_boards"), code=303)
 
 

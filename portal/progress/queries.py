@@ -3,10 +3,8 @@
 - `ReadingProgress` (learning: one row per reading marked done),
 - `QuizSummary` (learning: best attempt per quiz and phase, with per-objective points),
 - `SessionPostSummary` (discussion: posts per user and session),
-- exercises: `submitted_exercises` below is the ONE place the exercise feature plugs in.
-  Exercises do not exist yet, so they are not counted (`EXERCISES_COUNTED` is False); the
-  integrator replaces its body with a select of (user_id, session_id) of submitted exercises
-  from the exercise feature's own summary and sets the flag.
+- `ExerciseSummary` (exercises: per user and session, when an exercise was first
+  submitted); `submitted_exercises` below is the one place it is read.
 
 No function here recomputes anything from raw attempts or posts, and none loops over rows
 issuing statements: each page costs the same number of statements at 100 or 10,000 people.
@@ -25,6 +23,7 @@ from sqlalchemy.types import JSON
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Post, SessionPostSummary, Thread
+from portal.exercises.models import ExerciseSummary
 from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.models import (
@@ -48,16 +47,23 @@ from portal.progress.measure import (
 )
 from portal.progress.models import Certificate, Reminder, ReminderTemplate
 
-EXERCISES_COUNTED = False
+EXERCISES_COUNTED = True
 PAGE_SIZE = 50
 
 
 def submitted_exercises(user_ids):
-    """A select of (user_id, session_id) for submitted exercises, or None while none exist.
+    """A select of (user_id, session_id) for sessions where the user has submitted an
+    exercise at least once (a trainer sending it back does not undo the activity).
 
-    `user_ids` is a select of user ids. The exercise feature will keep the summary this reads.
-    """
-    return None
+    `user_ids` is a select of user ids."""
+    return (
+        select(ExerciseSummary.user_id, ExerciseSummary.session_id)
+        .where(
+            ExerciseSummary.first_submitted_at.is_not(None),
+            ExerciseSummary.user_id.in_(user_ids),
+        )
+        .subquery()
+    )
 
 
 # --------------------------------------------------------------------------- catalogue

@@ -1,0 +1,36 @@
+"""Exercises: the checklist and plan builder of sessions 3, 7 and 8, its review and sharing."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal import navigation
+from portal.accounts import services as account_services
+from portal.permissions import is_staff
+
+bp = Blueprint("exercises", __name__)
+
+navigation.add(navigation.NavEntry(_l("Exercise reviews"), "exercises.review_queue", is_staff, 60))
+
+from portal.exercises import services, views  # noqa: E402, F401
+
+
+@bp.app_context_processor
+def _exercise_slot():
+    """Templates get `exercise_slot(session)`: the data of the session page's exercise slot
+    (the learning views stay unaware of exercises; it runs only where a template calls it)."""
+    import secrets
+
+    from flask_login import current_user
+
+    from portal.exercises import queries
+
+    def exercise_slot(session) -> dict:
+        slot = queries.session_slot(session.id, current_user)
+        slot["token"] = secrets.token_urlsafe(18)
+        return slot
+
+    return {"exercise_slot": exercise_slot}
+
+
+if services.export_exercises not in account_services.EXPORTERS:
+    account_services.EXPORTERS.append(services.export_exercises)

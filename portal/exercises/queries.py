@@ -1,0 +1,133 @@
+"""Exercise reads: each returns what a page needs in a few statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, raiseload
+
+from portal.exercises import permissions
+from portal.exercises.models import Exercise, ExerciseItem, ExerciseSection
+from portal.extensions import db
+from portal.learning.models import CurriculumSession
+
+
+def session_with_exercise(number: int) -> CurriculumSession:
+    """A current session that carries an exercise; 404 otherwise."""
+    session = db.session.scalar(
+        select(CurriculumSession).where(
+            CurriculumSession.number == number, CurriculumSession.is_retired.is_(False)
+        )
+    )
+    if session is None or session.exercise_template is None:
+        abort(404)
+    return session
+
+
+def exercise_for(user, exercise_id: int) -> Exercise:
+    """The exercise if the user may see it; 404 for anyone else."""
+    exercise = db.session.get(Exercise, exercise_id)
+    if exercise is None or not permissions.can_see(user, exercise):
+        abort(404)
+    return exercise
+
+
+def section_for(exercise: Exercise, section_id: int) -> ExerciseSection:
+    """A section of this exercise; 404 for a section of any other."""
+    section = next((s for s in exercise.sections if s.id == section_id), None)
+    if section is None:
+        abort(404)
+    return section
+
+
+def item_for(exercise: Exercise, item_id: int) -> ExerciseItem:
+    """An item of this exercise; 404 for an item of any other."""
+    for section in exercise.sections:
+        for item in section.items:
+            if item.id == item_id:
+                return item
+    abort(404)
+
+
+def source_of(exercise: Exercise) -> Exercise | None:
+    """The exercise this one was copied from, if it still exists (the caller checks access)."""
+    return db.session.get(Exercise, exercise.source_id) if exercise.source_id else None
+
+
+@dataclass
+class PublishedRow:
+    exercise: Exercise
+    copies: int
+
+
+def _copy_counts():
+    copy = aliased(Exercise)
+    return (
+        select(func.count(copy.id))
+        .where(copy.source_id == Exercise.id)
+        .correlate(Exercise)
+        .scalar_subquery()
+    )
+
+
+def session_hub(session_id: int, user) -> dict:
+    """The user's own exercises for the session and the published ones (two statements)."""
+    mine = db.session.scalars(
+        select(Exercise)
+        .where(Exercise.session_id == session_id, Exercise.author_id == user.id)
+        .options(raiseload(Exercise.sections))
+        .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+    ).all()
+    published = db.session.execute(
+        select(Exercise, _copy_counts())
+        .options(raiseload(Exercise.sections))
+        .where(Exercise.session_id == session_id, Exercise.state == "published")
+        .order_by(Exercise.published_at.desc(), Exercise.id.desc())
+        .limit(50)
+    ).all()
+    return {"mine": mine, "published": [PublishedRow(e, n) for e, n in published]}
+
+
+def copies_of(exercise: Exercise) -> list[Exercise]:
+    """The copies made of an exercise (their authors and states), newest first."""
+    return list(
+        db.session.scalars(
+            select(Exercise)
+            .options(raiseload(Exercise.sections))
+            .where(Exercise.source_id == exercise.id)
+            .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+            .limit(100)
+        )
+    )
+
+
+def review_queue(user) -> list[Exercise]:
+    """Submitted exercises of participants in the cohorts the user trains (all for admins)."""
+    return list(
+        db.session.scalars(
+            select(Exercise)
+            .options(raiseload(Exercise.sections))
+            .where(Exercise.state == "submitted", permissions.reviews_author_clause(user))
+            .order_by(Exercise.submitted_at, Exercise.id)
+            .limit(200)
+        )
+    )
+
+
+def session_slot(session_id: int, user) -> dict:
+    """For the exercise slot of the session page: the user's own exercises for the session
+    and how many are published (two statements)."""
+    mine = db.session.scalars(
+        select(Exercise)
+        .options(raiseload(Exercise.sections))
+        .where(Exercise.session_id == session_id, Exercise.author_id == user.id)
+        .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+    ).all()
+    published = db.session.scalar(
+        select(func.count(Exercise.id)).where(
+            Exercise.session_id == session_id, Exercise.state == "published"
+        )
+    )
+    return {"mine": mine, "published_count": published}
