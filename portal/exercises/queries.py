@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, raiseload
+from sqlalchemy.orm import aliased, lazyload, raiseload
 
 from portal.exercises import permissions
 from portal.exercises.models import Exercise, ExerciseItem, ExerciseSection
@@ -118,16 +118,18 @@ def review_queue(user) -> list[Exercise]:
 
 def session_slot(session_id: int, user) -> dict:
     """For the exercise slot of the session page: the user's own exercises for the session
-    and how many are published (two statements)."""
-    mine = db.session.scalars(
-        select(Exercise)
-        .options(raiseload(Exercise.sections))
+    and how many are published (one statement when the user has exercises there, else two;
+    the session itself is already loaded by the page)."""
+    other = aliased(Exercise)
+    count = select(func.count(other.id)).where(
+        other.session_id == session_id, other.state == "published"
+    )
+    rows = db.session.execute(
+        select(Exercise, count.scalar_subquery().label("published"))
+        .options(raiseload(Exercise.sections), lazyload(Exercise.session))
         .where(Exercise.session_id == session_id, Exercise.author_id == user.id)
         .order_by(Exercise.created_at.desc(), Exercise.id.desc())
     ).all()
-    published = db.session.scalar(
-        select(func.count(Exercise.id)).where(
-            Exercise.session_id == session_id, Exercise.state == "published"
-        )
-    )
+    mine = [row[0] for row in rows]
+    published = rows[0][1] if rows else db.session.scalar(count)
     return {"mine": mine, "published_count": published}
