@@ -122,6 +122,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(search_bp)
+    from portal.practices import bp as practices_bp
+
+    app.register_blueprint(practices_bp)
 
     @app.get("/healthz")
     def healthz():

@@ -23,4 +23,11 @@ from portal.notifications.models import (  # noqa: F401
     Subscription,
     ThreadRead,
 )
+from portal.practices.models import (  # noqa: F401
+    Endorsement,
+    Practice,
+    PracticeComment,
+    PracticeReview,
+    PracticeTag,
+)
 from portal.public.models import Partner  # noqa: F401
