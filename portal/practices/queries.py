@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import and_, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, exists, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal.discussion.permissions import Viewer
 from portal.extensions import db
@@ -96,10 +96,11 @@ class LibraryPage:
 
 def _has_value(facet: str, values: list[str]):
     """SQL: the practice carries one of these values of the facet (OR within a facet)."""
-    return exists().where(
-        PracticeTag.practice_id == Practice.id,
-        PracticeTag.facet == facet,
-        PracticeTag.value.in_(values),
+    tag = aliased(PracticeTag)
+    return (
+        exists()
+        .where(tag.practice_id == Practice.id, tag.facet == facet, tag.value.in_(values))
+        .correlate(Practice)
     )
 
 
@@ -115,7 +116,7 @@ def _text_match(words: list[str]):
                 )
             )
         )
-    return and_(*conditions)
+    return and_(true(), *conditions)
 
 
 def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
