@@ -14,7 +14,7 @@ def _reads_library(user) -> bool:
     return user_reads_library(user)
 
 
-navigation.add(navigation.NavEntry(_l("Practices"), "practices.library", _reads_library, 45))
+navigation.add(navigation.NavEntry(_l("Practices"), "practices.library", _reads_library, 42))
 
 from portal.accounts import services as account_services  # noqa: E402
 from portal.practices import services, views  # noqa: E402, F401

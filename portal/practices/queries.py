@@ -4,6 +4,7 @@ Every page needs a fixed number of statements whatever the size of the library."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from flask import abort
@@ -25,6 +26,7 @@ from portal.practices.models import (
 )
 from portal.practices.vocab import clean_values
 
+_WORD = re.compile(r"\w+", re.UNICODE)
 PER_PAGE = 10
 MAX_TERMS = 8
 MAX_QUERY = 200
@@ -58,9 +60,7 @@ class LibraryQuery:
 
     @property
     def words(self) -> list[str]:
-        from portal.search.queries import terms
-
-        return terms(self.text)[:MAX_TERMS]
+        return _WORD.findall(self.text.lower())[:MAX_TERMS]
 
     def is_selected(self, facet: str, value: str) -> bool:
         return value in self.filters.get(facet, ())
