@@ -101,3 +101,17 @@ def ensure_demo_accounts(cohort: Cohort, password: str, reset_password: bool) ->
             if member is None:
                 db.session.add(Membership(user_id=user.id, cohort_id=cohort.id, role=role))
     return report
+
+
+# ---- Good-practice exchange: the demo library --------------------------------------
+
+
+def ensure_demo_practices() -> list[str]:
+    """Add the dozen invented example practices that are missing."""
+    from portal.practices.demo import ensure_demo_practices as add_practices
+
+    def account(email):
+        return db.session.scalar(select(User).where(User.email == email))
+
+    readers = [u for u in (account(e) for e, *_rest in DEMO_ACCOUNTS) if u is not None]
+    return add_practices(account("trainer@demo.test"), readers)
