@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.extensions import db
 from portal.practices import services
 from practices.conftest import draft, insert_published, published, sign_in
 
@@ -50,7 +51,8 @@ def test_reindex_includes_published_practices(app, web, people):
     insert_published(3, ["TH"])
     draft(people.author, title="Lantern draft")
     sign_in(web, people.peer)
-    assert 'href="/practices/10001"' not in found(web, "invented")
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL searches the table itself
+        assert 'href="/practices/10001"' not in found(web, "invented")
     result = app.test_cli_runner().invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     html = found(web, "invented")

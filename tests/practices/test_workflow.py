@@ -53,7 +53,9 @@ def test_full_journey_draft_to_archived(people):
         "practice.archived",
     ]
     steps = db.session.scalars(
-        select(PracticeReview).where(PracticeReview.practice_id == practice.id)
+        select(PracticeReview)
+        .where(PracticeReview.practice_id == practice.id)
+        .order_by(PracticeReview.id)
     ).all()
     assert [s.status for s in steps] == [
         "submitted",
