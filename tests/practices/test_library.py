@@ -228,3 +228,19 @@ def test_library_page_within_budgets(app, web, people):
     filtered = web.client.get("/practices/?country=TH", headers={"Accept-Encoding": "gzip"})
     filtered.direct_passthrough = False
     assert len(filtered.get_data()) <= 10 * 1024  # next page, warm cache
+    # Fragments on the wire: the library results, the useful toggle, the comments.
+    practice = published(people.author, people.trainer)
+    path = f"/practices/{practice.id}"
+    gz = {**HX, "Accept-Encoding": "gzip"}
+    fragments = {
+        "library": web.client.get("/practices/?pillar=prevention&country=TH", headers=gz),
+        "useful": web.post(f"{path}/useful", {"useful": "1"}, token_from=path, headers=gz),
+        "comments": web.post(
+            f"{path}/comments", {"body": "Thanks.", "token": "b1"}, token_from=path, headers=gz
+        ),
+    }
+    for name, response in fragments.items():
+        assert response.status_code == 200, name
+        assert "HX-Request" in response.headers["Vary"], name
+        response.direct_passthrough = False
+        assert len(response.get_data()) <= FRAGMENT_BYTES, (name, len(response.get_data()))
