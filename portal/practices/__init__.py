@@ -8,6 +8,13 @@ from portal import navigation
 bp = Blueprint("practices", __name__, url_prefix="/practices")
 
 
+@bp.app_template_global("practice_labels")
+def _practice_labels():
+    from portal.practices.vocab import request_labels
+
+    return request_labels()
+
+
 def _reads_library(user) -> bool:
     from portal.practices.permissions import user_reads_library
 

@@ -90,3 +90,25 @@ def label(facet: str, value: str, names: dict | None = None) -> str:
         return str(table.get(value, value))
     names = names or {}
     return names.get((facet, value), value)
+
+
+def request_labels() -> dict[str, dict[str, str]]:
+    """Every facet label translated once per request (templates call this many times)."""
+    from flask import g
+    from flask_babel import get_locale
+
+    cached = g.get("_practice_labels")
+    if cached is None:
+        locale = str(get_locale() or "en")
+        try:
+            names = dict(countries(locale))
+        except ValueError:  # a locale without CLDR territory names
+            names = dict(countries())
+        cached = {
+            "country": names,
+            "pillar": {k: str(v) for k, v in PILLARS.items()},
+            "org": {k: str(v) for k, v in ORGANISATION_TYPES.items()},
+            "target": {k: str(v) for k, v in TARGET_GROUPS.items()},
+        }
+        g._practice_labels = cached
+    return cached
