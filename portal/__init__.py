@@ -144,6 +144,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(directory_bp)
 
+    from portal.practices import bp as practices_bp
+
+    app.register_blueprint(practices_bp)
+
     @app.get("/healthz")
     def healthz():
         """The database and Redis, each reported; 503 only when the database is down."""

@@ -63,6 +63,9 @@ def seed(content_dir: Path, demo: bool) -> None:
         for line in seeding.ensure_demo_accounts(cohort, password, bool(env_password)):
             click.echo(line)
         db.session.commit()
+        practices = seeding.ensure_demo_practices()
+        click.echo(f"demo practices: {len(practices)} added")
+        db.session.commit()
         click.echo(f"demo cohort: {cohort.name}, invitation code {seeding.DEMO_CODE}")
         source = (
             "PORTAL_DEMO_PASSWORD"

@@ -31,5 +31,12 @@ from portal.notifications.models import (  # noqa: F401
     Subscription,
     ThreadRead,
 )
+from portal.practices.models import (  # noqa: F401
+    Endorsement,
+    Practice,
+    PracticeComment,
+    PracticeReview,
+    PracticeTag,
+)
 from portal.progress.models import Certificate, Reminder, ReminderTemplate  # noqa: F401
 from portal.public.models import CountryTrained, Partner  # noqa: F401

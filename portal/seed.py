@@ -119,3 +119,17 @@ def ensure_alumni_forum() -> int:
     from portal.discussion.services import ensure_default_alumni_boards
 
     return ensure_default_alumni_boards()
+
+
+# ---- Good-practice exchange: the demo library --------------------------------------
+
+
+def ensure_demo_practices() -> list[str]:
+    """Add the dozen invented example practices that are missing."""
+    from portal.practices.demo import ensure_demo_practices as add_practices
+
+    def account(email):
+        return db.session.scalar(select(User).where(User.email == email))
+
+    readers = [u for u in (account(e) for e, *_rest in DEMO_ACCOUNTS) if u is not None]
+    return add_practices(account("trainer@demo.test"), readers)

@@ -12,6 +12,7 @@ from portal.discussion.models import Post, Thread
 
 TABLE = "search_index"
 KINDS = {"post": 1, "thread": 2, "reading": 3}
+KINDS["practice"] = 0  # published practices (portal.practices); rowid = id * 4
 # Characters that mark matched terms in snippets; never stored in the index.
 START, STOP = "\x02", "\x03"
 _MARKERS = re.compile("[\x02\x03]")
@@ -53,6 +54,8 @@ def create_search_schema(engine: Engine) -> None:
             conn.execute(text(statement))
         if conn.dialect.has_table(conn, "reading"):
             conn.execute(text(POSTGRES_READING_DDL))
+        if conn.dialect.has_table(conn, "practice"):
+            conn.execute(text(POSTGRES_PRACTICE_DDL))
 
 
 def clear_search_index(connection: Connection) -> None:
@@ -160,6 +163,16 @@ def reindex_all(connection: Connection) -> int:
                 "FROM reading WHERE is_retired = 0"
             )
         )
+    if connection.dialect.has_table(connection, "practice"):
+        connection.execute(
+            text(
+                f"INSERT INTO {TABLE} (rowid, title, body, kind, ref_id) "
+                "SELECT id * 4, replace(replace(title, char(2), ' '), char(3), ' '), "
+                "replace(replace(summary || ' ' || description || ' ' || results || ' ' "
+                "|| lessons, char(2), ' '), char(3), ' '), 'practice', id "
+                "FROM practice WHERE status = 'published'"
+            )
+        )
     return connection.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
 
 
@@ -204,3 +217,42 @@ def _reading_written(_mapper, connection, reading):
 
 def _reading_deleted(_mapper, connection, reading):
     remove_reading(connection, reading.id)
+
+
+# ---- Practices (the good-practice exchange): only published ones are found ----------
+
+POSTGRES_PRACTICE_DDL = (
+    "CREATE INDEX IF NOT EXISTS ix_search_practice ON practice "
+    "USING gin (to_tsvector('english', title || ' ' || summary || ' ' || description))"
+)
+
+
+def index_practice(connection: Connection, practice) -> None:
+    """Index a published practice's title and texts; any other state drops it."""
+    if not uses_fts5(connection):
+        return
+    if practice.status == "published":
+        body = " ".join(
+            (practice.summary, practice.description, practice.results, practice.lessons)
+        )
+        _put(connection, "practice", practice.id, practice.title, body)
+    else:
+        _remove(connection, "practice", practice.id)
+
+
+def listen_to_practices(practice_model) -> None:
+    """Keep practices in the index (called once the practice models are loaded)."""
+    if event.contains(practice_model, "after_insert", _practice_written):
+        return
+    event.listen(practice_model, "after_insert", _practice_written)
+    event.listen(practice_model, "after_update", _practice_written)
+    event.listen(practice_model, "after_delete", _practice_deleted)
+
+
+def _practice_written(_mapper, connection, practice):
+    index_practice(connection, practice)
+
+
+def _practice_deleted(_mapper, connection, practice):
+    if uses_fts5(connection):
+        _remove(connection, "practice", practice.id)

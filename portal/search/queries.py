@@ -101,17 +101,31 @@ class ReadingSource:
     may_read: bool  # False: titles only
 
 
+@dataclass
+class PracticeSource:
+    """How to search practices: the model; given only to readers of the library."""
+
+    model: type
+
+
 def search(
-    viewer: Viewer | None, words: list[str], page: int, readings: ReadingSource | None = None
+    viewer: Viewer | None,
+    words: list[str],
+    page: int,
+    readings: ReadingSource | None = None,
+    practices: PracticeSource | None = None,
 ) -> ResultPage:
     """A page of what the viewer may find: visible posts (never hidden or deleted), thread
-    titles and readings; visitors (viewer None) find reading titles only (one statement)."""
+    titles, readings and (for readers of the library) published practices; visitors
+    (viewer None) find reading titles only (one statement)."""
     if not words or (viewer is None and readings is None):
         return ResultPage([], 0, page)
+    if viewer is None:
+        practices = None
     if db.session.get_bind().dialect.name == "postgresql":
-        rows = _postgres(viewer, words, page, readings)
+        rows = _postgres(viewer, words, page, readings, practices)
     else:
-        rows = _sqlite(viewer, words, page, readings)
+        rows = _sqlite(viewer, words, page, readings, practices)
     total = rows[0].total if rows else 0
     results = [
         Result(
@@ -141,7 +155,7 @@ def _current_readings(readings: ReadingSource):
     return and_(readings.model.is_retired.is_(False), session.is_retired.is_(False))
 
 
-def _sqlite(viewer, words, page, readings):
+def _sqlite(viewer, words, page, readings, practices=None):
     match = " ".join(f'"{word}"' for word in words)
     fts_table = literal_column(TABLE)
     # 1. Every match with its rank. LIMIT -1 keeps this subquery apart, so bm25() runs
@@ -190,6 +204,12 @@ def _sqlite(viewer, words, page, readings):
         number = func.coalesce(Post.number, session_model.number)
         place = func.coalesce(Board.title, session_model.title)
         slug = model.slug
+    if practices is not None:
+        practice = practices.model
+        joined = joined.outerjoin(
+            practice, and_(hits.c.kind == "practice", practice.id == hits.c.ref_id)
+        )
+        kinds.append(and_(hits.c.kind == "practice", practice.status == "published"))
     page_rows = (
         select(
             hits.c.rid,
@@ -246,7 +266,7 @@ def _headline(document, query, words: int = 30):
     return func.ts_headline(ENGLISH, document, query, options)
 
 
-def _postgres(viewer, words, page, readings):
+def _postgres(viewer, words, page, readings, practices=None):
     query = func.plainto_tsquery(ENGLISH, " ".join(words))
     parts = []
     if viewer is not None:
@@ -305,6 +325,28 @@ def _postgres(viewer, words, page, readings):
             )
             .join(session_model, session_model.id == model.session_id)
             .where(reading_doc.op("@@")(query), _current_readings(readings))
+        )
+    if practices is not None:
+        practice = practices.model
+        sep = literal_column("' '")
+        practice_doc = _tsvector(
+            practice.title.op("||")(sep)
+            .op("||")(practice.summary)
+            .op("||")(sep)
+            .op("||")(practice.description)
+        )
+        parts.append(
+            select(
+                literal("practice").label("kind"),
+                practice.id.label("ref_id"),
+                practice.title.label("title"),
+                practice.summary.op("||")(sep).op("||")(practice.description).label("document"),
+                literal(None, Integer).label("thread_id"),
+                literal(None, Integer).label("number"),
+                literal("").label("place"),
+                literal(None, String).label("slug"),
+                func.ts_rank(practice_doc, query).label("rank"),
+            ).where(practice_doc.op("@@")(query), practice.status == "published")
         )
     matches = union_all(*parts).subquery("matches")
     page_rows = (

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal import permissions
 from portal.discussion.permissions import viewer_for
 from portal.search import bp, queries
+from portal.search.practices import practice_source
 from portal.search.readings import reading_source
 from portal.web import render
 
@@ -21,7 +22,9 @@ def search():
     words = queries.terms(query)
     signed_in = permissions.is_signed_in(current_user)
     viewer = viewer_for(current_user) if signed_in else None
-    result = queries.search(viewer, words, page, reading_source(current_user))
+    result = queries.search(
+        viewer, words, page, reading_source(current_user), practice_source(current_user)
+    )
     return render(
         "search/search.html",
         block="results",

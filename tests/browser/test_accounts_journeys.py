@@ -92,7 +92,7 @@ def test_sign_up_with_an_invitation_code(any_page, live_app, live_server):
     page.get_by_label("Repeat the password").fill(PASSWORD)
     submit(page, "Create account")
 
-    expect(page).to_have_url(f"{live_server}/")
+    expect(page).to_have_url(f"{live_server}/progress")
     expect(page.get_by_role("status")).to_contain_text(
         "Welcome, Amihan Test. Your account is ready."
     )
@@ -128,7 +128,7 @@ def test_log_in_after_a_wrong_password(any_page, member, live_server):
 
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     submit(page, "Sign in")
-    expect(page).to_have_url(f"{live_server}/")
+    expect(page).to_have_url(f"{live_server}/progress")
     expect_signed_in(page)
     expect(page.get_by_role("alert")).to_have_count(0)
     check_page(page)

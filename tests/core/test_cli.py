@@ -9,6 +9,7 @@ from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.extensions import db
 from portal.learning.models import CurriculumSession, Objective
+from portal.practices.demo import DEMO_AUTHORS
 from portal.public.models import Partner
 
 
@@ -29,7 +30,10 @@ def test_seed_twice_is_safe_and_demo_accounts_log_in(app, monkeypatch):
     assert [
         _count(m) for m in (User, Cohort, Membership, CurriculumSession, Objective, Partner)
     ] == counts
-    assert counts[0] == 3 and counts[3] == 11 and counts[4] == 4 and counts[5] >= 5
+    # The three demo accounts, and the invented authors of the demo practices.
+    assert (
+        counts[0] == 3 + len(DEMO_AUTHORS) and counts[3] == 11 and counts[4] == 4 and counts[5] >= 5
+    )
     db.session.commit()
     for email in ("participant@demo.test", "trainer@demo.test", "admin@demo.test"):
         web = Browserless(app.test_client())

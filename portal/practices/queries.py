@@ -1,0 +1,374 @@
+"""Practice reads: the library with its facet counts, one practice and its neighbours.
+
+Every page needs a fixed number of statements whatever the size of the library."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import and_, exists, func, literal, or_, select, true, union_all
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from portal.discussion.permissions import Viewer
+from portal.extensions import db
+from portal.learning.models import CurriculumSession, Objective
+from portal.practices import permissions
+from portal.practices.models import (
+    FACETS,
+    IN_REVIEW,
+    Endorsement,
+    Practice,
+    PracticeComment,
+    PracticeReview,
+    PracticeTag,
+)
+from portal.practices.vocab import clean_values
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+PER_PAGE = 10
+MAX_TERMS = 8
+MAX_QUERY = 200
+MAX_COMMENTS = 200
+
+
+@dataclass
+class LibraryQuery:
+    """What the reader asked the library for (all of it lives in the URL)."""
+
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    text: str = ""
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> LibraryQuery:
+        filters = {}
+        for facet in FACETS:
+            values = clean_values(facet, args.getlist(facet))
+            if values:
+                filters[facet] = values
+        sort = args.get("sort", "newest")
+        page = args.get("page", 1, type=int) or 1
+        return cls(
+            filters=filters,
+            text=(args.get("q", "") or "")[:MAX_QUERY].strip(),
+            sort=sort if sort in ("newest", "useful") else "newest",
+            page=min(max(page, 1), 1000),
+        )
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text.lower())[:MAX_TERMS]
+
+    def is_selected(self, facet: str, value: str) -> bool:
+        return value in self.filters.get(facet, ())
+
+    def args(self, **changes) -> dict:
+        """The query as URL arguments, with changes (for pager and sort links)."""
+        out: dict = {facet: list(values) for facet, values in self.filters.items()}
+        if self.text:
+            out["q"] = self.text
+        if self.sort != "newest":
+            out["sort"] = self.sort
+        if self.page > 1:
+            out["page"] = self.page
+        out.update(changes)
+        return {k: v for k, v in out.items() if v not in (None, "", [])}
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.filters or self.text)
+
+
+@dataclass
+class LibraryPage:
+    practices: list[Practice]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], most first
+    adaptations: dict[int, list[str]]  # practice id -> countries it was adapted in
+    names: dict[tuple[str, str], str]  # ("session", "3") -> "3. Exercise: …"
+
+    def has_next(self, page: int) -> bool:
+        return page * PER_PAGE < self.total
+
+
+def _has_value(facet: str, values: list[str]):
+    """SQL: the practice carries one of these values of the facet (OR within a facet)."""
+    tag = aliased(PracticeTag)
+    return (
+        exists()
+        .where(tag.practice_id == Practice.id, tag.facet == facet, tag.value.in_(values))
+        .correlate(Practice)
+    )
+
+
+def _text_match(words: list[str]):
+    """SQL: every word appears in the title, summary or description (any case)."""
+    conditions = []
+    for word in words:
+        conditions.append(
+            or_(
+                *(
+                    func.lower(column).contains(word, autoescape=True)
+                    for column in (Practice.title, Practice.summary, Practice.description)
+                )
+            )
+        )
+    return and_(true(), *conditions)
+
+
+def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
+    """A page of published practices matching the query, with per-value facet counts.
+
+    Facets combine with AND, values of one facet with OR; the count beside a value is how
+    many practices the reader would find by adding it (the other facets' filters apply).
+    Four statements, whatever the size of the library."""
+    base = [permissions.visible_in_library(viewer), _text_match(query.words)]
+    has = {facet: _has_value(facet, values) for facet, values in query.filters.items()}
+    order = (
+        [Practice.useful_count.desc(), Practice.published_at.desc(), Practice.id.desc()]
+        if query.sort == "useful"
+        else [Practice.published_at.desc(), Practice.id.desc()]
+    )
+    rows = db.session.execute(
+        select(Practice, func.count().over().label("total"))
+        .where(*base, *has.values())
+        .order_by(*order)
+        .limit(PER_PAGE)
+        .offset((query.page - 1) * PER_PAGE)
+    ).all()
+    practices = [row[0] for row in rows]
+    total = rows[0].total if rows else 0
+    per_facet = [
+        and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
+        for facet in FACETS
+    ]
+    counted = db.session.execute(
+        select(PracticeTag.facet, PracticeTag.value, func.count())
+        .join(Practice, Practice.id == PracticeTag.practice_id)
+        .where(*base, or_(*per_facet))
+        .group_by(PracticeTag.facet, PracticeTag.value)
+    ).all()
+    facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+    for facet, value, count in counted:
+        facets[facet].append((value, count))
+    for facet, values in facets.items():
+        seen = {value for value, _count in values}
+        # A selected value that no longer matches anything stays visible, so it can be
+        # unticked.
+        values.extend((value, 0) for value in query.filters.get(facet, ()) if value not in seen)
+        if facet in ("objective", "session"):
+            values.sort(key=lambda item: int(item[0]))
+        else:
+            values.sort(key=lambda item: (-item[1], item[0]))
+    return LibraryPage(
+        practices=practices,
+        total=total,
+        facets=facets,
+        adaptations=adapted_in([p.id for p in practices]),
+        names=curriculum_names(),
+    )
+
+
+def adapted_in(practice_ids: list[int]) -> dict[int, list[str]]:
+    """For each practice, the countries of its published adaptations (one statement)."""
+    if not practice_ids:
+        return {}
+    rows = db.session.execute(
+        select(Practice.adapts_id, PracticeTag.value)
+        .join(PracticeTag, PracticeTag.practice_id == Practice.id)
+        .where(
+            Practice.adapts_id.in_(practice_ids),
+            Practice.status == "published",
+            PracticeTag.facet == "country",
+        )
+        .distinct()
+        .order_by(Practice.adapts_id, PracticeTag.value)
+    ).all()
+    out: dict[int, list[str]] = {}
+    for source_id, country in rows:
+        out.setdefault(source_id, []).append(country)
+    return out
+
+
+def curriculum_names() -> dict[tuple[str, str], str]:
+    """Labels of the objective and session facet values (one statement)."""
+    rows = db.session.execute(
+        union_all(
+            select(
+                literal("objective").label("facet"),
+                Objective.number.label("number"),
+                Objective.title.label("title"),
+            ),
+            select(literal("session"), CurriculumSession.number, CurriculumSession.title).where(
+                CurriculumSession.is_retired.is_(False)
+            ),
+        )
+    ).all()
+    return {(facet, str(number)): f"{number}. {title}" for facet, number, title in rows}
+
+
+def load_practice_for(viewer: Viewer, practice_id: int, with_state: bool = False):
+    """The practice (tags and author loaded) when the viewer may see it, else 404.
+
+    With `with_state`, also whether the viewer marked it useful: (practice, endorsed)."""
+    endorsed = (
+        exists()
+        .where(Endorsement.practice_id == Practice.id, Endorsement.user_id == viewer.user.id)
+        .label("endorsed")
+    )
+    row = db.session.execute(
+        select(Practice, endorsed)
+        .where(Practice.id == practice_id)
+        .options(joinedload(Practice.tags))
+    ).first()
+    if row is None or not permissions.can_see(viewer, row[0]):
+        abort(404)
+    return (row[0], bool(row[1])) if with_state else row[0]
+
+
+@dataclass
+class Related:
+    """Where a practice came from and where it travelled (visible practices only)."""
+
+    source: dict | None
+    adaptations: list[dict]
+
+
+def related(viewer: Viewer, practice: Practice) -> Related:
+    """The practice it adapts and the published adaptations of it, each with its countries
+    (one statement). Unpublished neighbours appear only to those who may see them."""
+    condition = Practice.adapts_id == practice.id
+    if practice.adapts_id is not None:
+        condition = or_(condition, Practice.id == practice.adapts_id)
+    rows = db.session.execute(
+        select(Practice.id, Practice.title, Practice.status, Practice.author_id, PracticeTag.value)
+        .outerjoin(
+            PracticeTag,
+            and_(PracticeTag.practice_id == Practice.id, PracticeTag.facet == "country"),
+        )
+        .where(condition)
+        .order_by(Practice.published_at, Practice.id, PracticeTag.value)
+    ).all()
+    found: dict[int, dict] = {}
+    for pid, title, status, author_id, country in rows:
+        visible = status == "published" or (author_id == viewer.user.id and status != "draft")
+        if not visible:
+            continue
+        entry = found.setdefault(
+            pid, {"id": pid, "title": title, "status": status, "countries": []}
+        )
+        if country:
+            entry["countries"].append(country)
+    source = found.pop(practice.adapts_id, None) if practice.adapts_id else None
+    return Related(source=source, adaptations=list(found.values()))
+
+
+def comments(viewer: Viewer, practice: Practice) -> list[PracticeComment]:
+    """The practice's comments, oldest first; hidden ones only for moderators."""
+    stmt = (
+        select(PracticeComment)
+        .where(PracticeComment.practice_id == practice.id)
+        .order_by(PracticeComment.created_at, PracticeComment.id)
+        .limit(MAX_COMMENTS)
+    )
+    if not permissions.can_moderate(viewer):
+        stmt = stmt.where(PracticeComment.is_hidden.is_(False))
+    return list(db.session.scalars(stmt))
+
+
+def reviews(practice: Practice) -> list[PracticeReview]:
+    """The review history of a practice, oldest first (for its author and staff)."""
+    return list(
+        db.session.scalars(
+            select(PracticeReview)
+            .where(PracticeReview.practice_id == practice.id)
+            .order_by(PracticeReview.created_at, PracticeReview.id)
+        )
+    )
+
+
+def load_comment_for_moderation(viewer: Viewer, comment_id: int) -> PracticeComment:
+    """A comment, for a moderator who may see its practice; 404 otherwise."""
+    comment = db.session.get(PracticeComment, comment_id)
+    if comment is None or not permissions.can_moderate(viewer):
+        abort(404)
+    load_practice_for(viewer, comment.practice_id)
+    return comment
+
+
+def my_practices(user) -> list[Practice]:
+    """The user's own practices in every state, latest change first."""
+    return list(
+        db.session.scalars(
+            select(Practice)
+            .where(Practice.author_id == user.id)
+            .order_by(Practice.updated_at.desc(), Practice.id.desc())
+            .options(selectinload(Practice.tags))
+        )
+    )
+
+
+def review_queue() -> list[Practice]:
+    """Practices waiting for a trainer, longest waiting first."""
+    return list(
+        db.session.scalars(
+            select(Practice)
+            .where(Practice.status.in_(IN_REVIEW))
+            .order_by(Practice.submitted_at, Practice.id)
+        )
+    )
+
+
+def latest_practices(viewer: Viewer, limit: int = 5) -> list[Practice]:
+    """The latest published practices the viewer may read (for home pages); two
+    statements, none when the viewer may not read the library."""
+    if not permissions.reads_library(viewer):
+        return []
+    return list(
+        db.session.scalars(
+            select(Practice)
+            .where(permissions.visible_in_library(viewer))
+            .order_by(Practice.published_at.desc(), Practice.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def posted_with_token(model, author_id: int, token: str | None):
+    """The practice or comment this author already stored from this form, if any."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(model).where(model.author_id == author_id, model.client_token == token)
+    )
+
+
+def recent_comments(user_id: int, since) -> int:
+    """How many comments the user wrote since `since` (for the posting pace)."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(PracticeComment)
+        .where(PracticeComment.author_id == user_id, PracticeComment.created_at >= since)
+    )
+
+
+def adaptable(practice_id: int | None, viewer: Viewer) -> Practice | None:
+    """A published practice a new one may declare it adapts (None if not readable)."""
+    if not practice_id or not 0 < practice_id < 2**63:  # a forged id beyond 64 bits
+        return None
+    practice = db.session.get(Practice, practice_id)
+    if (
+        practice is None
+        or practice.status != "published"
+        or not permissions.can_see(viewer, practice)
+    ):
+        return None
+    return practice
+
+
+def user_practices_export(user_id: int) -> list[Practice]:
+    """Every practice the user wrote (personal-data export)."""
+    return list(db.session.scalars(select(Practice).where(Practice.author_id == user_id)))

@@ -1,0 +1,114 @@
+"""The fixed vocabularies of a practice's facets, with translatable labels."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.countries import countries, country_name
+
+PILLARS = {
+    "prevention": _l("Prevention"),
+    "protection": _l("Protection"),
+    "prosecution": _l("Prosecution"),
+    "partnership": _l("Partnership"),
+}
+ORGANISATION_TYPES = {
+    "national_government": _l("National government"),
+    "local_government": _l("Provincial or local government"),
+    "ngo": _l("NGO or civil society"),
+    "international": _l("International organisation"),
+    "survivor_led": _l("Survivor-led group"),
+    "academia": _l("Academia"),
+    "other": _l("Other"),
+}
+TARGET_GROUPS = {
+    "women": _l("Women"),
+    "children": _l("Children"),
+    "men": _l("Men"),
+    "migrant_workers": _l("Migrant workers"),
+    "refugees": _l("Refugees and asylum seekers"),
+    "fishers": _l("Fishers and seafarers"),
+    "domestic_workers": _l("Domestic workers"),
+    "survivors": _l("Survivors"),
+    "officials": _l("Officials and front-line staff"),
+    "communities": _l("Local communities"),
+}
+CONTACT = {
+    "portal": _l("Peers may contact me through the portal"),
+    "none": _l("Please do not contact me about this practice"),
+}
+SORTS = {"newest": _l("Newest"), "useful": _l("Most useful")}
+FACET_TITLES = {
+    "country": _l("Country"),
+    "pillar": _l("Pillar"),
+    "org": _l("Organisation type"),
+    "objective": _l("Training objective"),
+    "session": _l("Session"),
+    "target": _l("Target group"),
+}
+
+
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries())
+
+
+def valid_values(facet: str) -> frozenset[str] | None:
+    """The allowed values of a facet; None where they come from the curriculum (digits)."""
+    if facet == "country":
+        return country_codes()
+    return {
+        "pillar": frozenset(PILLARS),
+        "org": frozenset(ORGANISATION_TYPES),
+        "target": frozenset(TARGET_GROUPS),
+    }.get(facet)
+
+
+def clean_values(facet: str, values) -> list[str]:
+    """Known values only, each once, in a stable order (unknown ones are dropped)."""
+    allowed = valid_values(facet)
+    out = []
+    for value in values:
+        value = (value or "").strip()
+        if facet == "country":
+            value = value.upper()
+        if allowed is None:
+            ok = value.isdigit() and 0 < int(value) < 1000
+            value = str(int(value)) if ok else ""
+        else:
+            ok = value in allowed
+        if ok and value not in out:
+            out.append(value)
+    return out[:50]
+
+
+def label(facet: str, value: str, names: dict | None = None) -> str:
+    """The human label of a facet value; curriculum titles come from `names`."""
+    if facet == "country":
+        return country_name(value) or value
+    table = {"pillar": PILLARS, "org": ORGANISATION_TYPES, "target": TARGET_GROUPS}.get(facet)
+    if table is not None:
+        return str(table.get(value, value))
+    names = names or {}
+    return names.get((facet, value), value)
+
+
+def request_labels() -> dict[str, dict[str, str]]:
+    """Every facet label translated once per request (templates call this many times)."""
+    from flask import g
+    from flask_babel import get_locale
+
+    cached = g.get("_practice_labels")
+    if cached is None:
+        locale = str(get_locale() or "en")
+        try:
+            names = dict(countries(locale))
+        except ValueError:  # a locale without CLDR territory names
+            names = dict(countries())
+        cached = {
+            "country": names,
+            "pillar": {k: str(v) for k, v in PILLARS.items()},
+            "org": {k: str(v) for k, v in ORGANISATION_TYPES.items()},
+            "target": {k: str(v) for k, v in TARGET_GROUPS.items()},
+        }
+        g._practice_labels = cached
+    return cached
