@@ -7,7 +7,7 @@ PORT   ?= 5000
 WORKERS ?= 2
 export FLASK_APP := portal
 
-.PHONY: run test install install-test lint serve migrate seed clean
+.PHONY: run test install install-test lint serve migrate seed clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 static/vendor/htmx.min.js: scripts/fetch_vendor.py | $(BIN)/python
 	$(BIN)/python scripts/fetch_vendor.py
 
-install: $(VENV)/.installed static/vendor/htmx.min.js
+install: $(VENV)/.installed static/vendor/htmx.min.js compile-translations
 
-install-test: $(VENV)/.installed-test static/vendor/htmx.min.js
+install-test: $(VENV)/.installed-test static/vendor/htmx.min.js compile-translations
 
 migrate: install
 	$(BIN)/flask db upgrade
@@ -51,3 +51,25 @@ test: install-test
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
+
+# Languages of the interface (see README, "Languages"). The .po files are our text and live
+# in git; the binary .mo files are built here, at install time.
+LOCALES := id th ur
+
+compile-translations: | $(BIN)/python
+	$(BIN)/pybabel compile -d translations
+
+# After changing strings: extract, merge into every catalogue (new ones start empty), compile.
+translations: | $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--project "VCA Portal" -o translations/messages.pot .
+	@for lang in $(LOCALES); do \
+		if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang \
+				--no-fuzzy-matching --ignore-obsolete; \
+		else \
+			$(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; \
+		fi; \
+	done
+	$(BIN)/pybabel compile -d translations
+	@$(BIN)/python scripts/catalogue_status.py

@@ -7,8 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask
 from sqlalchemy import text
 
 from portal.config import DEFAULT_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, Config
@@ -99,10 +98,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    languages = list(Config.LANGUAGES)
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
-    return request.accept_languages.best_match(languages) or "en"
+    from portal.i18n.languages import select_locale
+
+    return select_locale()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -122,6 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(search_bp)
+    from portal.i18n import bp as i18n_bp
+
+    app.register_blueprint(i18n_bp)
 
     @app.get("/healthz")
     def healthz():
@@ -146,6 +147,15 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=permissions.can, country_name=country_name, nav_items=nav_items, get_locale=get_locale
     )
+    from portal.i18n.languages import languages, text_direction, when
+
+    app.jinja_env.globals.update(
+        languages=languages,
+        text_direction=text_direction,
+        # Country names in the page's language (CLDR), as the profile form shows them.
+        country_name=lambda code: country_name(code, str(get_locale() or "en")),
+    )
+    app.jinja_env.filters["when"] = when
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

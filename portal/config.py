@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 DEFAULT_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme", "development"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -54,7 +55,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = {"en": "English"}
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    # Each name is written in its own language; add a language here and in translations/.
+    LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "th": "ไทย", "ur": "اردو"}
 
     LOGIN_FAILURES_PER_ACCOUNT = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
