@@ -4,6 +4,7 @@ from portal.accounts.models import LoginAttempt, PasswordResetToken, User  # noq
 from portal.audit import AuditEvent  # noqa: F401
 from portal.cohorts.models import Cohort, Invitation, Membership  # noqa: F401
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread  # noqa: F401
+from portal.i18n.models import ContentTranslation  # noqa: F401
 from portal.learning.models import (  # noqa: F401
     AssessmentWindow,
     AttemptAnswer,
