@@ -271,7 +271,7 @@ def test_navigation_goes_through_htmx(page, member, live_server):
 
     # With no history cache, going back is a miss and htmx loads the page afresh.
     page.go_back()
-    expect(page).to_have_url(f"{live_server}/")
+    expect(page).to_have_url(f"{live_server}/progress")  # where signing in landed
     page.wait_for_function("window.sameDocument === undefined")
     expect_signed_in(page)
     assert_no_csp_errors(page)
