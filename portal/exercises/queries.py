@@ -6,12 +6,17 @@ from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, lazyload, raiseload
+from sqlalchemy.orm import aliased, joinedload, lazyload, raiseload
 
 from portal.exercises import permissions
 from portal.exercises.models import Exercise, ExerciseItem, ExerciseSection
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
+
+# An exercise's session is joined in, but its objectives are not fetched again for every
+# exercise: the page has usually loaded the session already (identity map), and when it has
+# not, the objectives load once on first use.
+_SESSION = joinedload(Exercise.session).lazyload(CurriculumSession.objectives)
 
 
 def session_with_exercise(number: int) -> CurriculumSession:
@@ -28,7 +33,7 @@ def session_with_exercise(number: int) -> CurriculumSession:
 
 def exercise_for(user, exercise_id: int) -> Exercise:
     """The exercise if the user may see it; 404 for anyone else."""
-    exercise = db.session.get(Exercise, exercise_id)
+    exercise = db.session.get(Exercise, exercise_id, options=[_SESSION])
     if exercise is None or not permissions.can_see(user, exercise):
         abort(404)
     return exercise
@@ -53,7 +58,9 @@ def item_for(exercise: Exercise, item_id: int) -> ExerciseItem:
 
 def source_of(exercise: Exercise) -> Exercise | None:
     """The exercise this one was copied from, if it still exists (the caller checks access)."""
-    return db.session.get(Exercise, exercise.source_id) if exercise.source_id else None
+    if not exercise.source_id:
+        return None
+    return db.session.get(Exercise, exercise.source_id, options=[_SESSION])
 
 
 @dataclass
@@ -77,12 +84,12 @@ def session_hub(session_id: int, user) -> dict:
     mine = db.session.scalars(
         select(Exercise)
         .where(Exercise.session_id == session_id, Exercise.author_id == user.id)
-        .options(raiseload(Exercise.sections))
+        .options(raiseload(Exercise.sections), _SESSION)
         .order_by(Exercise.created_at.desc(), Exercise.id.desc())
     ).all()
     published = db.session.execute(
         select(Exercise, _copy_counts())
-        .options(raiseload(Exercise.sections))
+        .options(raiseload(Exercise.sections), _SESSION)
         .where(Exercise.session_id == session_id, Exercise.state == "published")
         .order_by(Exercise.published_at.desc(), Exercise.id.desc())
         .limit(50)
@@ -95,7 +102,7 @@ def copies_of(exercise: Exercise) -> list[Exercise]:
     return list(
         db.session.scalars(
             select(Exercise)
-            .options(raiseload(Exercise.sections))
+            .options(raiseload(Exercise.sections), _SESSION)
             .where(Exercise.source_id == exercise.id)
             .order_by(Exercise.created_at.desc(), Exercise.id.desc())
             .limit(100)
@@ -108,7 +115,7 @@ def review_queue(user) -> list[Exercise]:
     return list(
         db.session.scalars(
             select(Exercise)
-            .options(raiseload(Exercise.sections))
+            .options(raiseload(Exercise.sections), _SESSION)
             .where(Exercise.state == "submitted", permissions.reviews_author_clause(user))
             .order_by(Exercise.submitted_at, Exercise.id)
             .limit(200)

@@ -17,8 +17,10 @@ def reads_library(viewer: Viewer) -> bool:
 
 
 def user_reads_library(user) -> bool:
-    """reads_library for a user object (navigation, search)."""
-    return permissions.is_signed_in(user) and reads_library(viewer_for(user))
+    """reads_library for a user object (navigation, search); staff need no cohort lookup."""
+    if not permissions.is_signed_in(user):
+        return False
+    return permissions.is_staff(user) or reads_library(viewer_for(user))
 
 
 def is_author(viewer: Viewer, practice: Practice) -> bool:
