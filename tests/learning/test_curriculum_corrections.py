@@ -295,3 +295,28 @@ def test_no_pseudonym_is_reused_across_sessions():
 def test_the_pseudonym_check_finds_introduced_names():
     text = "Lina, a 19-year-old from a fictional village, met a recruiter called Aru."
     assert _pseudonyms(text) == {"Lina", "Aru"}
+
+
+def test_matching_pairs_are_not_ambiguous():
+    # No two answers of one matching item share half their content words,
+    # so each prompt has one clearly right answer (the session 3 audiences item had two
+    # answers about spotting and referring a possible victim).
+    files = [p / "quiz.yaml" for p in SESSIONS] + [CONTENT / "assessment.yaml"]
+    for path in files:
+        for question in _quiz(path):
+            pairs = question.get("pairs") or []
+            for side in ("right",):
+                words = [
+                    {
+                        w
+                        for w in re.findall(r"[a-z0-9]+", p[side].lower())
+                        if w not in _FUNCTION_WORDS
+                    }
+                    for p in pairs
+                ]
+                for i, a in enumerate(words):
+                    for b in words[i + 1 :]:
+                        assert len(a & b) / len(a | b) < 0.5, (question["key"], side, a, b)
+    audiences = next(q for q in _quiz(_session(3) / "quiz.yaml") if q["type"] == "matching")
+    rights = [p["right"] for p in audiences["pairs"]]
+    assert sum("refer" in r for r in rights) == 1
