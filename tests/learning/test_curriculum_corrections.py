@@ -320,3 +320,10 @@ def test_matching_pairs_are_not_ambiguous():
     audiences = next(q for q in _quiz(_session(3) / "quiz.yaml") if q["type"] == "matching")
     rights = [p["right"] for p in audiences["pairs"]]
     assert sum("refer" in r for r in rights) == 1
+
+
+def test_no_quiz_item_uses_rescue_framing():
+    files = [p / "quiz.yaml" for p in SESSIONS] + [CONTENT / "assessment.yaml"]
+    for path in files:
+        for question in _quiz(path):
+            assert "rescu" not in yaml.safe_dump(question).lower(), question["key"]
