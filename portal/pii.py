@@ -16,7 +16,9 @@ the victim-centred approach.  It has no network access and no model.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = ["KIND_LABELS", "Finding", "find_identifiers"]
@@ -49,6 +51,64 @@ _PRIORITY = {
     "id_number": 35,
     "phone": 30,
 }
+
+
+# --------------------------------------------------------------------------- scanning near keywords
+
+# Most patterns can only match around a keyword ("passport", "born", "Magu", "@"...).
+# Scanning a 20,000-character post with each of them costs a few milliseconds per pattern
+# even when nothing matches, so they run only over the stretches of text around their
+# keywords: overlapping stretches are merged, so even a post made of one keyword repeated
+# is scanned once per pattern (linear time, never quadratic).
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.lru_cache(maxsize=8)
+def _word_starts(text: str) -> dict[str, list[int]]:
+    """Where each word (lower-cased) starts in the text."""
+    starts: dict[str, list[int]] = {}
+    for m in _WORD.finditer(text):
+        starts.setdefault(m.group().lower(), []).append(m.start())
+    return starts
+
+
+def _spans(
+    text: str, words: frozenset[str], before: int, after: int, chars: str = ""
+) -> Iterator[tuple[int, int]]:
+    """The stretches from ``before`` characters ahead of each keyword (a word in ``words``
+    or one of ``chars``) to ``after`` characters past it, overlapping ones merged."""
+    index = _word_starts(text)
+    hits = [start for word in words for start in index.get(word, ())]
+    for char in chars:
+        at = text.find(char)
+        while at >= 0:
+            hits.append(at)
+            at = text.find(char, at + 1)
+    if not hits:
+        return
+    hits.sort()
+    span_start, span_end = max(0, hits[0] - before), hits[0] + after
+    for hit in hits[1:]:
+        if hit - before > span_end:
+            yield span_start, min(len(text), span_end)
+            span_start = max(0, hit - before)
+        span_end = hit + after
+    yield span_start, min(len(text), span_end)
+
+
+def _near(
+    pattern: re.Pattern[str],
+    text: str,
+    words: frozenset[str],
+    before: int,
+    after: int,
+    chars: str = "",
+) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` within the stretches around its keywords. Every match of
+    such a pattern holds a keyword, so the result equals a scan of the whole text."""
+    for span_start, span_end in _spans(text, words, before, after, chars):
+        yield from pattern.finditer(text, span_start, span_end)
+
 
 # --------------------------------------------------------------------------- e-mail
 
@@ -87,21 +147,26 @@ _NOT_LOCAL_PART = frozenset(
 )
 
 
+_NO_WORDS: frozenset[str] = frozenset()
+_AT_WORDS = frozenset({"at"})
+
+
 def _email_candidates(text: str) -> list[tuple[int, int, str]]:
-    found = [(m.start(), m.end(), "email") for m in _EMAIL.finditer(text)]
-    pos = 0
-    while (m := _OBFUSCATED_EMAIL.search(text, pos)) is not None:
-        domain = m.group("domain")
-        plain_at = "@" not in m.group("at") and not re.search(r"[\[({<]", m.group("at"))
-        word_dot = re.search(rf"{_DOT_BRACKET}|{_DOT_WORD}", domain, re.IGNORECASE)
-        first_label = re.split(rf"{_ANY_DOT}", domain, flags=re.IGNORECASE)[0].lower()
-        prose_local = plain_at and m.group("local").lower() in _NOT_LOCAL_PART
-        if prose_local or plain_at and not word_dot and first_label not in _WEBMAIL:
-            # "more information at www.iom.int" is a web site, not an address.
-            pos = m.start() + 1
-            continue
-        found.append((m.start(), m.end(), "email"))
-        pos = m.end()
+    found = [(m.start(), m.end(), "email") for m in _near(_EMAIL, text, _NO_WORDS, 80, 260, "@")]
+    for span_start, span_end in _spans(text, _AT_WORDS, 90, 140, "@"):
+        pos = span_start
+        while (m := _OBFUSCATED_EMAIL.search(text, pos, span_end)) is not None:
+            domain = m.group("domain")
+            plain_at = "@" not in m.group("at") and not re.search(r"[\[({<]", m.group("at"))
+            word_dot = re.search(rf"{_DOT_BRACKET}|{_DOT_WORD}", domain, re.IGNORECASE)
+            first_label = re.split(rf"{_ANY_DOT}", domain, flags=re.IGNORECASE)[0].lower()
+            prose_local = plain_at and m.group("local").lower() in _NOT_LOCAL_PART
+            if prose_local or plain_at and not word_dot and first_label not in _WEBMAIL:
+                # "more information at www.iom.int" is a web site, not an address.
+                pos = m.start() + 1
+                continue
+            found.append((m.start(), m.end(), "email"))
+            pos = m.end()
     return found
 
 
@@ -162,11 +227,28 @@ def _dob_gap_ok(gap: str, max_words: int) -> bool:
     return not any(w.lower() in _DOB_GAP_STOP for w in words)
 
 
+@functools.lru_cache(maxsize=8)
+def _digit_positions(text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"\d", text)]
+
+
+_DOB_WORDS = frozenset("dob d date birth birthdate born birthday b".split())
+_DOB_AFTER_WORDS = frozenset("dob d date birth birthdate born birthday".split())
+
+
 def _dob_candidates(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     used_keywords: set[int] = set()
-    for kw in _DOB_KEYWORD.finditer(text):
+    digits = _digit_positions(text)
+    for kw in _near(_DOB_KEYWORD, text, _DOB_WORDS, 2, 24):
         window_end = min(len(text), kw.end() + 80)
+        # A birth date holds a digit, and no digit may come between the keyword and the
+        # date: the date starts at the first digit after the keyword or a few words
+        # before it ("March 3, 2006"), so the search need not reach further.
+        first = bisect.bisect_left(digits, kw.end())
+        if first == len(digits) or digits[first] >= window_end:
+            continue
+        window_end = min(window_end, digits[first] + 40)
         if kw.group("strong"):
             patterns = (_DATE_FULL, _DATE_DAY_MONTH, _YEAR_ONLY)
             max_words = 4
@@ -187,7 +269,7 @@ def _dob_candidates(text: str) -> list[tuple[int, int, str]]:
             found.append((best.start(), best.end(), "date_of_birth"))
             used_keywords.add(kw.start())
     # A full date followed by "(DOB)", "is her date of birth", "... was born".
-    for m in _DATE_FULL.finditer(text):
+    for m in _near(_DATE_FULL, text, _DOB_AFTER_WORDS, 130, 2):
         after = _DOB_AFTER_DATE.match(text, m.end(), min(len(text), m.end() + 70))
         if after is None or any(ch in ".;!?\n" for ch in after.group()):
             continue
@@ -211,6 +293,7 @@ _ALNUM_ID = re.compile(
     r"|[A-Z]{2}\s\d{3}\s\d{4}"  # AA 123 4567
     r"|[A-Z]{5}\d{4}[A-Z]"  # Indian PAN
     r"|\d{6}-[1-4]\d{6}"  # Korean resident registration number
+    r"|\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX]"  # Chinese RIC
     r"|\d{9}[VX]"  # Sri Lankan old NIC
     r"|\d{8}[A-Z]"
     r")(?![\w/-])"
@@ -235,9 +318,17 @@ _ID_KEYWORD = re.compile(
 _YEARISH_TOKEN = re.compile(rf"{_YEAR}(?:\s*[-/–]\s*(?:{_YEAR}|\d{{2}}))?")
 
 
+_ID_WORDS = frozenset(
+    "passport id i ic nic cnic nric nid ktp nik pan umid sss tin nin identity national "
+    "aadhaar aadhar mykad voter citizenship case file reference ref registration work permit "
+    "visa docket complaint account certificate identification driver drivers licence license "
+    "employee seafarer seafarers seaman membership control".split()
+)
+
+
 def _id_candidates(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
-    for m in _ID_KEYWORD.finditer(text):
+    for m in _near(_ID_KEYWORD, text, _ID_WORDS, 1, 160):
         tok = m.group("tok")
         digits = sum(ch.isdigit() for ch in tok)
         has_letter = any(ch.isalpha() for ch in tok)
@@ -457,6 +548,16 @@ _BARANGAY_STOP = (
     r"|Nutrition|Captain|Ordinance|Resolution)\b"
 )
 
+_SA_PART_WORD = (
+    r"(?:House|H\.|Plot|Road|Rd\.?|Street|St\.|Lane|Block|Blk\.?|Sector|Sec\.|Flat|Apt\.?"
+    r"|Apartment|Unit|Floor|Level|Holding|Village|Mouza)"
+)
+_SA_PART = (
+    rf"(?:{_SA_PART_WORD}\s*(?:No\.?\s*|#\s?)?(?:[A-Z]-?)?\d{{1,4}}[A-Za-z]?(?:[/-]\d{{1,4}}[A-Za-z]?)*"
+    r"|(?:Block|Blk\.?)\s+[A-Z]\b"
+    r"|[A-I]-\d{1,2}(?:/\d)?(?![\w/-]))"  # Islamabad sectors such as G-9/4
+)
+
 _ADDRESS_PATTERNS = [
     # 221B Baker Street; 12 Sukhumvit Soi 4; No. 45, Bogyoke Aung San Road
     re.compile(
@@ -503,11 +604,65 @@ _ADDRESS_PATTERNS = [
     re.compile(
         rf"(?:\b[A-Z]\.\s)?(?:{_NAMEWORD}\s+){{0,2}}{_NAMEWORD},\s+(?:{_NAMEWORD}\s+){{1,2}}Magu\b"
     ),
+    # South Asia: "House 12, Road 5, Sector 7, Uttara"; "Plot 23, Sector 15"; "H. No. 4,
+    # Street 7, G-9/4, Islamabad"; "Flat 4B, Block C": two or more numbered parts, then
+    # up to two place names and a postcode.
+    re.compile(
+        rf"(?<![\w/.-]){_SA_PART}(?:,?\s+{_SA_PART})+"
+        rf"(?:,\s+(?!{_SA_PART_WORD})(?:{_NAMEWORD}\s){{0,2}}{_NAMEWORD}(?=[\s,.;]|$)){{0,2}}"
+        r"(?:,?\s+\d{4,6}(?![\w/-]))?"
+    ),
     # Sejong-daero 209; 12 Teheran-ro
     re.compile(
         r"(?<![\w/.-])(?:\d{1,4}(?:-\d{1,4})?,?\s+[A-Z][a-z]+-(?:daero|ro|gil)\b"
         r"|[A-Z][a-z]+-(?:daero|ro|gil)\s+\d{1,4}(?:-\d{1,4})?(?![\w/-]))"
     ),
+]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Each address pattern with the keywords every match of it holds (None: no keyword, the
+# whole text is scanned) and how far before and after a keyword a match can reach.
+_ADDRESS_SCANS: list[tuple[re.Pattern[str], frozenset[str] | None, int, int]] = [
+    (
+        _ADDRESS_PATTERNS[0],
+        _words(
+            "street road lane avenue boulevard drive highway crescent terrace alley marg gali "
+            "nagar soi sadak salai veedhi expressway str st rd ln ave blvd hwy"
+        ),
+        160,
+        24,
+    ),
+    (
+        _ADDRESS_PATTERNS[1],
+        _words(
+            "jalan jln jl lorong lrg persiaran lebuh lebuhraya gg thanon soi đường duong phố "
+            "hẻm rue calle"
+        ),
+        60,
+        160,
+    ),
+    (_ADDRESS_PATTERNS[2], _words("street st road rd lane soi alley ngõ"), 20, 24),
+    (_ADDRESS_PATTERNS[3], _words("moo"), 16, 12),
+    (_ADDRESS_PATTERNS[4], _words("barangay brgy bgy"), 32, 120),
+    (_ADDRESS_PATTERNS[5], _words("house h plot door villa flat holding"), 2, 48),
+    (_ADDRESS_PATTERNS[6], None, 0, 0),
+    (_ADDRESS_PATTERNS[7], _words("ward khoroo"), 12, 100),
+    (_ADDRESS_PATTERNS[8], _words("phum sangkat khan"), 2, 120),
+    (_ADDRESS_PATTERNS[9], _words("magu"), 120, 8),
+    (
+        _ADDRESS_PATTERNS[10],
+        _words(
+            "house h plot road rd street st lane block blk sector sec flat apt apartment unit "
+            "floor level holding village mouza"
+        ),
+        24,
+        200,
+    ),
+    (_ADDRESS_PATTERNS[11], _words("daero ro gil"), 32, 20),
 ]
 _ADDRESS_NOT_AFTER = re.compile(
     r"\b(?:articles?|art|chapters?|modules?|sessions?|sections?|goals?|sdgs?|targets?"
@@ -521,20 +676,38 @@ _ADDRESS_NOT_AFTER = re.compile(
 )
 
 
+# A postcode after an address, with the town before it: "..., Bangkok 10110", "..., 1230".
+_POSTCODE_TAIL = re.compile(
+    rf",?\s+(?:(?:{_NAMEWORD}\s){{0,2}}{_NAMEWORD},?\s+)?(?P<code>\d{{4,6}})(?![\w/-]|[.,]\d)"
+)
+
+
 def _address_candidates(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
-    for index, pattern in enumerate(_ADDRESS_PATTERNS):
-        for m in pattern.finditer(text):
+    for index, (pattern, words, before, after) in enumerate(_ADDRESS_SCANS):
+        if words is None:
+            matches: Iterator[re.Match[str]] = pattern.finditer(text)
+        else:
+            matches = _near(pattern, text, words, before, after)
+        for m in matches:
             if index in (0, 1) and m.group("num"):
                 num = m.group("num")
                 bare = re.sub(r"^(?:No\.?|#)\s?", "", num)
                 if _is_yearish(bare):
                     continue
                 if m.start() == m.start("num") and not num.startswith(("No", "#")):
-                    before = text[max(0, m.start() - 30) : m.start()]
-                    if _ADDRESS_NOT_AFTER.search(before):
+                    preceding = text[max(0, m.start() - 30) : m.start()]
+                    if _ADDRESS_NOT_AFTER.search(preceding):
                         continue
-            found.append((m.start(), m.end(), "address"))
+            end = m.end()
+            tail = _POSTCODE_TAIL.match(text, end, min(len(text), end + 60))
+            if (
+                tail is not None
+                and not _is_yearish(tail.group("code"))
+                and not _UNIT_AFTER.match(text, tail.end())
+            ):
+                end = tail.end()  # the whole address is highlighted, postcode included
+            found.append((m.start(), end, "address"))
     return found
 
 

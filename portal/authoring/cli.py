@@ -41,6 +41,9 @@ def gift_import(file: Path, number: int) -> None:
         f"imported {report.imported} questions into session {number} "
         f"({report.created} new, {report.updated} updated), {len(report.problems)} problems"
     )
+    if report.updated_by_name:
+        names = ", ".join(report.updated_by_name)
+        click.echo(f"updated, not duplicated (same name already in the quiz): {names}")
     if not report.imported:
         raise click.ClickException("nothing could be imported")
 

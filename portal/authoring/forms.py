@@ -135,7 +135,12 @@ class QuestionForm(PortalForm):
     format = SelectField(
         _l("Text format"),
         choices=select_choices(
-            [("markdown", _l("Markdown")), ("plain", _l("Plain text")), ("html", _l("HTML"))]
+            [
+                ("markdown", _l("Markdown")),
+                ("plain", _l("Plain text")),
+                ("html", _l("HTML")),
+                ("moodle", _l("Moodle auto-format (HTML allowed, line breaks kept)")),
+            ]
         ),
         default="markdown",
     )

@@ -363,6 +363,11 @@ def _add_question(user, spec: dict, prefix: str, get_quiz) -> Question:
 def update_question(user, question: Question, spec: dict) -> None:
     """Replace a question's content; graded attempts keep the copy they were graded against."""
     spec = canonical({**spec, "key": question.key})
+    if spec.get("type") == question.spec.get("type"):
+        # Fields the form has no rows for (imported from GIFT) stay as they were.
+        for name in ("distractors", "other_feedback"):
+            if name in question.spec and name not in spec:
+                spec[name] = question.spec[name]
     problems = _question_problems(spec, question)
     if problems:
         raise AuthoringError(problems)
@@ -420,6 +425,8 @@ class GiftImport:
     created: int = 0
     updated: int = 0
     problems: list[GiftProblem] = field(default_factory=list)
+    # Questions without an [id:] updated because the quiz has one of the same name.
+    updated_by_name: list[str] = field(default_factory=list)
 
     @property
     def imported(self) -> int:
@@ -450,6 +457,14 @@ def import_gift(user, session: CurriculumSession, text: str) -> GiftImport:
         parsed += [(line, q) for q in result.questions]
     quiz = queries.session_quiz(session.id)
     existing = queries.questions_by_key([q["key"] for _, q in parsed if q.get("key")])
+    # Re-importing the same file: a question without [id:] updates the question of the
+    # same name in this quiz (the first one, if several share it) instead of a duplicate.
+    by_name: dict[str, Question] = {}
+    if quiz is not None:
+        for row in queries.quiz_questions(quiz.id):
+            name = (row["question"].spec.get("name") or "").strip()
+            if name:
+                by_name.setdefault(name, row["question"])
     prefix = f"s{session.number:02d}-gift-"
     taken = queries.keys_like(prefix)
     seen: set[str] = set()
@@ -477,6 +492,10 @@ def import_gift(user, session: CurriculumSession, text: str) -> GiftImport:
                 )
             )
             key, question = new_key, None
+        elif not key and (spec.get("name") or "").strip() in by_name:
+            question = by_name.pop(spec["name"].strip())
+            key = question.key
+            report.updated_by_name.append(spec["name"].strip())
         elif not key:
             key = _next_key(prefix, taken)
         spec["key"] = key

@@ -34,6 +34,9 @@ def text_html(text: str, text_format: str = "markdown") -> Markup:
         return Markup("<p>") + escape(text) + Markup("</p>")
     if text_format == "html":
         return Markup(nh3.clean(text))
+    if text_format == "moodle":
+        # Moodle's auto-format: HTML allowed (and sanitised), line breaks kept.
+        return Markup(nh3.clean(text).replace("\n", "<br>\n"))
     return render_markdown(text)
 
 

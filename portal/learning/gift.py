@@ -2,16 +2,25 @@
 
 ``parse_gift`` turns GIFT text into the canonical question dicts of
 ``content/README.md``; ``export_gift`` writes them back. The rules follow Moodle's own
-importer (``question/format/gift/format.php``):
+importer (``question/format/gift/format.php``) and its documentation, the reference for
+this module: Moodle Docs, "GIFT format" (https://docs.moodle.org/en/GIFT_format).
 
 * Questions are separated by blank lines. Lines starting with ``//`` are comments;
   ``$CATEGORY:`` lines are ignored.
 * ``{}`` is an essay (graded by a trainer; a rubric is not carried by GIFT) and text
   without an answer block is a description item (no points). Short answers keep Moodle's
-  ``*`` wildcard (``\\*`` is a literal star). Reported as unsupported is anything else
-  that cannot be mapped faithfully: several answer blocks (embedded answers), numerical
-  ``~`` "any other answer" feedback, matching distractors (a pair with an empty left
-  side) and option texts in a different format than the question.
+  ``*`` wildcard (``\\*`` is a literal star). A numerical block's ``~`` part is "any other
+  answer" (no credit, its feedback kept as ``other_feedback``); a matching pair with an
+  empty left side is a distractor (kept in ``distractors``). Reported as unsupported,
+  with its line: several answer blocks (embedded answers, a type the portal lacks) and
+  anything malformed.
+* Formats, as Moodle reads them: unmarked text is Moodle's auto-format (``moodle``: HTML
+  allowed and sanitised, line breaks kept); ``[markdown]``, ``[html]``, ``[plain]`` and
+  ``[moodle]`` set the format. An answer or feedback may carry its own marker; as the
+  portal keeps one format per question, a question that mixes formats has every text
+  turned into the HTML it is shown as and becomes ``html`` (same meaning on the page).
+* Weights are ``%N%``, ``%-N%``, ``%N.N%`` or ``%N.%`` (Moodle's weight pattern).
+* A line holding only white space, a no-break space included, is blank.
 * Type, as Moodle decides it: a block starting with ``#`` is numerical; one containing
   ``~`` is multiple choice, ``single`` when it also contains ``=`` and ``multiple``
   otherwise; ``=`` together with ``->`` is matching; ``T``/``TRUE``/``F``/``FALSE`` is
@@ -30,8 +39,8 @@ canonical ``qs``):
 
 * every common key is present: ``key`` ("" without ``[id:]``), ``type``, ``name`` (""
   without ``::name::``), ``objectives`` (list of ints in tag order, [] when untagged),
-  ``points`` (default 1), ``text``, ``format`` (``markdown`` when unmarked, ``html`` or
-  ``plain``; ``[moodle]`` maps to plain), ``feedback`` (general feedback, "" when none);
+  ``points`` (default 1), ``text``, ``format`` (``moodle`` when unmarked, ``markdown``,
+  ``html`` or ``plain``), ``feedback`` (general feedback, "" when none);
 * every feedback field is a string, "" when there is none; all texts are stripped of
   surrounding whitespace and use ``\\n`` line ends;
 * numbers (fractions, points, numerical values) are ``int`` when whole, else ``float``;
@@ -43,7 +52,7 @@ A problem's line is the first non-comment line of the question it concerns.
 
 ``export_gift`` writes ``// [id:]``, one ``// [tag:objective-N]`` per objective and
 ``// [points:N]`` before each question, then ``::name::`` when there is a name, a format
-marker unless the format is markdown, the text and the answer block. Newlines stay
+marker unless the format is Moodle's auto-format, the text and the answer block. Newlines stay
 literal unless they would start a blank or ``//`` line, where ``\\n`` is written. It
 raises ``ValueError`` for what GIFT cannot hold: a single choice question without a 100%
 option, ``->`` in the answers or feedback of a short answer question with more than one
@@ -53,6 +62,7 @@ unknown type or format, fewer than 2 options or pairs, empty texts.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -85,7 +95,9 @@ class _GiftError(Exception):
 
 
 # Format markers and the canonical format they map to.
-_FORMATS = {"markdown": "markdown", "html": "html", "plain": "plain", "moodle": "plain"}
+_FORMATS = {"markdown": "markdown", "html": "html", "plain": "plain", "moodle": "moodle"}
+# Text without a marker is in Moodle's auto-format ("moodle"), as Moodle reads it.
+_DEFAULT_FORMAT = "moodle"
 _MARKER_RE = re.compile(r"\[(markdown|html|plain|moodle)\]")
 
 # Escaped characters are swapped for private-use code points while the structure is
@@ -96,7 +108,8 @@ _PRIVATE = 0xF0000
 _RESTORE = {_PRIVATE + ord(char): char for char in _ESCAPED.values()}
 
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-_WEIGHT_RE = re.compile(r"%(-?\d+(?:\.\d+)?)%", re.ASCII)
+# Moodle reads a weight as %N%, %-N%, %N.N% or %N.% (see its $giftanswerweightregex).
+_WEIGHT_RE = re.compile(r"%(-?\d+\.?\d*)%", re.ASCII)
 _ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\n])+)\]")
 _TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]\n])+)\]")
 _POINTS_RE = re.compile(r"\[points:([^\]\n]*)\]")
@@ -142,18 +155,57 @@ def _option_id(index: int) -> str:
     return letters[index // len(letters) - 1] + letters[index % len(letters)]
 
 
+class _Parts:
+    """The formatted texts of one question (answers, feedback, matching prompts), each
+    with the format it was written in: a marker of its own, else the question's."""
+
+    def __init__(self, text_format: str) -> None:
+        self.text_format = text_format
+        self.items: list[tuple[dict, str, str]] = []
+
+    def text(self, raw: str) -> tuple[str, str]:
+        raw = raw.strip()
+        text_format = self.text_format
+        if marker := _MARKER_RE.match(raw):
+            text_format = _FORMATS[marker.group(1)]
+            raw = raw[marker.end() :]
+        return _restore(raw).strip(), text_format
+
+    def put(self, target: dict, field_name: str, raw: str) -> str:
+        """Set target[field_name] to the text of raw and remember its format."""
+        value, text_format = self.text(raw)
+        target[field_name] = value
+        if value:
+            self.items.append((target, field_name, text_format))
+        return value
+
+
+def _as_html(text: str, text_format: str) -> str:
+    """A text in one of the GIFT formats as the HTML it is shown as."""
+    from portal.learning.display import text_html
+
+    if text_format == "plain":
+        return html.escape(text, quote=False)
+    return str(text_html(text, text_format)).strip()
+
+
+def _unify(question: dict, parts: _Parts) -> None:
+    """Answers or feedback in another format than the question: Moodle keeps a format per
+    text; the portal keeps one per question, so every text becomes the HTML it is shown as
+    (the same meaning on the page) and the question's format becomes html."""
+    formats = {question["format"]} | {f for _, _, f in parts.items}
+    if len(formats) == 1:
+        return
+    question["text"] = _as_html(question["text"], question["format"])
+    for target, field_name, text_format in parts.items:
+        target[field_name] = _as_html(target[field_name], text_format)
+    question["format"] = "html"
+
+
 def _subtext(raw: str, text_format: str) -> str:
-    """Answer or feedback text: drop a format marker equal to the question's, unescape."""
-    raw = raw.strip()
-    marker = _MARKER_RE.match(raw)
-    if marker:
-        if _FORMATS[marker.group(1)] != text_format:
-            raise _GiftError(
-                f"answers or feedback in a different format ([{marker.group(1)}]) than the "
-                "question are not supported"
-            )
-        raw = raw[marker.end() :]
-    return _restore(raw).strip()
+    """A text whose format does not matter (a short-answer key, a matching answer): the
+    format marker is dropped, as Moodle drops it."""
+    return _Parts(text_format).text(raw)[0]
 
 
 def _items(block: str, markers: str, default: str) -> list[tuple[str, str]]:
@@ -280,7 +332,7 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
         block = block[:cut].strip()
 
     question_text = question_text.strip()
-    text_format = "markdown"
+    text_format = _DEFAULT_FORMAT
     if marker := _MARKER_RE.match(question_text):
         text_format = _FORMATS[marker.group(1)]
         question_text = question_text[marker.end() :]
@@ -288,8 +340,9 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
     if not question_text:
         raise _GiftError("the question has no text")
 
-    kind, fields = _parse_answers(block, text_format)
-    return {
+    parts = _Parts(text_format)
+    kind, fields = _parse_answers(block, parts)
+    question = {
         "key": key,
         "type": kind,
         "name": name,
@@ -297,15 +350,18 @@ def _parse_question(raw: str, comments: list[str]) -> dict[str, Any]:
         "points": points,
         "text": question_text,
         "format": text_format,
-        "feedback": _subtext(general, text_format),
+        "feedback": "",
         **fields,
     }
+    parts.put(question, "feedback", general)
+    _unify(question, parts)
+    return question
 
 
 def _description(key: str, name: str, objectives: list[int], text: str) -> dict[str, Any]:
     """Text without an answer block: a description item shown between questions (as in
     Moodle, it has no points)."""
-    text_format = "markdown"
+    text_format = _DEFAULT_FORMAT
     if marker := _MARKER_RE.match(text):
         text_format = _FORMATS[marker.group(1)]
         text = text[marker.end() :]
@@ -324,23 +380,23 @@ def _description(key: str, name: str, objectives: list[int], text: str) -> dict[
     }
 
 
-def _parse_answers(block: str, text_format: str) -> tuple[str, dict[str, Any]]:
+def _parse_answers(block: str, parts: _Parts) -> tuple[str, dict[str, Any]]:
     if not block:
         return "essay", {}  # "{}": an essay, graded by a trainer
     if block[0] == "#":
-        return "numerical", {"answers": _parse_numerical(block[1:], text_format)}
+        return "numerical", _parse_numerical(block[1:], parts)
     if "~" in block:
         kind = "single" if "=" in block else "multiple"
-        return kind, {"options": _parse_choice(block, text_format)}
+        return kind, {"options": _parse_choice(block, parts)}
     if "=" in block and "->" in block:
-        return "matching", {"pairs": _parse_matching(block, text_format)}
+        return "matching", _parse_matching(block, parts)
     head = block.partition("#")[0].strip()
     if head in _TRUEFALSE:
-        return "truefalse", _parse_truefalse(block, text_format)
-    return "short", {"answers": _parse_short(block, text_format)}
+        return "truefalse", _parse_truefalse(block, parts)
+    return "short", {"answers": _parse_short(block, parts)}
 
 
-def _parse_choice(block: str, text_format: str) -> list[dict[str, Any]]:
+def _parse_choice(block: str, parts: _Parts) -> list[dict[str, Any]]:
     options: list[dict[str, Any]] = []
     for marker, content in _items(block, "~=", "~"):
         if marker == "=":
@@ -349,97 +405,102 @@ def _parse_choice(block: str, text_format: str) -> list[dict[str, Any]]:
         else:
             fraction, rest = _weight(content)
         answer, feedback = _split_feedback(rest)
-        option_text = _subtext(answer, text_format)
-        if not option_text:
+        option: dict[str, Any] = {"id": _option_id(len(options))}
+        if not parts.put(option, "text", answer):
             raise _GiftError("a multiple choice option has no text")
-        options.append(
-            {
-                "id": _option_id(len(options)),
-                "text": option_text,
-                "fraction": 0 if fraction is None else fraction,
-                "feedback": _subtext(feedback, text_format),
-            }
-        )
+        option["fraction"] = 0 if fraction is None else fraction
+        parts.put(option, "feedback", feedback)
+        options.append(option)
     if len(options) < 2:
         raise _GiftError("multiple choice questions need at least 2 options")
     return options
 
 
-def _parse_short(block: str, text_format: str) -> list[dict[str, Any]]:
+def _parse_short(block: str, parts: _Parts) -> list[dict[str, Any]]:
     answers: list[dict[str, Any]] = []
     for _, content in _items(block, "=", "="):
         fraction, rest = _weight(content)
         answer, feedback = _split_feedback(rest)
-        answer_text = _subtext(answer, text_format)
+        answer_text = _subtext(answer, parts.text_format)  # a key: its format is dropped
         if not answer_text:
             raise _GiftError("a short answer is empty")
-        answers.append(
-            {
-                "text": answer_text,
-                "fraction": 100 if fraction is None else fraction,
-                "feedback": _subtext(feedback, text_format),
-            }
-        )
+        item = {"text": answer_text, "fraction": 100 if fraction is None else fraction}
+        parts.put(item, "feedback", feedback)
+        answers.append(item)
     return answers
 
 
-def _parse_numerical(body: str, text_format: str) -> list[dict[str, Any]]:
+def _parse_numerical(body: str, parts: _Parts) -> dict[str, Any]:
+    # As in Moodle, everything from the first "~" is the "any other answer" part: it
+    # scores 0 and only its feedback (after "#") counts.
+    other = None
     if "~" in body:
-        raise _GiftError(
-            "numerical questions with '~' feedback for any other answer are not supported"
-        )
+        body, other = body[: body.index("~")], body[body.index("~") + 1 :]
     answers: list[dict[str, Any]] = []
     for _, content in _items(body, "=", "="):
         fraction, rest = _weight(content)
         spec_raw, feedback_raw = _split_feedback(rest)
-        spec = _subtext(spec_raw, text_format)
-        feedback = _subtext(feedback_raw, text_format)
+        spec = _subtext(spec_raw, parts.text_format)
         fraction = 100 if fraction is None else fraction
         if spec.find("..") > 0:
             low, high = (_number(part) for part in spec.split("..", 1))
             if low > high:
                 raise _GiftError(f"numerical range {spec!r} has its minimum above its maximum")
-            answers.append({"min": low, "max": high, "fraction": fraction, "feedback": feedback})
-            continue
-        if spec.find(":") > 0:
-            value_text, tolerance_text = spec.split(":", 1)
-            value, tolerance = _number(value_text), _number(tolerance_text)
+            answer: dict[str, Any] = {"min": low, "max": high, "fraction": fraction}
         else:
-            value, tolerance = _number(spec), 0
-        if tolerance < 0:
-            raise _GiftError(f"numerical tolerance in {spec!r} is negative")
-        answers.append(
-            {"value": value, "tolerance": tolerance, "fraction": fraction, "feedback": feedback}
-        )
+            if spec.find(":") > 0:
+                value_text, tolerance_text = spec.split(":", 1)
+                value, tolerance = _number(value_text), _number(tolerance_text)
+            else:
+                value, tolerance = _number(spec), 0
+            if tolerance < 0:
+                raise _GiftError(f"numerical tolerance in {spec!r} is negative")
+            answer = {"value": value, "tolerance": tolerance, "fraction": fraction}
+        parts.put(answer, "feedback", feedback_raw)
+        answers.append(answer)
     if not answers:
         raise _GiftError("numerical question has no answer")
-    return answers
+    fields: dict[str, Any] = {"answers": answers}
+    if other is not None:
+        _, _, other_feedback = other.partition("#")
+        if parts.text(other_feedback)[0]:
+            parts.put(fields, "other_feedback", other_feedback)
+    return fields
 
 
-def _parse_matching(block: str, text_format: str) -> list[dict[str, str]]:
+def _parse_matching(block: str, parts: _Parts) -> dict[str, Any]:
     pairs: list[dict[str, str]] = []
+    distractors: list[str] = []
     for _, content in _items(block, "=", "="):
         if "->" not in content:
             raise _GiftError(f"matching pair {_restore(content)!r} has no '->'")
         left_raw, right_raw = content.split("->", 1)
-        left, right = _subtext(left_raw, text_format), _restore(right_raw).strip()
-        if not left:
-            raise _GiftError("matching distractors (a pair with no left side) are not supported")
+        right = _restore(right_raw).strip()
         if not right:
-            raise _GiftError(f"matching pair {left!r} has no right side")
-        pairs.append({"left": left, "right": right})
+            raise _GiftError(f"matching pair {_restore(left_raw).strip()!r} has no right side")
+        pair: dict[str, str] = {}
+        if not parts.text(left_raw)[0]:
+            # Moodle: a pair with an empty left side is a distractor, an extra wrong answer.
+            if right not in distractors:
+                distractors.append(right)
+            continue
+        parts.put(pair, "left", left_raw)
+        pair["right"] = right
+        pairs.append(pair)
     if len(pairs) < 2:
         raise _GiftError(f"matching questions need at least 2 pairs, found {len(pairs)}")
-    return pairs
+    fields: dict[str, Any] = {"pairs": pairs}
+    if distractors:
+        fields["distractors"] = distractors
+    return fields
 
 
-def _parse_truefalse(block: str, text_format: str) -> dict[str, Any]:
-    parts = block.split("#", 2) + ["", ""]
-    return {
-        "answer": _TRUEFALSE[parts[0].strip()],
-        "feedback_right": _subtext(parts[2], text_format),
-        "feedback_wrong": _subtext(parts[1], text_format),
-    }
+def _parse_truefalse(block: str, parts: _Parts) -> dict[str, Any]:
+    bits = block.split("#", 2) + ["", ""]
+    fields: dict[str, Any] = {"answer": _TRUEFALSE[bits[0].strip()]}
+    parts.put(fields, "feedback_right", bits[2])
+    parts.put(fields, "feedback_wrong", bits[1])
+    return fields
 
 
 # --------------------------------------------------------------------------- export
@@ -497,7 +558,7 @@ def _write_text(text: str, text_format: str) -> str:
 def _export_question(question: dict) -> str:
     kind = question.get("type")
     text_format = question.get("format") or "markdown"
-    if text_format not in ("markdown", "html", "plain"):
+    if text_format not in ("markdown", "html", "plain", "moodle"):
         raise ValueError(f"unknown format {text_format!r}")
     lines = []
 
@@ -522,9 +583,10 @@ def _export_question(question: dict) -> str:
     text = _clean(question.get("text"))
     if not text:
         raise ValueError("the question has no text")
-    marker = "" if text_format == "markdown" else f"[{text_format}]"
+    # Unmarked text is Moodle's auto-format, so every other format carries its marker.
+    marker = "" if text_format == "moodle" else f"[{text_format}]"
     if not marker and (_MARKER_RE.match(text) or (not name and text.startswith("//"))):
-        marker = "[markdown]"
+        marker = "[moodle]"
     head = (f"::{_escape(name)}::" if name else "") + marker + _escape(text)
 
     if kind == "description":
@@ -657,6 +719,9 @@ def _export_numerical(question: dict, text_format: str, general: str) -> str:
                 raise ValueError("a numerical tolerance is negative")
             spec = f"{_format_number(answer.get('value'))}:{_format_number(tolerance)}"
         items.append(prefix + spec + _with_feedback(answer, text_format))
+    other = _clean(question.get("other_feedback"))
+    if other:
+        items.append("~#" + _write_text(other, text_format))  # any other answer
     return _block(items, general, text_format, opening="{#")
 
 
@@ -672,4 +737,9 @@ def _export_matching(question: dict, text_format: str, general: str) -> str:
         if "->" in left:
             raise ValueError("the left side of a matching pair cannot contain '->' in GIFT")
         items.append(f"={_write_text(left, text_format)} -> {_escape(right)}")
+    for right in question.get("distractors") or []:
+        right = _clean(right)
+        if not right:
+            raise ValueError("a matching distractor is empty")
+        items.append(f"= -> {_escape(right)}")  # Moodle: an empty left side
     return _block(items, general, text_format)

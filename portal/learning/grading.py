@@ -30,7 +30,7 @@ QUESTION_TYPES = (
 MANUAL_TYPES = ("essay",)
 #: The longest essay answer kept (characters); longer text is refused at the form.
 ESSAY_MAX_CHARS = 20_000
-TEXT_FORMATS = ("markdown", "html", "plain")
+TEXT_FORMATS = ("markdown", "html", "plain", "moodle")
 
 #: Feedback given when a numerical response cannot be read as a number.
 NOT_A_NUMBER = "Your answer is not a number. Type digits only, for example 3.5 or 3,5."
@@ -214,6 +214,10 @@ def _distinct_rights(question: dict) -> list[str]:
             right = _text(pair.get("right"))
             if right and right not in seen:
                 seen.append(right)
+    for distractor in question.get("distractors") or []:
+        right = _text(distractor)
+        if right and right not in seen:
+            seen.append(right)  # an extra answer that matches no item
     return seen
 
 
@@ -370,7 +374,8 @@ def _grade_numerical(question: dict, response: Any) -> Grade:
         if best is None or _fraction_pct(answer) > _fraction_pct(best):
             best = answer
     if best is None:
-        return _make(0.0, [])
+        # "Any other answer" (GIFT's ~ part): no credit, its own feedback.
+        return _make(0.0, [_text(question.get("other_feedback"))])
     return _make(_from_percent(_fraction_pct(best)), [_text(best.get("feedback"))])
 
 
@@ -616,6 +621,9 @@ def _validate_pairs(question: dict, problems: list[str]) -> None:
             problems.append(f"Pair {n} has no left text.")
         if not _text(pair.get("right")):
             problems.append(f"Pair {n} has no right text.")
+    distractors = question.get("distractors") or []
+    if not isinstance(distractors, list) or not all(_text(d) for d in distractors):
+        problems.append("The extra answers (distractors) must be a list of texts.")
 
 
 def validate_question(question: dict) -> list[str]:
@@ -632,7 +640,9 @@ def validate_question(question: dict) -> list[str]:
         problems.append("The question has no text.")
     text_format = question.get("format")
     if text_format is not None and text_format not in TEXT_FORMATS:
-        problems.append(f"The format “{text_format}” is not known; use markdown, html or plain.")
+        problems.append(
+            f"The format “{text_format}” is not known; use markdown, html, plain or moodle."
+        )
     points = question.get("points", 1)
     if kind != "description" and (not _is_number(points) or points <= 0):
         problems.append("The points must be a number greater than 0.")

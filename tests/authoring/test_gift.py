@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from authoring.builders import make_quiz, tf_spec
 from portal.audit import AuditEvent
@@ -149,10 +149,11 @@ def test_cli_reports_unsupported_questions_with_their_lines(app, curriculum, tmp
     result = cli(app, "import", str(path), "--session", "1")
     assert result.exit_code == 0, result.output
     assert f"{path}:5: more than one answer block" in result.output
-    assert f"{path}:7: numerical questions with '~'" in result.output
+    assert f"{path}:7: " not in result.output  # "any other answer" is read as Moodle does
     assert f"{path}:9: " in result.output
-    assert "imported 1 questions" in result.output
-    assert db.session.scalar(select(Question.key)) == "ok-1"
+    assert "imported 2 questions" in result.output
+    keys = db.session.scalars(select(Question.key).order_by(Question.position)).all()
+    assert keys == ["ok-1", "s01-gift-01"]
 
 
 def test_cli_fails_when_nothing_could_be_imported(app, curriculum, tmp_path):
@@ -216,11 +217,11 @@ def test_screen_lists_problems_with_line_numbers_and_imports_the_valid_ones(as_t
     response = upload(as_trainer, first, UNSUPPORTED)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "Imported 1 questions (1 new, 0 updated)." in page
+    assert "Imported 2 questions (2 new, 0 updated)." in page
     assert "Line 5: more than one answer block" in page
-    assert "Line 7: numerical questions with" in page
+    assert "Line 7: " not in page
     assert "Line 9: " in page
-    assert db.session.scalars(select(Question.key)).all() == ["ok-1"]
+    assert sorted(db.session.scalars(select(Question.key)).all()) == ["ok-1", "s01-gift-01"]
 
 
 def test_screen_upload_with_nothing_importable_is_400(as_trainer, curriculum):
@@ -254,3 +255,53 @@ def test_a_key_of_another_quiz_is_not_taken_over(as_trainer, curriculum):
     assert "Line 2: the key s01-owned belongs to another quiz; imported as s02-gift-01" in page
     owned = db.session.scalar(select(Question).where(Question.key == "s01-owned"))
     assert owned.spec["text"] != "Copied."
+
+
+def test_reimporting_the_same_file_updates_by_name_and_says_so(as_trainer, curriculum):
+    first, _ = curriculum
+    text = (
+        "::Partners::Should NGOs help design referral services? {T}\n\n"
+        "::Memoranda::Is a signed MoU enough on its own? {F}\n"
+    )
+    assert upload(as_trainer, first, text).status_code == 200
+    edited = text.replace("enough on its own?", "enough, on its own, to make referral work?")
+    response = upload(as_trainer, first, edited)
+    page = response.get_data(as_text=True)
+    assert "Imported 2 questions (0 new, 2 updated)." in page
+    assert (
+        "Updated, not duplicated (same name as a question already in this quiz): "
+        "Partners, Memoranda." in page
+    )
+    stored = db.session.scalars(select(Question).order_by(Question.position)).all()
+    assert [q.spec["name"] for q in stored] == ["Partners", "Memoranda"]
+    assert stored[1].spec["text"] == "Is a signed MoU enough, on its own, to make referral work?"
+
+
+def test_cli_reimport_by_name_says_so(app, curriculum, tmp_path):
+    path = tmp_path / "named.gift"
+    path.write_text("::Partners::Should NGOs help design referral services? {T}\n", "utf-8")
+    assert cli(app, "import", str(path), "--session", "1").exit_code == 0
+    result = cli(app, "import", str(path), "--session", "1")
+    assert result.exit_code == 0, result.output
+    assert "(0 new, 1 updated)" in result.output
+    assert "updated, not duplicated (same name already in the quiz): Partners" in result.output
+    assert db.session.scalar(select(func.count(Question.id))) == 1
+
+
+def test_the_constructs_file_imports_with_its_refusals_by_line(as_trainer, curriculum):
+    from pathlib import Path
+
+    text = (
+        Path(__file__).parents[1] / "learning" / "gift_files" / "moodle_constructs.gift"
+    ).read_text(encoding="utf-8")
+    page = upload(as_trainer, curriculum[0], text).get_data(as_text=True)
+    assert "Imported 11 questions (11 new, 0 updated)." in page
+    for line in (83, 86, 89, 92):
+        assert f"Line {line}: " in page
+    page = upload(as_trainer, curriculum[0], text).get_data(as_text=True)
+    assert "Imported 11 questions (0 new, 11 updated)." in page  # by key, and by name
+    assert "Before you start" in page  # the description has no key: updated by its name
+    match = db.session.scalar(select(Question).where(Question.key == "mc-match"))
+    assert match.spec["distractors"] == ["Extradition of offenders"]
+    who = db.session.scalar(select(Question).where(Question.key == "mc-who"))
+    assert who.spec["other_feedback"] == "Count them again in the session 7 reading."

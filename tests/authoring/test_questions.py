@@ -409,3 +409,31 @@ def test_question_changes_are_audited_with_ids_only(as_trainer, trainer, curricu
         assert event.actor_id == trainer.id
         assert (event.target_type, event.target_id) == ("question", question.id)
         assert "Secret" not in repr(event.detail)
+
+
+def test_editing_keeps_the_distractors_and_any_other_answer_feedback_from_gift(
+    as_trainer, curriculum
+):
+    # The form has no rows for these GIFT-imported fields; saving the form keeps them.
+    from authoring.test_gift import upload
+
+    session = curriculum[0]
+    text = (
+        "// [id:g-match]\nMatch each article with its subject. {\n"
+        "=Article 3 -> The definition\n=Article 9 -> Prevention\n= -> Extradition\n}\n\n"
+        "// [id:g-num]\nHow many WHO principles? {#10 ~#There are ten.}\n"
+    )
+    assert upload(as_trainer, session, text).status_code == 200
+    for key, field, value in (
+        ("g-match", "distractors", ["Extradition"]),
+        ("g-num", "other_feedback", "There are ten."),
+    ):
+        question = stored(key)
+        page = as_trainer.client.get(f"/author/questions/{question.id}/edit")
+        form = _form_values(page.get_data(as_text=True))
+        form["name"] = "Edited"
+        response = as_trainer.post(f"/author/questions/{question.id}/edit", form)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        spec = stored(key).spec
+        assert spec["name"] == "Edited" and spec[field] == value
+        assert spec["format"] == "moodle"  # the unmarked GIFT text keeps its format

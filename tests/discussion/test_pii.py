@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -441,12 +440,47 @@ def test_long_post_is_checked_whole() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["1 " * 5000, "9" * 10_000, "x at " * 2000, "+1 (2) " * 1400, "12 Aa " * 1600],
+    [
+        "1 " * 10_000,
+        "9" * 20_000,
+        "x at " * 4000,
+        "+1 (2) " * 3000,
+        "12 Aa " * 3400,
+        "born " * 4000,
+        "Sangkat A " * 2000,
+        "Henveyru, A Magu " * 1200,
+        "passport no. 1 " * 1400,
+    ],
 )
-def test_pathological_input_stays_fast(text: str) -> None:
-    started = time.perf_counter()
-    find_identifiers(text)
-    assert time.perf_counter() - started < 0.5
+def test_long_repetitive_posts_find_nothing_harmless(text: str) -> None:
+    # Functional only: the time on these 20,000-character posts is measured by
+    # scripts/bench_pii.py (goal under 100 ms each), not asserted here.
+    assert find_identifiers(text[:20_000]) == []
+
+
+def test_long_repetitive_post_with_identifiers_finds_each() -> None:
+    text = ("Ward No. 1, " * 2000)[:20_000]
+    found = find_identifiers(text)
+    assert len(found) == text.count("Ward No. 1")
+    assert {f.text for f in found} == {"Ward No. 1"}
+
+
+def test_keyword_gated_scan_equals_a_full_scan() -> None:
+    # The patterns that run only near their keywords find what a scan of the whole text
+    # finds, at every position of a long mixed post.
+    from portal import pii
+
+    sentences = [s for _, s in _load_identifiers()] + _load_harmless()
+    text = " ".join(sentences)
+    for pattern, words, before, after in pii._ADDRESS_SCANS:
+        if words is None:
+            continue
+        near = [m.span() for m in pii._near(pattern, text, words, before, after)]
+        assert near == [m.span() for m in pattern.finditer(text)], pattern.pattern[:40]
+    near = [m.span() for m in pii._near(pii._ID_KEYWORD, text, pii._ID_WORDS, 1, 160)]
+    assert near == [m.span() for m in pii._ID_KEYWORD.finditer(text)]
+    near = [m.span() for m in pii._near(pii._DOB_KEYWORD, text, pii._DOB_WORDS, 2, 24)]
+    assert near == [m.span() for m in pii._DOB_KEYWORD.finditer(text)]
 
 
 def test_empty_and_plain_text() -> None:
@@ -474,6 +508,32 @@ def test_finding_is_frozen_and_labels_cover_kinds() -> None:
         ),
         ("She rented Henveyru, Ameenee Magu in Male.", "Henveyru, Ameenee Magu"),
         ("His resident registration number is 900101-1234567.", "900101-1234567"),
+        # South Asian house/plot/road and sector codes, with the town and postcode.
+        (
+            "She stayed at House 12, Road 5, Sector 7, Uttara, Dhaka 1230 for a month.",
+            "House 12, Road 5, Sector 7, Uttara, Dhaka 1230",
+        ),
+        (
+            "The office is at House No. 45, Street 7, G-9/4, Islamabad now.",
+            "House No. 45, Street 7, G-9/4, Islamabad",
+        ),
+        (
+            "They moved to Plot 23, Sector 15, Noida 201301 in May.",
+            "Plot 23, Sector 15, Noida 201301",
+        ),
+        ("She rented Flat 4B, Block C, Gulshan last year.", "Flat 4B, Block C, Gulshan"),
+        # Unit numbers and postcodes belong to the address they follow or precede.
+        (
+            "Unit 5B, 14 MG Road, Bengaluru 560001 was the office.",
+            "Unit 5B, 14 MG Road, Bengaluru 560001",
+        ),
+        (
+            "She lived at 12 Sukhumvit Soi 4, Bangkok 10110 for a year.",
+            "12 Sukhumvit Soi 4, Bangkok 10110",
+        ),
+        # Chinese resident identity card number (18 characters, the last may be X).
+        ("Her card number 11010519491231002X was copied.", "11010519491231002X"),
+        ("The card 110105194912310029 lay on the table.", "110105194912310029"),
     ],
 )
 def test_local_address_styles_and_national_ids(text: str, expected: str) -> None:
@@ -487,7 +547,26 @@ def test_local_address_styles_and_national_ids(text: str, expected: str) -> None
         "The ward committee met in the district office.",
         "Khan officials joined the provincial meeting.",
         "Between 2019 and 2022 the figure rose from 120000 to 1234567.",
+        "Sector 3 of the economy employs most migrant women.",
+        "Block A of the plan covers prevention; the road sector hires many men.",
     ],
 )
 def test_local_words_in_prose_are_not_addresses(text: str) -> None:
     assert find_identifiers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The safe house was at 221B Baker Street, 2019 was the year it opened.",
+            "221B Baker Street",
+        ),
+        (
+            "The office on 77 Nguyen Trai Street, 20000 people pass it daily.",
+            "77 Nguyen Trai Street",
+        ),
+    ],
+)
+def test_a_year_or_a_count_after_an_address_is_not_its_postcode(text: str, expected: str) -> None:
+    assert [f.text for f in find_identifiers(text)] == [expected]

@@ -119,3 +119,211 @@ def test_the_assessment_repeats_no_session_quiz_item():
         for key, other in session_items:
             overlap = len(words & other) / max(1, len(words | other))
             assert overlap < 0.6, (item["key"], key, round(overlap, 2))
+
+
+# --------------------------------------------------------------------------- issue 12, second pass
+
+WHO_TEN = (
+    "do no harm",
+    "assess the risks",
+    "promises you cannot keep",
+    "interpreters and co-workers",
+    "anonymity and confidentiality",
+    "informed consent",
+    "own assessment of their situation and risks",
+    "re-traumatise",
+    "emergency",
+    "good use",
+)
+
+
+@pytest.mark.parametrize("number", [7, 11])
+def test_the_who_recommendations_are_taught_in_full(number):
+    # WHO Ethical and Safety Recommendations for Interviewing Trafficked Women (2003),
+    # Zimmerman and Watts: all ten principles, not only the first seven.
+    text = _text(number).lower()
+    for principle in WHO_TEN:
+        assert principle in text, (number, principle)
+    assert "the first seven are" not in text
+    assert "remaining three" not in text
+
+
+def test_consulates_are_contacted_only_with_consent():
+    text = _text(8)
+    assert (
+        "Contact a person's consulate about them only with that person's informed consent" in text
+    )
+    item = next(q for q in _quiz(_session(8) / "quiz.yaml") if q["key"] == "s08-q09")
+    keyed = [o["text"] for o in item["options"] if o["fraction"] == 100]
+    assert len(keyed) == 1 and "only with that fisher's consent" in " ".join(keyed[0].split())
+    assert "only with their informed consent" in " ".join(item["feedback"].split())
+
+
+def test_the_measurable_objective_example_has_a_target_and_a_baseline():
+    reading = (
+        _session(3) / "readings" / "02-respectful-messages-and-measuring-results.md"
+    ).read_text()
+    example = re.search(r'For example: "([^"]+)"', reading).group(1)
+    assert re.search(r"at least \d+%", example), example  # a target value
+    assert re.search(r"from \d+% in the baseline", example), example
+    assert "By the end of the year" in example  # and a date
+
+
+def test_victims_are_not_placed_in_sex_work():
+    for number in range(1, 12):
+        assert "in sex work" not in _text(number), number
+
+
+def test_a_childs_story_warns_that_a_parent_may_be_implicated():
+    assert "a parent or relative may have been involved in the trafficking" in _text(3)
+
+
+# Near-duplicate items across quizzes inflate measured gains and waste a learner's time.
+# Two items are compared by their normalised stem: the question text with its keyed
+# answers (options with credit, short-answer keys, matching pairs), lower-cased, without
+# punctuation and common function words. Items in different files may not reach 0.6 on
+# the word-sequence similarity nor 0.5 on the shared-word ratio (today's highest pair
+# across files: 0.57 and 0.40).
+_FUNCTION_WORDS = frozenset(
+    "a an the of to and or in on for is are be it its this that which what with as by at "
+    "from who whom their his her they them not no do does did than then can may must should "
+    "would".split()
+)
+SEQUENCE_LIMIT = 0.6
+SHARED_WORDS_LIMIT = 0.5
+
+
+def _stem(question: dict) -> list[str]:
+    parts = [question.get("text", "")]
+    parts += [o["text"] for o in question.get("options") or [] if o.get("fraction", 0) > 0]
+    parts += [p["left"] + " " + p["right"] for p in question.get("pairs") or []]
+    parts += [
+        str(a["text"]) for a in question.get("answers") or [] if "text" in a and a["fraction"] > 0
+    ]
+    words = re.findall(r"[a-z0-9]+", " ".join(parts).lower())
+    return [w for w in words if w not in _FUNCTION_WORDS]
+
+
+def _all_items() -> list[tuple[str, str, list[str]]]:
+    files = [p / "quiz.yaml" for p in SESSIONS] + [CONTENT / "assessment.yaml"]
+    return [(path.parent.name, q["key"], _stem(q)) for path in files for q in _quiz(path)]
+
+
+def _similarity(a: list[str], b: list[str]) -> tuple[float, float]:
+    import difflib
+
+    sequence = difflib.SequenceMatcher(None, a, b).ratio()
+    shared = len(set(a) & set(b)) / max(1, len(set(a) | set(b)))
+    return sequence, shared
+
+
+def test_no_near_duplicate_items_across_quizzes_and_the_assessment():
+    items = _all_items()
+    assert len(items) >= 120
+    too_close = []
+    for i, (file_a, key_a, stem_a) in enumerate(items):
+        for file_b, key_b, stem_b in items[i + 1 :]:
+            if file_a == file_b:
+                continue
+            sequence, shared = _similarity(stem_a, stem_b)
+            if sequence >= SEQUENCE_LIMIT or shared >= SHARED_WORDS_LIMIT:
+                too_close.append((key_a, key_b, round(sequence, 2), round(shared, 2)))
+    assert too_close == []
+
+
+def test_the_near_duplicate_check_catches_a_reworded_copy():
+    # The same question asked again with a few words changed is caught.
+    original = {
+        "text": "According to Article 8 of the Protocol, how should the return of a victim "
+        "to their country of origin take place?",
+        "options": [
+            {
+                "text": "With due regard for safety and legal proceedings, preferably voluntarily.",
+                "fraction": 100,
+            }
+        ],
+    }
+    copy = {
+        "text": "Article 8 of the Palermo Protocol covers the return of victims. According "
+        "to Article 8, return should:",
+        "options": [
+            {
+                "text": "Take due regard for the person's safety and legal proceedings, "
+                "and preferably be voluntary.",
+                "fraction": 100,
+            }
+        ],
+    }
+    sequence, shared = _similarity(_stem(original), _stem(copy))
+    assert sequence >= SEQUENCE_LIMIT or shared >= SHARED_WORDS_LIMIT
+
+
+# An invented name introduced for a person in a case ("Lina, a 19-year-old ...", "a woman
+# called Lina", "Lina (not her real name)") may appear in one session only, so that one
+# pseudonym never stands for different people.
+_NAME = r"([A-Z][a-z]{2,})"
+_INTRODUCED = [
+    re.compile(
+        rf"\b{_NAME}, (?:a |an )?(?:\d+-year-old|aged \d+|(?:young )?(?:woman|man|girl|boy"
+        r"|worker|fisher|survivor|mother|father|teenager|student|migrant|domestic worker)\b)"
+    ),
+    re.compile(rf"\b(?:called|named) {_NAME}\b"),
+    re.compile(rf"\b{_NAME} \((?:not (?:her|his|their) real name|a pseudonym|\d+)\)"),
+    re.compile(rf"\b{_NAME} (?:is|was) (?:a|an) (?:\d+|[a-z-]+)[- ]year[- ]old\b"),
+]
+_NOT_NAMES = frozenset({"Article", "Principle", "Guideline", "Session", "Step", "Case"})
+
+
+def _pseudonyms(text: str) -> set[str]:
+    names = {m.group(1) for pattern in _INTRODUCED for m in pattern.finditer(text)}
+    return names - _NOT_NAMES
+
+
+def test_no_pseudonym_is_reused_across_sessions():
+    texts = {folder.name: _text(n) for n, folder in enumerate(SESSIONS, start=1)}
+    texts["assessment"] = (CONTENT / "assessment.yaml").read_text(encoding="utf-8")
+    seen: dict[str, str] = {}
+    reused = []
+    for place, text in texts.items():
+        for name in _pseudonyms(text):
+            if name in seen:
+                reused.append((name, seen[name], place))
+            seen.setdefault(name, place)
+    assert reused == []
+
+
+def test_the_pseudonym_check_finds_introduced_names():
+    text = "Lina, a 19-year-old from a fictional village, met a recruiter called Aru."
+    assert _pseudonyms(text) == {"Lina", "Aru"}
+
+
+def test_matching_pairs_are_not_ambiguous():
+    # No two answers of one matching item share half their content words,
+    # so each prompt has one clearly right answer (the session 3 audiences item had two
+    # answers about spotting and referring a possible victim).
+    files = [p / "quiz.yaml" for p in SESSIONS] + [CONTENT / "assessment.yaml"]
+    for path in files:
+        for question in _quiz(path):
+            pairs = question.get("pairs") or []
+            for side in ("right",):
+                words = [
+                    {
+                        w
+                        for w in re.findall(r"[a-z0-9]+", p[side].lower())
+                        if w not in _FUNCTION_WORDS
+                    }
+                    for p in pairs
+                ]
+                for i, a in enumerate(words):
+                    for b in words[i + 1 :]:
+                        assert len(a & b) / len(a | b) < 0.5, (question["key"], side, a, b)
+    audiences = next(q for q in _quiz(_session(3) / "quiz.yaml") if q["type"] == "matching")
+    rights = [p["right"] for p in audiences["pairs"]]
+    assert sum("refer" in r for r in rights) == 1
+
+
+def test_no_quiz_item_uses_rescue_framing():
+    files = [p / "quiz.yaml" for p in SESSIONS] + [CONTENT / "assessment.yaml"]
+    for path in files:
+        for question in _quiz(path):
+            assert "rescu" not in yaml.safe_dump(question).lower(), question["key"]
