@@ -388,7 +388,7 @@ def main() -> int:
                 thread.start()
             for thread in threads:
                 thread.join()
-        print(f"{signed_in} of {len(crowd)} participants signed in; load begins")
+        print(f"{signed_in} of {len(crowd)} participants signed in; load begins", flush=True)
         run = Run(args.requests, args.seconds)
         started = time.monotonic()
         threads = [threading.Thread(target=act, args=(run, w, world)) for w in crowd]
