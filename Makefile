@@ -11,7 +11,8 @@ export FLASK_APP := portal
 # The app builds the links in mails from these unless BASE_URL is set.
 export HOST PORT
 
-.PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench fonts
+.PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench fonts \
+	cluster cluster-down load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +86,24 @@ bench: install-test
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "install Debian's wrk to run the benchmarks"; exit 1; }
 	$(BIN)/python bench/run.py
+
+# Two instances behind nginx on PostgreSQL and Redis, two outbox workers, then the
+# cross-instance checks (not part of make test). Installs Debian's nginx when missing and root.
+# It keeps running: `make cluster-down` stops it. See scripts/cluster.py for the settings.
+cluster: install
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } || \
+		{ echo "install Debian's nginx to run the cluster"; exit 1; }
+	$(BIN)/python scripts/cluster.py up
+	$(BIN)/python scripts/cluster.py check
+
+cluster-down:
+	$(BIN)/python scripts/cluster.py down
+
+# 200 simulated participants against a fresh single instance on SQLite (LOAD_TARGET=cluster:
+# against a running `make cluster`). Bounded in requests and time; loopback only.
+load: install-test
+	$(BIN)/python bench/load.py $(if $(LOAD_TARGET),--target $(LOAD_TARGET),)
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

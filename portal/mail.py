@@ -85,18 +85,41 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+# A claimed message is hidden from other workers this long; if its worker dies before
+# recording the outcome, it becomes due again afterwards (sent at least once, never lost).
+CLAIM_SECONDS = 600
+
+
+def claim_due(limit: int) -> list[OutboxMessage]:
+    """Take up to `limit` due messages for this worker, in one short transaction.
+
+    On PostgreSQL the rows are locked with FOR UPDATE SKIP LOCKED, so workers running at
+    the same time each take different messages; on SQLite the transaction holds the write
+    lock (BEGIN IMMEDIATE), which serialises claims. Either way a claimed message's next
+    attempt moves past the claim period, so no other worker picks it up meanwhile.
+    """
+    now = utcnow()
+    due = list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    for message in due:
+        message.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
+    db.session.commit()
+    return due
+
+
 def deliver_pending(limit: int = 200) -> tuple[int, int]:
     """Send due messages over SMTP; return (sent, failed this round). Nothing is lost."""
     config = current_app.config
     if config.get("MAIL_BACKEND") == "file":
         return deliver_to_files(limit)
-    due = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()
+    due = claim_due(limit)
     sent = failed = 0
     if not due:
         return sent, failed
@@ -155,12 +178,7 @@ def deliver_to_files(limit: int = 200) -> tuple[int, int]:
     The file name holds the time and the message id, never an address, so the log line that
     names it carries no personal data.
     """
-    due = db.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-    ).all()
+    due = claim_due(limit)
     folder = mail_folder()
     folder.mkdir(parents=True, exist_ok=True)
     sent = 0
