@@ -11,8 +11,8 @@ from measure import count_statements
 from sqlalchemy import func, select, update
 
 from portal.accounts.models import SignupRequest, User
-from portal.database import utcnow
 from portal.cohorts.models import Invitation
+from portal.database import utcnow
 from portal.extensions import db
 from portal.mail import deliver_pending
 
@@ -156,7 +156,9 @@ def test_the_mailed_link_sets_the_password_not_the_form(mail_app):
 
 def test_an_expired_signup_link_is_refused(web, cohort):
     make_invitation(cohort, code="OPENCODE")
-    assert web.post("/signup", {"code": "OPENCODE", "email": "late@example.test"}).status_code == 303
+    assert (
+        web.post("/signup", {"code": "OPENCODE", "email": "late@example.test"}).status_code == 303
+    )
     link = mailed_link("late@example.test", "/signup/confirm/")
     db.session.execute(update(SignupRequest).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()

@@ -90,7 +90,9 @@ def test_password_policy_on_signup(web, cohort):
     }
     assert web.post("/signup", signup_data("POLICY01")).status_code == 303
     for password, message in cases.items():
-        response = finish_signup(web, "nara.fictional@example.test", password=password, confirm=password)
+        response = finish_signup(
+            web, "nara.fictional@example.test", password=password, confirm=password
+        )
         assert response.status_code == 400
         assert message in response.get_data(as_text=True), password
     assert db.session.scalar(select(func.count(User.id))) == 0
