@@ -163,7 +163,8 @@ def test_personal_invitation_prefills_signup(client, cohort):
     assert 'value="Lin"' in page and 'value="Fictional Shelter"' in page
 
 
-def test_enrol_trainer_and_remove_member(as_trainer, cohort, participant):
+def test_enrol_trainer_and_remove_member(as_admin, cohort, participant):
+    as_trainer = as_admin  # admins enrol at once; trainers send an invitation (issue 7)
     colleague = make_user("trainer", email="colleague@example.test")
     response = as_trainer.post(
         f"/cohorts/{cohort.id}/trainers",
