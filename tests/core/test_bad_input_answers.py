@@ -143,3 +143,25 @@ def test_a_body_without_a_length_is_cut_at_the_limit(client, app):
     )
     assert response.status_code == 413
     assert body.read_so_far <= app.config["MAX_CONTENT_LENGTH"] + MB
+
+
+# --- NUL characters (PostgreSQL refuses them in text): gone before anything is stored ------
+
+
+def test_nul_characters_never_reach_the_database(web, participant, thread):
+    web.login(participant.email)
+    response = web.post(
+        "/account/profile",
+        {"display_name": "Nu\x00ll Name", "organisation": "Fictional\x00 NGO", "language": "en"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    stored = db.session.get(User, participant.id)
+    assert (stored.display_name, stored.organisation) == ("Null Name", "Fictional NGO")
+    reply = web.post(
+        f"/discussion/threads/{thread.id}/reply",
+        {"body": "A reply with a\x00 NUL in it.", "token": "nul-reply"},
+    )
+    assert reply.status_code in (201, 303)
+    body = db.session.scalar(select(Post.body).where(Post.body.like("A reply with%")))
+    assert body == "A reply with a NUL in it."
