@@ -142,15 +142,11 @@ def valid_signup_request(token: str) -> SignupRequest | None:
     return row
 
 
-def complete_signup(token: str, form_data: dict) -> User:
-    """Finish a sign-up from the mailed link: create the account and enrol it."""
-    pending = valid_signup_request(token)
-    if pending is None:
-        raise AccountError("This link has expired or was used already. Sign up again.")
+def complete_signup(pending: SignupRequest, form_data: dict) -> User:
+    """Finish a sign-up from the mailed link (a valid_signup_request): create the account
+    and enrol it."""
     email = pending.email
-    invitation = db.session.get(Invitation, pending.invitation_id)
-    if find_user_by_email(email) is not None:  # only the address's owner reads this
-        raise AccountError("This address has an account now. Sign in instead.")
+    invitation = pending.invitation
     if not _claim_use(invitation):
         db.session.rollback()
         raise AccountError("This invitation code is no longer valid. Ask your trainer.")
@@ -165,7 +161,7 @@ def complete_signup(token: str, form_data: dict) -> User:
     db.session.add(user)
     try:
         db.session.flush()
-    except IntegrityError:  # the same address was finished a moment ago
+    except IntegrityError:  # the address has an account now (only its owner reads this)
         db.session.rollback()
         raise AccountError("This address has an account now. Sign in instead.") from None
     db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))

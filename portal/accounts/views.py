@@ -113,7 +113,7 @@ def signup_confirm(token: str):
     error = None
     if form.validate_on_submit():
         try:
-            user = services.complete_signup(token, form.data)
+            user = services.complete_signup(pending, form.data)
         except services.AccountError as exc:
             error = str(exc)
         else:

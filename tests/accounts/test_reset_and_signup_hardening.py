@@ -14,7 +14,7 @@ from portal.accounts.models import SignupRequest, User
 from portal.cohorts.models import Invitation
 from portal.database import utcnow
 from portal.extensions import db
-from portal.mail import deliver_pending
+from portal.mail import OutboxMessage, deliver_pending
 
 NEW_PASSWORD = "a brand new passphrase for testing"
 GOOD_PASSWORD = "mango river lantern 42"
@@ -191,3 +191,50 @@ def test_signup_limits_failed_codes_per_address(make_app):
 
         assert [attempt(f"GUESS{i}", f"g{i}@example.test") for i in range(3)] == [400] * 3
         assert attempt("REALCODE", "late@example.test") == 429
+
+
+def test_signup_pages_stay_within_the_statement_budget(app, web, cohort):
+    make_invitation(cohort, code="OPENCODE")
+    with count_statements(app) as asked:
+        assert (
+            web.post("/signup", {"code": "OPENCODE", "email": "n@example.test"}).status_code == 303
+        )
+    link = mailed_link("n@example.test", "/signup/confirm/")
+    with count_statements(app) as sent:
+        assert web.client.get("/signup/sent").status_code == 200
+    with count_statements(app) as form:
+        assert web.client.get(link).status_code == 200
+    data = {"display_name": "N", "password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD}
+    data["csrf_token"] = web.token(link)
+    with count_statements(app) as finished:
+        assert web.client.post(link, data=data).status_code == 303
+    counts = [log.count for log in (asked, sent, form, finished)]
+    assert counts == [5, 0, 1, 7], counts  # SQLite and PostgreSQL alike; the budget is 8
+
+
+def test_a_second_link_for_an_address_that_has_an_account_now(web, cohort):
+    make_invitation(cohort, code="OPENCODE")
+    for _ in range(2):
+        web.post("/signup", {"code": "OPENCODE", "email": "twice@example.test"})
+    bodies = db.session.scalars(select(OutboxMessage.body_text).order_by(OutboxMessage.id))
+    links = [re.search(r"http://\S+(/signup/confirm/\S+)", b).group(1) for b in bodies]
+    assert len(links) == 2
+    data = {"display_name": "Twice", "password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD}
+    assert web.post(links[1], data).status_code == 303
+    web.logout()
+    # Finishing used up every link of the address.
+    assert web.client.get(links[0]).status_code == 400
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_a_link_for_an_address_given_an_account_meanwhile_says_so(web, cohort):
+    invitation = make_invitation(cohort, code="OPENCODE")
+    web.post("/signup", {"code": "OPENCODE", "email": "meanwhile@example.test"})
+    link = mailed_link("meanwhile@example.test", "/signup/confirm/")
+    make_user(email="meanwhile@example.test")  # e.g. made by an admin in between
+    data = {"display_name": "Late", "password": GOOD_PASSWORD, "confirm": GOOD_PASSWORD}
+    response = web.post(link, data)
+    assert response.status_code == 400
+    assert "This address has an account now. Sign in instead." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert db.session.get(Invitation, invitation.id).uses == 0
