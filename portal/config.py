@@ -85,6 +85,8 @@ class Config:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "100 per 15 minutes")
     PASSWORD_RESET_HOURS = 2
+    # A sign-up is finished from a link mailed to the address, valid this long.
+    SIGNUP_CONFIRM_HOURS = 48
     # Refused invitation codes (and other refused sign-ups) per address; good ones are free.
     SIGNUP_FAILURES_PER_ADDRESS = os.environ.get("SIGNUP_FAILURES_PER_ADDRESS", "10 per hour")
 

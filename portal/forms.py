@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask import request
+from flask import abort, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import MultiDict
@@ -68,4 +68,6 @@ class PortalForm(FlaskForm):
             for field in form._fields.values():
                 if isinstance(field, FileField):
                     data.setlist(field.name, request.files.getlist(field.name))
+                elif field.name in request.files:
+                    abort(400)  # a file is no answer to a text field
             return data if data else None

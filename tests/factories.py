@@ -82,3 +82,33 @@ def csrf_from(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "no CSRF token in the page"
     return match.group(1) or match.group(2)
+
+
+def mailed_link(email: str, path_prefix: str) -> str:
+    """The path of the newest link starting with `path_prefix` mailed (queued) to `email`."""
+    from sqlalchemy import select
+
+    from portal.mail import OutboxMessage
+
+    bodies = db.session.scalars(
+        select(OutboxMessage.body_text)
+        .where(OutboxMessage.to_addr == email)
+        .order_by(OutboxMessage.id.desc())
+    )
+    for body in bodies:
+        match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)", body)
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no {path_prefix} link was mailed to {email}")
+
+
+def finish_signup(web, email: str, **profile) -> object:
+    """Follow the sign-up link mailed to `email` and create the account; the response."""
+    link = mailed_link(email, "/signup/confirm/")
+    data = {
+        "display_name": "Nara",
+        "password": "mango river lantern 42",
+        "confirm": "mango river lantern 42",
+        **profile,
+    }
+    return web.post(link, data)

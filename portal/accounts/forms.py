@@ -24,8 +24,8 @@ class NewPassword:
     """Validator: the password policy (length, not common, not the e-mail)."""
 
     def __call__(self, form, field):
-        email = form.email.data if hasattr(form, "email") and form.email.data else ""
-        problem = password_problem(field.data or "", email)
+        email = form.email.data if hasattr(form, "email") else getattr(form, "account_email", "")
+        problem = password_problem(field.data or "", email or "")
         if problem:
             raise ValidationError(problem)
 
@@ -43,9 +43,22 @@ class ProfileFields:
     )
 
 
-class SignupForm(ProfileFields, PortalForm):
+class SignupForm(PortalForm):
     code = StringField(_l("Invitation code"), validators=[DataRequired(), Length(max=40)])
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=320)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(), Length(max=320)],
+        description=_l("We send a link to this address to finish creating your account."),
+    )
+
+
+class SignupConfirmForm(ProfileFields, PortalForm):
+    """The second step of sign-up, reached from the mailed link."""
+
+    def __init__(self, *args, account_email: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email  # the password may not contain it
+
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), NewPassword()],

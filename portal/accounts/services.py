@@ -13,7 +13,13 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
-from portal.accounts.models import FORMER_PARTICIPANT, LoginAttempt, PasswordResetToken, User
+from portal.accounts.models import (
+    FORMER_PARTICIPANT,
+    LoginAttempt,
+    PasswordResetToken,
+    SignupRequest,
+    User,
+)
 from portal.accounts.passwords import hash_password, verify_password
 from portal.cohorts.models import Invitation, Membership
 from portal.database import utcnow
@@ -44,11 +50,6 @@ class Throttled(AccountError):
     """Too many failed logins for this account."""
 
 
-class AddressInUse(AccountError):
-    """Sign-up with an address that has an account: its owner was mailed; the page must
-    not say so, or sign-up would tell anyone with a code who has an account."""
-
-
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
@@ -67,41 +68,52 @@ def find_invitation(code: str) -> Invitation | None:
     return invitation
 
 
-def sign_up(form_data: dict) -> User:
-    """Create a participant account and enrol it in the invitation's cohort."""
-    invitation = find_invitation(form_data["code"])
+def request_signup(code: str, email: str) -> None:
+    """Start a sign-up: mail the address a link that finishes it.
+
+    The answer and the work are the same whether or not the address has an account (one
+    mail either way; its owner is told someone tried), so sign-up reveals no accounts.
+    Raises AccountError for a code that cannot be used or belongs to another address.
+    """
+    invitation = find_invitation(code)
     if invitation is None:
         raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
-    email = normalise_email(form_data["email"])
+    email = normalise_email(email)
     if invitation.email and invitation.email != email:
         raise AccountError("This invitation is for a different e-mail address.")
     existing = find_user_by_email(email)
     if existing is not None:
         _tell_owner_about_signup(existing)
-        raise AddressInUse()
-    if not _claim_use(invitation):
-        db.session.rollback()
-        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
-    user = User(
-        email=email,
-        password_hash=hash_password(form_data["password"]),
-        display_name=form_data["display_name"].strip(),
-        country=form_data.get("country") or "",
-        organisation=(form_data.get("organisation") or "").strip(),
-        organisation_type=form_data.get("organisation_type") or "",
-    )
-    db.session.add(user)
-    try:
-        db.session.flush()
-    except IntegrityError:  # the same address signed up a moment ago
-        db.session.rollback()
-        raise AddressInUse() from None
-    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
-    if invitation.email:
-        invitation.accepted_at = utcnow()
-    audit.record("account.signup", actor=user, target=invitation.cohort)
+    else:
+        _mail_signup_link(invitation, email)
     db.session.commit()
-    return user
+
+
+def _mail_signup_link(invitation: Invitation, email: str) -> None:
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["SIGNUP_CONFIRM_HOURS"]
+    db.session.add(
+        SignupRequest(
+            token_hash=_token_hash(token),
+            email=email,
+            invitation_id=invitation.id,
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+        "accounts.signup_confirm", token=token
+    )
+    mail.enqueue(
+        email,
+        "Finish creating your VCA Portal account",
+        "Hello,\n\n"
+        f"Someone asked to create a VCA Portal account for this address, to join "
+        f"{invitation.cohort.name}.\n"
+        f"To choose your name and password and finish, open this link within {hours} "
+        f"hours:\n\n{link}\n\n"
+        "If it was not you, you can ignore this message; no account is created.\n",
+    )
+    audit.record("account.signup_requested", target=invitation.cohort)
 
 
 def _tell_owner_about_signup(user: User) -> None:
@@ -118,7 +130,47 @@ def _tell_owner_about_signup(user: User) -> None:
         "If it was not you, you can ignore this message; nothing was changed.\n",
     )
     audit.record("account.signup_existing", actor=user)
+
+
+def valid_signup_request(token: str) -> SignupRequest | None:
+    """The waiting sign-up for a link's token, unless it expired or was finished."""
+    row = db.session.scalar(
+        select(SignupRequest).where(SignupRequest.token_hash == _token_hash(token))
+    )
+    if row is None or row.expires_at <= utcnow():
+        return None
+    return row
+
+
+def complete_signup(pending: SignupRequest, form_data: dict) -> User:
+    """Finish a sign-up from the mailed link (a valid_signup_request): create the account
+    and enrol it."""
+    email = pending.email
+    invitation = pending.invitation
+    if not _claim_use(invitation):
+        db.session.rollback()
+        raise AccountError("This invitation code is no longer valid. Ask your trainer.")
+    user = User(
+        email=email,
+        password_hash=hash_password(form_data["password"]),
+        display_name=form_data["display_name"].strip(),
+        country=form_data.get("country") or "",
+        organisation=(form_data.get("organisation") or "").strip(),
+        organisation_type=form_data.get("organisation_type") or "",
+    )
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the address has an account now (only its owner reads this)
+        db.session.rollback()
+        raise AccountError("This address has an account now. Sign in instead.") from None
+    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
+    if invitation.email:
+        invitation.accepted_at = utcnow()
+    db.session.execute(delete(SignupRequest).where(SignupRequest.email == email))
+    audit.record("account.signup", actor=user, target=invitation.cohort)
     db.session.commit()
+    return user
 
 
 def _claim_use(invitation: Invitation) -> bool:

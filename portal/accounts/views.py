@@ -18,6 +18,7 @@ from portal.accounts.forms import (
     LoginForm,
     ProfileForm,
     ResetForm,
+    SignupConfirmForm,
     SignupForm,
 )
 from portal.accounts.models import User
@@ -69,7 +70,7 @@ def _signup_limit() -> str:
     _signup_limit, methods=["POST"], deduct_when=lambda response: g.get("signup_refused", False)
 )
 def signup():
-    """Sign up with a cohort invitation code."""
+    """Sign up with a cohort invitation code: a link to finish is mailed to the address."""
     if current_user.is_authenticated:
         return redirect(_after_login_default())
     form = SignupForm()
@@ -78,29 +79,57 @@ def signup():
         invitation = services.find_invitation(form.code.data)
         if invitation is not None and invitation.email:
             form.email.data = invitation.email
-            form.display_name.data = invitation.name
-            form.country.data = invitation.country
-            form.organisation.data = invitation.organisation
     error = None
     if form.validate_on_submit():
         try:
-            user = services.sign_up(form.data)
-        except services.AddressInUse:
-            flash(
-                _(
-                    "Check your inbox: if this address can be used, we have sent it a "
-                    "message about the next step."
-                )
-            )
-            return redirect(url_for("accounts.login"), code=303)
+            services.request_signup(form.code.data, form.email.data)
         except services.AccountError as exc:
             g.signup_refused = True  # counts towards the per-address limit
             error = str(exc)
         else:
+            # The same answer whether or not the address has an account.
+            return redirect(url_for("accounts.signup_sent"), code=303)
+    return render("accounts/signup.html", form=form, error=error, status=_form_status())
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    """Where every accepted sign-up lands: look in your inbox."""
+    return render("accounts/signup_sent.html")
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def signup_confirm(token: str):
+    """Finish a sign-up from the mailed link: choose a name and a password."""
+    pending = services.valid_signup_request(token)
+    if pending is None:
+        return render("accounts/signup_confirm.html", form=None, expired=True, status=400)
+    form = SignupConfirmForm(account_email=pending.email)
+    invitation = pending.invitation
+    if request.method == "GET" and invitation.email == pending.email:
+        form.display_name.data = invitation.name
+        form.country.data = invitation.country
+        form.organisation.data = invitation.organisation
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.complete_signup(pending, form.data)
+        except services.AccountError as exc:
+            error = str(exc)
+        else:
+            _end_browser_session()  # whoever was signed in on this browser
             login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name))
             return redirect(_after_login_default(), code=303)
-    return render("accounts/signup.html", form=form, error=error, status=_form_status())
+    return render(
+        "accounts/signup_confirm.html",
+        form=form,
+        expired=False,
+        email=pending.email,
+        cohort=invitation.cohort,
+        error=error,
+        status=_form_status(),
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from portal import audit, mail
@@ -222,11 +223,64 @@ def enrol(actor: User, cohort: Cohort, user: User, role: str) -> Membership:
     return member
 
 
-def enrol_trainer(actor: User, cohort: Cohort, email: str) -> Membership:
+def _staff_account(email: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or user.role not in ("trainer", "admin") or not user.is_active:
+    if user is None or not user.is_staff or not user.is_active:
+        return None
+    return user
+
+
+def enrol_trainer(actor: User, cohort: Cohort, email: str) -> Membership:
+    """Enrol a staff account as the cohort's trainer at once (admins, who see every account)."""
+    user = _staff_account(email)
+    if user is None:
         raise CohortError("No trainer account uses this e-mail address.")
     return enrol(actor, cohort, user, "trainer")
+
+
+TRAINER_INVITATION_DAYS = 7
+
+
+def _trainer_invitations() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="cohort-trainer-invitation")
+
+
+def invite_trainer(actor: User, cohort: Cohort, email: str) -> None:
+    """Mail a staff account a link to join the cohort as its trainer; nothing for others.
+
+    The caller answers alike for every address, so a trainer cannot learn from this form
+    which addresses belong to staff accounts; the invitee joins by opening the link.
+    """
+    user = _staff_account(email)
+    if user is not None:
+        token = _trainer_invitations().dumps([user.id, cohort.id])
+        link = current_app.config["BASE_URL"].rstrip("/") + url_for(
+            "cohorts.trainer_join", cohort_id=cohort.id, token=token
+        )
+        mail.enqueue(
+            user.email,
+            f"Join {cohort.name} as a trainer on the VCA Portal",
+            f"Hello {user.display_name},\n\n"
+            f"{actor.display_name} asks you to run {cohort.name} with them as a trainer.\n"
+            f"To join, sign in and open this link within {TRAINER_INVITATION_DAYS} days:\n\n"
+            f"{link}\n\n"
+            "If you do not expect this, you can ignore this message.\n",
+        )
+    audit.record("cohort.trainer_invited", actor=actor, target=cohort)
+    db.session.commit()
+
+
+def trainer_invitee_id(token: str, cohort: Cohort) -> int | None:
+    """The account a trainer invitation link for this cohort was made for, if still valid."""
+    try:
+        user_id, cohort_id = _trainer_invitations().loads(
+            token, max_age=TRAINER_INVITATION_DAYS * 86400
+        )
+    except (BadData, TypeError, ValueError):
+        return None
+    if cohort_id != cohort.id or not isinstance(user_id, int):
+        return None
+    return user_id
 
 
 def remove_member(actor: User, member: Membership) -> None:

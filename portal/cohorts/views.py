@@ -153,10 +153,16 @@ def invite_csv(cohort_id: int):
 @bp.post("/<int:cohort_id>/trainers")
 @login_required
 def trainer_enrol(cohort_id: int):
-    """Enrol a trainer account in the cohort."""
+    """Add a trainer: admins enrol the account at once; trainers send it an invitation.
+
+    A trainer gets the same answer whatever the address is, so the form does not tell
+    which addresses belong to staff accounts (admins see every account anyway).
+    """
     cohort = load_managed_cohort(cohort_id)
     form = EnrolTrainerForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash(_("Enter the trainer's e-mail address."), "error")
+    elif permissions.is_admin(current_user):
         try:
             services.enrol_trainer(current_user, cohort, form.email.data)
         except services.CohortError as exc:
@@ -164,8 +170,31 @@ def trainer_enrol(cohort_id: int):
         else:
             flash(_("Trainer enrolled."))
     else:
-        flash(_("Enter the trainer's e-mail address."), "error")
+        services.invite_trainer(current_user, cohort, form.email.data)
+        flash(
+            _(
+                "If %(email)s belongs to a trainer account, it has been sent an invitation "
+                "to this cohort. The trainer appears here once they accept it.",
+                email=form.email.data.strip(),
+            )
+        )
     return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+
+
+@bp.route("/<int:cohort_id>/trainers/join/<token>", methods=["GET", "POST"])
+@login_required
+def trainer_join(cohort_id: int, token: str):
+    """Accept an invitation to run a cohort as a trainer (only the invited account)."""
+    cohort = get_or_404(Cohort, cohort_id)
+    invitee = services.trainer_invitee_id(token, cohort)
+    if invitee != current_user.id or not permissions.is_staff(current_user):
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.enrol(current_user, cohort, current_user, "trainer")
+        flash(_("You are now a trainer of %(cohort)s.", cohort=cohort.name))
+        return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+    return render("cohorts/trainer_join.html", cohort=cohort, form=form)
 
 
 @bp.post("/<int:cohort_id>/members/<int:member_id>/remove")

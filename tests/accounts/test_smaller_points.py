@@ -7,7 +7,7 @@ import time
 
 from conftest import Browserless
 from discussion.conftest import board_for, make_sessions, make_thread
-from factories import PASSWORD, enrol, make_user
+from factories import PASSWORD, enrol, make_cohort, make_user
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -51,19 +51,72 @@ def test_a_reset_lifts_the_login_lock_for_the_owner(mail_app):
     assert web.login(owner.email, NEW_PASSWORD).status_code == 303
 
 
-def test_enrolling_a_trainer_answers_alike_for_participants_and_unknown_addresses(
-    as_trainer, cohort
-):
-    participant = make_user("participant", email="just.a.participant@example.test")
+def _flash(page: str) -> str:
+    return re.search(r'<p class="flash[^"]*">([^<]+)<', page).group(1).strip()
+
+
+def test_enrolling_a_trainer_answers_alike_whatever_the_address(mail_app):
+    app, inbox = mail_app
+    cohort = make_cohort("Trainer invitation cohort (fictional)")
+    trainer = make_user("trainer", email="running.it@example.test")
+    enrol(trainer, cohort, "trainer")
+    colleague = make_user("trainer", email="colleague@example.test", display_name="Colleague")
+    addresses = {
+        "staff": colleague.email,
+        "admin": make_user("admin", email="an.admin@example.test").email,
+        "participant": make_user("participant", email="a.participant@example.test").email,
+        "unknown": "nobody.at.all@example.test",
+    }
+    web = Browserless(app.test_client())
+    web.login(trainer.email)
     answers = {}
-    for email in (participant.email, "nobody.at.all@example.test"):
-        response = as_trainer.post(
-            f"/cohorts/{cohort.id}/trainers", {"email": email}, follow_redirects=True
+    for kind, email in addresses.items():
+        response = web.post(
+            f"/cohorts/{cohort.id}/trainers", {"email": email}, token_from=f"/cohorts/{cohort.id}"
         )
-        page = response.get_data(as_text=True)
-        answers[email] = re.search(r'class="flash[^"]*"[^>]*>([^<]+)<', page).group(1).strip()
+        page = web.client.get(response.location)
+        answers[kind] = (
+            response.status_code,
+            response.location,
+            page.status_code,
+            _flash(page.get_data(as_text=True)).replace(email, "ADDRESS"),
+        )
     assert len(set(answers.values())) == 1, answers
-    assert db.session.scalar(select(Membership).where(Membership.user_id == participant.id)) is None
+    assert "If ADDRESS belongs to a trainer account" in answers["staff"][3]
+    members = select(Membership.user_id).where(Membership.cohort_id == cohort.id)
+    assert set(db.session.scalars(members)) == {trainer.id}  # nobody enrolled yet
+
+    # The staff accounts get an invitation; the others get nothing.
+    assert deliver_pending() == (2, 0)
+    by_address = {message["To"]: message.get_content() for message in inbox.messages}
+    assert set(by_address) == {addresses["staff"], addresses["admin"]}
+    link = re.search(r"http://\S+(/cohorts/\d+/trainers/join/\S+)", by_address[colleague.email])
+    link = link.group(1)
+
+    # Only the invited account may use the link; it joins when they accept.
+    assert web.client.get(link).status_code == 404  # the inviting trainer
+    web.logout()
+    assert web.login(colleague.email).status_code == 303
+    page = web.client.get(link)
+    assert page.status_code == 200 and "Join as a trainer" in page.get_data(as_text=True)
+    accepted = web.post(link)
+    assert accepted.status_code == 303 and accepted.location == f"/cohorts/{cohort.id}"
+    assert "You are now a trainer of" in web.client.get(accepted.location).get_data(as_text=True)
+    role = select(Membership.role).where(
+        Membership.user_id == colleague.id, Membership.cohort_id == cohort.id
+    )
+    assert db.session.scalar(role) == "trainer"
+    tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+    assert web.client.get(tampered).status_code == 404
+
+
+def test_an_admin_enrols_a_trainer_at_once(as_admin, cohort):
+    colleague = make_user("trainer", email="colleague@example.test")
+    path = f"/cohorts/{cohort.id}/trainers"
+    response = as_admin.post(path, {"email": colleague.email}, token_from=f"/cohorts/{cohort.id}")
+    assert "Trainer enrolled." in as_admin.client.get(response.location).get_data(as_text=True)
+    role = select(Membership.role).where(Membership.user_id == colleague.id)
+    assert db.session.scalar(role) == "trainer"
 
 
 def test_csrf_tokens_expire(app, participant):

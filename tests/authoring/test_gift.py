@@ -6,6 +6,8 @@ import io
 
 import pytest
 from sqlalchemy import delete, func, select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from authoring.builders import make_quiz, tf_spec
 from portal.audit import AuditEvent
@@ -245,6 +247,24 @@ def test_screen_upload_refuses_what_is_not_a_gift_text(as_trainer, curriculum, p
     )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+
+
+def test_screen_upload_over_the_gift_limit_is_refused_not_cut(as_trainer, curriculum):
+    """GIFT files have their own limit (1 MB), below the request's (issue 7, item 6)."""
+    question = "::big-{n}:: The approach is victim-centred. {{T}}\n\n"
+    text = "".join(question.format(n=n) for n in range(25_000))  # about 1.3 MB
+    assert 1_000_000 < len(text.encode()) < 2_000_000
+    path = f"/author/sessions/{curriculum[0].id}/quiz"
+    # Encoded in memory: the test client would otherwise spool it to a temporary file.
+    fields = {"csrf_token": as_trainer.token(path)}
+    fields["file"] = FileStorage(io.BytesIO(text.encode()), "big.gift")
+    boundary, body = encode_multipart(MultiDict(fields))
+    response = as_trainer.client.post(
+        f"{path}/gift", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 400
+    assert "The file is too large." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Question.id)) is None  # nothing half-imported
 
 
 def test_a_key_of_another_quiz_is_not_taken_over(as_trainer, curriculum):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from browser.helpers import assert_no_csp_errors, check_axe, check_page, csp_errors
-from factories import PASSWORD, enrol, make_cohort, make_invitation, make_user
+from factories import PASSWORD, enrol, mailed_link, make_cohort, make_invitation, make_user
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -76,13 +76,22 @@ def test_sign_up_with_an_invitation_code(any_page, live_app, live_server):
 
     page.get_by_label("Invitation code").fill("JUNE-FICTION-01")
     page.get_by_label("E-mail address").fill("amihan@example.test")
+    submit(page, "Send me the link")
+    expect(page).to_have_url(f"{live_server}/signup/sent")
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    check_page(page)
+    with live_app.app_context():
+        link = mailed_link("amihan@example.test", "/signup/confirm/")
+
+    page.goto(link)
+    expect(page.get_by_text("Your account for amihan@example.test joins")).to_be_visible()
     page.get_by_label("Display name").fill("Amihan Test")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD + " typo")
     submit(page, "Create account")
     expect(page.get_by_text("The passwords differ.")).to_be_visible()
     expect(page.get_by_label("Repeat the password")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("E-mail address")).to_have_value("amihan@example.test")
+    expect(page.get_by_label("Display name")).to_have_value("Amihan Test")
     check_page(page)
 
     page.get_by_label("Country", exact=True).select_option("PH")

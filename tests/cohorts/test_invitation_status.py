@@ -9,7 +9,7 @@ from io import BytesIO
 
 import pytest
 from conftest import Browserless, free_port
-from factories import make_cohort, make_invitation
+from factories import finish_signup, make_cohort, make_invitation
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
@@ -87,8 +87,9 @@ def test_queued_until_the_worker_sends_then_sent_then_accepted(
     # Lin types the code from the mail in lower case with spaces around it.
     as_trainer.logout()
     web = Browserless(as_trainer.client)
-    response = web.post("/signup", {**SIGNUP, "code": f"  {lin.code.lower()} ", "email": lin.email})
+    response = web.post("/signup", {"code": f"  {lin.code.lower()} ", "email": lin.email})
     assert response.status_code == 303, response.get_data(as_text=True)
+    assert finish_signup(web, lin.email, **SIGNUP).status_code == 303
     web.logout()
     trainer = db.session.scalar(select(User).where(User.role == "trainer"))
     assert Browserless(as_trainer.client).login(trainer.email).status_code == 303
@@ -157,8 +158,9 @@ def test_a_revoked_invitation_is_not_sent_again(as_trainer, cohort):
 @pytest.mark.parametrize("typed", ["june-2026", "  JUNE-2026  ", "June-2026\t"])
 def test_codes_are_accepted_whatever_the_case_and_spaces(web, cohort, typed):
     make_invitation(cohort, code="JUNE-2026")
-    response = web.post("/signup", {**SIGNUP, "code": typed, "email": "nara@example.test"})
+    response = web.post("/signup", {"code": typed, "email": "nara@example.test"})
     assert response.status_code == 303
+    assert finish_signup(web, "nara@example.test", **SIGNUP).status_code == 303
     assert db.session.scalar(select(User).where(User.email == "nara@example.test")) is not None
 
 

@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port
-from factories import PASSWORD, csrf_from, enrol, make_cohort, make_invitation, make_user
+from factories import (
+    PASSWORD,
+    csrf_from,
+    enrol,
+    mailed_link,
+    make_cohort,
+    make_invitation,
+    make_user,
+)
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -113,22 +121,28 @@ def test_make_run_uses_one_worker_unless_limits_are_shared():
 
 def test_single_use_code_is_redeemed_once_by_eight_simultaneous_signups(app, cohort):
     invitation = make_invitation(cohort, code="ONCEONLY", max_uses=1)
+    # Eight people ask with the one code; each gets a link; all eight finish at once.
+    links = []
+    client = _client(app)
+    token = _token(client, "/signup")
+    for i in range(8):
+        data = {"code": "ONCEONLY", "email": f"racer{i}@example.test", "csrf_token": token}
+        assert client.post("/signup", data=data).status_code == 303
+        links.append(mailed_link(f"racer{i}@example.test", "/signup/confirm/"))
 
     def prepare(i):
         client = _client(app)
-        return client, _token(client, "/signup")
+        return client, _token(client, links[i])
 
     def fire(i, prepared):
         client, token = prepared
         data = {
-            "code": "ONCEONLY",
-            "email": f"racer{i}@example.test",
             "display_name": f"Racer {i}",
             "password": GOOD_PASSWORD,
             "confirm": GOOD_PASSWORD,
             "csrf_token": token,
         }
-        return client.post("/signup", data=data).status_code
+        return client.post(links[i], data=data).status_code
 
     codes = _simultaneously(8, prepare, fire)
     assert sorted(codes) == [303] + [400] * 7
