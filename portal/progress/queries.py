@@ -627,6 +627,30 @@ def _people_by(column) -> list[tuple[str, int]]:
     ]
 
 
+def practices_shared() -> dict[str, list[tuple[str, int, int]]]:
+    """Published practices by country and by organisation type: (value, practices, people),
+    people being the practices' distinct authors; one statement. A practice tagged with two
+    countries counts in both."""
+    from portal.practices.models import Practice, PracticeTag
+
+    found: dict[str, list[tuple[str, int, int]]] = {"country": [], "org": []}
+    practices = func.count(func.distinct(Practice.id))
+    for facet, value, count, people in db.session.execute(
+        select(
+            PracticeTag.facet,
+            PracticeTag.value,
+            practices,
+            func.count(func.distinct(Practice.author_id)),
+        )
+        .join(Practice, Practice.id == PracticeTag.practice_id)
+        .where(Practice.status == "published", PracticeTag.facet.in_(("country", "org")))
+        .group_by(PracticeTag.facet, PracticeTag.value)
+        .order_by(PracticeTag.facet, practices.desc(), PracticeTag.value)
+    ):
+        found[facet].append((value, int(count), int(people)))
+    return found
+
+
 def programme_report() -> dict:
     """Across cohorts: people by country, organisation type and cohort, completion per
     cohort, and the mean pre/post gain per objective. Suppression is applied by the caller
@@ -652,6 +676,7 @@ def programme_report() -> dict:
         "by_cohort": by_cohort,
         "gains": assessment_gains(everyone, [o.number for o in cat.objectives]),
         "objectives": cat.objectives,
+        "practices": practices_shared(),
     }
 
 

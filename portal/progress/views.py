@@ -175,7 +175,13 @@ def _require_admin() -> None:
 def programme_report():
     """People trained, completion and gains across cohorts, for admins; small groups hidden."""
     _require_admin()
-    return render("progress/programme_report.html", **queries.programme_report())
+    from portal.practices.vocab import ORGANISATION_TYPES as PRACTICE_ORGANISATION_TYPES
+
+    return render(
+        "progress/programme_report.html",
+        practice_org_types=PRACTICE_ORGANISATION_TYPES,
+        **queries.programme_report(),
+    )
 
 
 @bp.get("/programme/report.csv")
