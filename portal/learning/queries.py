@@ -491,7 +491,11 @@ def assessment_change(user_id: int) -> list[dict]:
             QuizSummary.phase.in_(("pre", "post")),
         )
     ).all()
-    by_phase = {phase: objectives or {} for phase, objectives in rows}
+    return change_from({phase: objectives or {} for phase, objectives in rows})
+
+
+def change_from(by_phase: dict[str, dict]) -> list[dict]:
+    """Pre and post percent per objective from the pre/post summaries' objective points."""
     numbers = sorted({int(k) for objectives in by_phase.values() for k in objectives})
     result = []
     for number in numbers:
