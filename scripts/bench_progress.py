@@ -72,11 +72,11 @@ def export_peak(client, url: str) -> float:
     return peak / 1e6
 
 
-def child_rss(url: str, email: str, path: str) -> float:
-    """Peak resident memory growth (MB) of a fresh process while it streams one export.
-
-    The child signs in, measures its peak RSS (ru_maxrss), streams the export chunk by
-    chunk and measures it again; the difference is what the export itself needed."""
+def child_rss(url: str, email: str, path: str) -> dict:
+    """Peak resident memory (MB) of a fresh process that streams one export: `peak_mb` is
+    its ru_maxrss at the end, `growth_mb` how much streaming raised it (0 when the peak was
+    already reached while starting up). Comparing `peak_mb` at 100 and 10,000 rows is the
+    budget's "memory of the process grows by less than 20 MB"."""
     result = subprocess.run(
         [sys.executable, __file__, "--child", url, email, path],
         capture_output=True,
@@ -84,7 +84,7 @@ def child_rss(url: str, email: str, path: str) -> float:
         check=True,
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])["growth_mb"]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def child(url: str, email: str, path: str) -> None:
@@ -101,7 +101,9 @@ def child(url: str, email: str, path: str) -> None:
         size += len(chunk)
     response.close()
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"growth_mb": (after - before) / 1024, "bytes": size}))
+    print(
+        json.dumps({"growth_mb": (after - before) / 1024, "peak_mb": after / 1024, "bytes": size})
+    )
 
 
 def main() -> None:
@@ -149,8 +151,10 @@ def main() -> None:
             f"(CPU {r['dashboard'][1] * 1000:.1f} ms) "
             f"(first view, refreshing every summary: {r['first'] * 1000:.0f} ms), "
             f"CSV export {r['csv'] * 1000:8.1f} ms, export peak Python memory CSV "
-            f"{r['csv_mb']:.1f} MB, XLSX {r['xlsx_mb']:.1f} MB; process RSS growth CSV "
-            f"{r['csv_rss']:.1f} MB, XLSX {r['xlsx_rss']:.1f} MB"
+            f"{r['csv_mb']:.1f} MB, XLSX {r['xlsx_mb']:.1f} MB; peak RSS of a process streaming "
+            f"it: CSV {r['csv_rss']['peak_mb']:.1f} MB (+{r['csv_rss']['growth_mb']:.1f} while "
+            f"streaming), XLSX {r['xlsx_rss']['peak_mb']:.1f} MB "
+            f"(+{r['xlsx_rss']['growth_mb']:.1f})"
         )
     ratio = results[10_000]["dashboard"][0] / results[100]["dashboard"][0]
     cpu_ratio = results[10_000]["dashboard"][1] / results[100]["dashboard"][1]
@@ -159,13 +163,12 @@ def main() -> None:
         results[10_000]["xlsx_mb"] - results[100]["xlsx_mb"],
     )
     rss_growth = max(
-        results[10_000]["csv_rss"] - results[100]["csv_rss"],
-        results[10_000]["xlsx_rss"] - results[100]["xlsx_rss"],
+        results[10_000][k]["peak_mb"] - results[100][k]["peak_mb"] for k in ("csv_rss", "xlsx_rss")
     )
     print(f"dashboard time at 10,000 / at 100: {ratio:.2f} (goal: at most 3)")
     print(f"dashboard CPU time at 10,000 / at 100: {cpu_ratio:.2f}")
     print(f"export Python memory growth from 100 to 10,000 rows: {growth:.1f} MB (goal: under 20)")
-    print(f"export process RSS growth, 100 to 10,000 rows: {rss_growth:.1f} MB (goal: under 20)")
+    print(f"export process peak RSS, 10,000 rows minus 100 rows: {rss_growth:.1f} MB (goal: < 20)")
 
 
 if __name__ == "__main__":

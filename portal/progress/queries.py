@@ -588,10 +588,12 @@ def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) ->
     `members` is a select of user ids; with `force` every member is recomputed."""
     key = catalogue_key(cat)
     member_ids = members.subquery()
-    stale = (select(member_ids.c[0]) if force else _stale(member_ids, key)).subquery()
+    # Common table expressions, each used by several parts of the statement: SQLite and
+    # PostgreSQL compute them once.
+    stale = (select(member_ids.c[0]) if force else _stale(member_ids, key)).cte("stale")
     stale_select = select(stale.c[0])
-    wanted = stale_select.union(also) if also is not None else stale_select
-    wanted_select = select(wanted.subquery().c[0])
+    wanted = (stale_select.union(also) if also is not None else stale_select).cte("wanted")
+    wanted_select = select(wanted.c[0])
     totals = ProgressSummary.__table__
     versions = select(
         literal("v"),
