@@ -287,18 +287,6 @@ def progress_for(user, threshold: float = 70, cat: Catalogue | None = None):
 # --------------------------------------------------------------------------- participant home
 
 
-def participant_cohorts(user) -> list[Cohort]:
-    """The cohorts the user takes part in (as participant), newest first."""
-    return list(
-        db.session.scalars(
-            select(Cohort)
-            .join(Membership, Membership.cohort_id == Cohort.id)
-            .where(Membership.user_id == user.id, Membership.role == "participant")
-            .order_by(Cohort.workshop_start.desc())
-        )
-    )
-
-
 def certificate_of(user_id: int, cohort_id: int) -> Certificate | None:
     """The user's valid certificate for the cohort, if one was issued."""
     return db.session.scalar(
