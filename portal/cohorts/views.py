@@ -72,13 +72,16 @@ def cohort_edit(cohort_id: int):
 @bp.get("/<int:cohort_id>")
 @login_required
 def cohort_detail(cohort_id: int):
-    """Members and invitation codes of a cohort."""
+    """Members and invitation codes of a cohort, and its assessment windows."""
+    from portal.learning.queries import cohort_windows
+
     cohort = load_managed_cohort(cohort_id)
     return render(
         "cohorts/cohort_detail.html",
         cohort=cohort,
         invitation_form=InvitationForm(),
         trainer_form=EnrolTrainerForm(),
+        windows=cohort_windows(cohort.id),
         **queries.cohort_detail(cohort),
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
-from portal.cohorts.models import Membership
+from portal.cohorts.models import Cohort, Membership
 from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.models import (
@@ -147,9 +147,11 @@ def curriculum_page(user, taking_part: bool, now: datetime) -> dict:
 
 
 def open_windows(user, now: datetime) -> list[dict]:
-    """Assessment windows open now for the user's cohorts, with the user's attempt state."""
+    """Assessment windows open now for the user's cohorts, with the user's attempt state and
+    the cohort's time zone (windows are shown in it)."""
     rows = db.session.execute(
-        select(AssessmentWindow, QuizAttempt.id, QuizAttempt.state)
+        select(AssessmentWindow, QuizAttempt.id, QuizAttempt.state, Cohort.time_zone)
+        .join(Cohort, Cohort.id == AssessmentWindow.cohort_id)
         .join(
             Membership,
             and_(
@@ -169,7 +171,7 @@ def open_windows(user, now: datetime) -> list[dict]:
         .where(AssessmentWindow.opens_at <= now, AssessmentWindow.closes_at > now)
         .order_by(AssessmentWindow.opens_at)
     ).all()
-    return [{"window": w, "attempt_id": a, "state": s} for w, a, s in rows]
+    return [{"window": w, "attempt_id": a, "state": s, "zone": z or "UTC"} for w, a, s, z in rows]
 
 
 def session_by_number(number: int) -> CurriculumSession | None:
@@ -458,6 +460,26 @@ def post_review_open(user, now: datetime) -> bool:
     )
 
 
+def post_window(user) -> tuple[datetime, str] | None:
+    """When the post-assessment window of the user's cohort closes (stored UTC), and the
+    cohort's time zone to show it in; the earliest closing one when there are several."""
+    row = db.session.execute(
+        select(AssessmentWindow.closes_at, Cohort.time_zone)
+        .join(Cohort, Cohort.id == AssessmentWindow.cohort_id)
+        .join(
+            Membership,
+            and_(
+                Membership.cohort_id == AssessmentWindow.cohort_id,
+                Membership.user_id == user.id,
+            ),
+        )
+        .where(AssessmentWindow.phase == "post")
+        .order_by(AssessmentWindow.closes_at)
+        .limit(1)
+    ).first()
+    return (row[0], row[1] or "UTC") if row else None
+
+
 def assessment_change(user_id: int) -> list[dict]:
     """The user's own pre and post percent per objective (None for a phase not taken)."""
     rows = db.session.execute(
@@ -469,7 +491,11 @@ def assessment_change(user_id: int) -> list[dict]:
             QuizSummary.phase.in_(("pre", "post")),
         )
     ).all()
-    by_phase = {phase: objectives or {} for phase, objectives in rows}
+    return change_from({phase: objectives or {} for phase, objectives in rows})
+
+
+def change_from(by_phase: dict[str, dict]) -> list[dict]:
+    """Pre and post percent per objective from the pre/post summaries' objective points."""
     numbers = sorted({int(k) for objectives in by_phase.values() for k in objectives})
     result = []
     for number in numbers:

@@ -339,12 +339,15 @@ def attempt_review(attempt_id: int):
     if attempt.phase:
         # The pre-assessment never shows answers or explanations (the post one would otherwise
         # measure memory of this review); the post review shows them once its window closed.
-        reveal = attempt.phase == "post" and queries.post_review_open(current_user, utcnow())
+        post_closes = queries.post_window(current_user) if attempt.phase == "post" else None
+        reveal = bool(post_closes and post_closes[0] <= utcnow())
     else:
+        post_closes = None
         reveal = queries.reveals_answers(quiz, attempt)
     return render(
         "learning/review.html",
         attempt=attempt,
+        post_closes=post_closes,
         quiz=quiz,
         session_number=number,
         reveal=reveal,

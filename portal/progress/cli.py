@@ -10,7 +10,8 @@ progress_group = AppGroup("progress", help="Progress toward the objectives.")
 
 @progress_group.command("rebuild")
 def rebuild() -> None:
-    """Recompute every progress summary (quiz summaries, posts per session) from raw records."""
+    """Recompute every progress summary from raw records (quiz summaries, posts per
+    session, each participant's totals)."""
     from portal.progress.services import rebuild_all
 
     counts = rebuild_all()

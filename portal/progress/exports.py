@@ -157,4 +157,11 @@ def report_csv(report: dict) -> str:
                 value,
             ]
         )
+    for facet, label in (
+        ("country", _("Practices shared by country")),
+        ("org", _("Practices shared by organisation type")),
+    ):
+        for value, practices, people in report.get("practices", {}).get(facet, []):
+            shown = (hidden, hidden) if suppressed(people) else (people, practices)
+            writer.writerow([neutralise(c) for c in (label, value, *shown)])
     return "\ufeff" + buffer.getvalue()

@@ -16,8 +16,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Integer, and_, case, cast, func, literal, null, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.types import JSON
 
 from portal.accounts.models import User
@@ -28,24 +39,27 @@ from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.models import (
     CurriculumSession,
+    Objective,
     Question,
     Quiz,
     QuizAttempt,
     QuizSummary,
     Reading,
     ReadingProgress,
+    session_objective,
 )
-from portal.learning.queries import assessment_change
+from portal.learning.queries import change_from
 from portal.progress.measure import (
     Activity,
     Catalogue,
     SessionInfo,
+    _session_done,
     measure,
     meets_completion_rule,
     next_step,
     normalised_gain,
 )
-from portal.progress.models import Certificate, Reminder, ReminderTemplate
+from portal.progress.models import Certificate, ProgressSummary, Reminder, ReminderTemplate
 
 EXERCISES_COUNTED = True
 PAGE_SIZE = 50
@@ -69,33 +83,58 @@ def submitted_exercises(user_ids):
 # --------------------------------------------------------------------------- catalogue
 
 
-def catalogue() -> Catalogue:
-    """The current sessions, their readings and quizzes, and each objective's maximum points.
+@dataclass(frozen=True)
+class ObjectiveInfo:
+    number: int
+    title: str
+    description: str
 
-    Three statements, whatever the number of participants.
-    """
-    sessions = (
-        db.session.scalars(
-            select(CurriculumSession)
-            .options(joinedload(CurriculumSession.objectives))
-            .where(CurriculumSession.is_retired.is_(False))
-            .order_by(CurriculumSession.number)
+
+def catalogue() -> Catalogue:
+    """The current sessions with their objectives, their readings and quizzes, and each
+    objective's maximum points: one statement, whatever the number of participants."""
+    text_null = cast(null(), String)
+    int_null = cast(null(), Integer)
+    sessions_part = (
+        select(
+            literal("s").label("kind"),
+            CurriculumSession.id.label("a"),
+            CurriculumSession.number.label("b"),
+            session_objective.c.objective_number.label("c"),
+            CurriculumSession.title.label("t1"),
+            Objective.title.label("t2"),
+            Objective.description.label("t3"),
+            CurriculumSession.exercise_template.label("data"),
+            cast(null(), Float).label("points"),
         )
-        .unique()
-        .all()
+        .select_from(CurriculumSession)
+        .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
+        .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
+        .where(CurriculumSession.is_retired.is_(False))
     )
-    readings: dict[int, list] = defaultdict(list)
-    for reading_id, session_id, slug, title in db.session.execute(
-        select(Reading.id, Reading.session_id, Reading.slug, Reading.title)
-        .where(Reading.is_retired.is_(False))
-        .order_by(Reading.session_id, Reading.position, Reading.id)
-    ):
-        readings[session_id].append((reading_id, slug, title))
-    quiz_of: dict[int, int] = {}
-    possible: dict[int, float] = defaultdict(float)
-    session_objectives = {s.id: {o.number for o in s.objectives} for s in sessions}
-    for quiz_id, session_id, objectives, points in db.session.execute(
-        select(Quiz.id, Quiz.session_id, Question.objectives, Question.points)
+    readings_part = select(
+        literal("r"),
+        Reading.id,
+        Reading.session_id,
+        Reading.position,
+        Reading.slug,
+        Reading.title,
+        text_null,
+        cast(null(), JSON),
+        cast(null(), Float),
+    ).where(Reading.is_retired.is_(False))
+    questions_part = (
+        select(
+            literal("q"),
+            Quiz.id,
+            Quiz.session_id,
+            int_null,
+            text_null,
+            text_null,
+            text_null,
+            Question.objectives,
+            cast(Question.points, Float),
+        )
         .join(Question, Question.quiz_id == Quiz.id)
         .where(
             Quiz.kind == "session",
@@ -103,30 +142,71 @@ def catalogue() -> Catalogue:
             Quiz.is_retired.is_(False),
             Question.is_retired.is_(False),
         )
-    ):
-        if session_id not in session_objectives:
+    )
+    union = union_all(sessions_part, readings_part, questions_part).subquery()
+    rows = db.session.execute(
+        select(union).order_by(union.c.kind, union.c.b, union.c.c, union.c.a)
+    ).all()
+    sessions: dict[int, dict] = {}
+    objectives: dict[int, ObjectiveInfo] = {}
+    readings: dict[int, list] = defaultdict(list)
+    quiz_of: dict[int, int] = {}
+    question_rows = []
+    for kind, a, b, c, t1, t2, t3, data, points in rows:
+        if kind == "s":
+            info = sessions.setdefault(
+                a,
+                {"id": a, "number": b, "title": t1, "objectives": [], "exercise": data},
+            )
+            if c is not None:
+                info["objectives"].append(int(c))
+                objectives[int(c)] = ObjectiveInfo(int(c), t2 or "", t3 or "")
+        elif kind == "r":
+            readings[b].append((a, t1, t2))
+        else:
+            question_rows.append((a, b, data, points))
+    possible: dict[int, float] = defaultdict(float)
+    for quiz_id, session_id, numbers, points in question_rows:
+        if session_id not in sessions:
             continue
         quiz_of[session_id] = quiz_id
-        for number in objectives or []:
-            possible[int(number)] += float(points)
-    objectives = {o.number: o for s in sessions for o in s.objectives}
+        for number in numbers or []:
+            possible[int(number)] += float(points or 0)
+    ordered = sorted(sessions.values(), key=lambda s: s["number"])
     return Catalogue(
         objectives=[objectives[n] for n in sorted(objectives)],
         sessions=[
             SessionInfo(
-                id=s.id,
-                number=s.number,
-                title=s.title,
-                objectives=sorted(session_objectives[s.id]),
-                readings=readings.get(s.id, []),
-                quiz_id=quiz_of.get(s.id),
-                has_exercise=s.has_exercise,
+                id=s["id"],
+                number=s["number"],
+                title=s["title"],
+                objectives=sorted(set(s["objectives"])),
+                readings=readings.get(s["id"], []),
+                quiz_id=quiz_of.get(s["id"]),
+                has_exercise=s["exercise"] is not None,
             )
-            for s in sessions
+            for s in ordered
         ],
         possible=dict(possible),
         exercises_counted=EXERCISES_COUNTED,
     )
+
+
+def catalogue_key(cat: Catalogue) -> str:
+    """A fingerprint of what counts: a summary computed against another catalogue is stale."""
+    import hashlib
+
+    shape = repr(
+        (
+            [
+                (s.id, s.objectives, [r[0] for r in s.readings], s.quiz_id, s.has_exercise)
+                for s in cat.sessions
+            ],
+            sorted(cat.possible.items()),
+            cat.exercises_counted,
+        )
+    )
+    return hashlib.sha1(shape.encode()).hexdigest()
 
 
 # --------------------------------------------------------------------------- activity
@@ -207,18 +287,6 @@ def progress_for(user, threshold: float = 70, cat: Catalogue | None = None):
 # --------------------------------------------------------------------------- participant home
 
 
-def participant_cohorts(user) -> list[Cohort]:
-    """The cohorts the user takes part in (as participant), newest first."""
-    return list(
-        db.session.scalars(
-            select(Cohort)
-            .join(Membership, Membership.cohort_id == Cohort.id)
-            .where(Membership.user_id == user.id, Membership.role == "participant")
-            .order_by(Cohort.workshop_start.desc())
-        )
-    )
-
-
 def certificate_of(user_id: int, cohort_id: int) -> Certificate | None:
     """The user's valid certificate for the cohort, if one was issued."""
     return db.session.scalar(
@@ -243,22 +311,67 @@ def alumni_forum_news(limit: int = 5) -> list[tuple[Thread, Board]]:
     )
 
 
+def _own_activity(user) -> tuple[Activity, dict[str, dict]]:
+    """The user's activity and their pre/post assessment points, in one statement."""
+    ids = _ids(user.id)
+    assessments = select(
+        literal("a"),
+        QuizSummary.user_id,
+        literal(0),
+        cast(literal(0), Float),
+        case((QuizSummary.phase == "pre", 1), else_=2),
+        QuizSummary.objectives,
+    ).where(
+        QuizSummary.phase.in_(("pre", "post")),
+        QuizSummary.user_id.in_(ids),
+        QuizSummary.quiz_id.in_(select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY)),
+    )
+    activity, by_phase = Activity(), {}
+    parts = [*_activity_statement(ids).selects, assessments]
+    for kind, _user_id, ref, value, flag, data in db.session.execute(union_all(*parts)):
+        if kind == "a":
+            by_phase["pre" if flag == 1 else "post"] = data or {}
+        else:
+            _add(activity, kind, ref, value, flag, data)
+    return activity, by_phase
+
+
 def home(user, today) -> dict:
-    """Everything the participant home shows; a handful of statements."""
-    cohorts = participant_cohorts(user)
-    cohort = cohorts[0] if cohorts else None
+    """Everything the participant home shows, in four statements: the latest cohort with the
+    person's certificate code, the catalogue, the person's activity with their pre/post
+    assessment points, and (in the alumni phase) the forum news."""
+    code = (
+        select(Certificate.code)
+        .where(
+            Certificate.user_id == user.id,
+            Certificate.cohort_id == Cohort.id,
+            Certificate.revoked_at.is_(None),
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = db.session.execute(
+        select(Cohort, code)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == user.id, Membership.role == "participant")
+        .order_by(Cohort.workshop_start.desc())
+        .limit(1)
+    ).first()
+    cohort, certificate_code = (latest[0], latest[1]) if latest else (None, None)
     threshold = cohort.mastery_threshold if cohort else 70
-    progress, cat = progress_for(user, threshold)
+    cat = catalogue()
+    activity, by_phase = _own_activity(user)
+    progress = measure(cat, activity, threshold)
     is_alumni = bool(cohort and cohort.is_alumni_phase(today))
     return {
         "cohort": cohort,
         "progress": progress,
         "next": next_step(progress, cat),
-        "certificate": certificate_of(user.id, cohort.id) if cohort else None,
+        "certificate_code": certificate_code,
         "can_certify": bool(cohort) and meets_completion_rule(cohort.completion_rule, progress),
         "is_alumni": is_alumni,
         "forum_news": alumni_forum_news() if is_alumni else [],
-        "change": assessment_change(user.id),
+        "change": change_from(by_phase),
     }
 
 
@@ -297,136 +410,9 @@ def _points(column, objective: int, index: int):
     return column[(str(objective), index)].as_float()
 
 
-def _member_page(cohort_id: int, filters: Filters) -> tuple[list[User], int]:
-    total = func.count().over().label("total")
-    rows = db.session.execute(
-        select(User, total)
-        .where(User.id.in_(filters.members(cohort_id)))
-        .order_by(User.display_name, User.id)
-        .limit(PAGE_SIZE)
-        .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
-    ).all()
-    return [u for u, _t in rows], (rows[0][1] if rows else 0)
-
-
-def _cohort_sums(cat: Catalogue, members) -> dict:
-    """Sums over all selected members, by session and quiz, from one aggregate statement."""
-    numbers = [o.number for o in cat.objectives]
-    zeros = [cast(literal(0), Float) for _ in numbers]
-    reading_sums = (
-        select(literal("r"), Reading.session_id, func.count(), *zeros)
-        .select_from(ReadingProgress)
-        .join(Reading, Reading.id == ReadingProgress.reading_id)
-        .where(Reading.is_retired.is_(False), ReadingProgress.user_id.in_(members))
-        .group_by(Reading.session_id)
-    )
-    post_sums = (
-        select(literal("p"), SessionPostSummary.session_id, func.count(), *zeros)
-        .where(SessionPostSummary.posts > 0, SessionPostSummary.user_id.in_(members))
-        .group_by(SessionPostSummary.session_id)
-    )
-    quiz_sums = (
-        select(
-            literal("q"),
-            QuizSummary.quiz_id,
-            func.sum(case((QuizSummary.passed.is_(True), 1), else_=0)),
-            *[
-                cast(
-                    func.coalesce(func.sum(QuizSummary.objectives[(str(n), 0)].as_float()), 0),
-                    Float,
-                )
-                for n in numbers
-            ],
-        )
-        .where(QuizSummary.phase == "", QuizSummary.user_id.in_(members))
-        .group_by(QuizSummary.quiz_id)
-    )
-    sums: dict = {"r": {}, "p": {}, "q": {}}
-    # Reading sums count only readings in the catalogue (current ones) via the session total.
-    for kind, ref, count, *earned in db.session.execute(
-        union_all(reading_sums, post_sums, quiz_sums)
-    ):
-        sums[kind][ref] = (int(count or 0), [float(e or 0) for e in earned])
-    return sums
-
-
-def cohort_averages(cat: Catalogue, sums: dict, people: int) -> list[dict]:
-    """Per objective, the cohort's mean coverage and mean mastery (each person weighs the same).
-
-    Both measures are linear in a person's counts, so the mean of the people's values is the
-    sum of their counts over people × the objective's total.
-    """
-    result = []
-    for index, objective in enumerate(cat.objectives):
-        serving = [s for s in cat.sessions if objective.number in s.objectives]
-        done = 0
-        earned = 0.0
-        for session in serving:
-            done += sums["r"].get(session.id, (0, []))[0]
-            done += sums["p"].get(session.id, (0, []))[0]
-            if session.quiz_id is not None:
-                passed, points = sums["q"].get(session.quiz_id, (0, [0.0] * len(cat.objectives)))
-                done += passed
-                earned += points[index]
-        total = cat.activities(objective.number)
-        possible = cat.possible.get(objective.number, 0.0)
-        result.append(
-            {
-                "objective": objective,
-                "coverage": 100 * done / (people * total) if people and total else None,
-                "mastery": 100 * earned / (people * possible) if people and possible else None,
-            }
-        )
-    return result
-
-
-def _done_counts(cat: Catalogue, members):
-    """A subquery: (user_id, done) for every selected member, from the summary rows."""
-    session_ids = [s.id for s in cat.sessions]
-    quiz_ids = [s.quiz_id for s in cat.sessions if s.quiz_id is not None]
-    reading_ids = [r[0] for s in cat.sessions for r in s.readings]
-    parts = [
-        select(ReadingProgress.user_id.label("user_id")).where(
-            ReadingProgress.user_id.in_(members), ReadingProgress.reading_id.in_(reading_ids or [0])
-        ),
-        select(QuizSummary.user_id).where(
-            QuizSummary.user_id.in_(members),
-            QuizSummary.phase == "",
-            QuizSummary.passed.is_(True),
-            QuizSummary.quiz_id.in_(quiz_ids or [0]),
-        ),
-        select(SessionPostSummary.user_id).where(
-            SessionPostSummary.user_id.in_(members),
-            SessionPostSummary.posts > 0,
-            SessionPostSummary.session_id.in_(session_ids or [0]),
-        ),
-    ]
-    done = union_all(*parts).subquery()
-    return select(done.c.user_id, func.count().label("done")).group_by(done.c.user_id).subquery()
-
-
-LIST_LIMIT = 100
-
-
-def attention_list(cat: Catalogue, members) -> tuple[list[dict], int, int]:
-    """Participants not started (nothing done) or behind (less than half of all activities).
-
-    Returns up to LIST_LIMIT rows (fewest done first), and how many are not started and behind.
-    """
-    total = cat.all_activities()
-    done = _done_counts(cat, members)
-    done_value = func.coalesce(done.c.done, 0)
-    not_started = func.sum(case((done_value == 0, 1), else_=0)).over()
-    behind = func.sum(case((done_value > 0, 1), else_=0)).over()
-    rows = db.session.execute(
-        select(User, done_value, not_started, behind)
-        .outerjoin(done, done.c.user_id == User.id)
-        .where(User.id.in_(members), done_value * 2 < total)
-        .order_by(done_value, User.display_name, User.id)
-        .limit(LIST_LIMIT)
-    ).all()
-    people = [{"user": u, "done": d, "total": total} for u, d, _n, _b in rows]
-    return people, (rows[0][2] if rows else 0), (rows[0][3] if rows else 0)
+def _points(column, objective: int, index: int):
+    """Earned (index 0) or possible (1) points of an objective in a summary's JSON."""
+    return column[(str(objective), index)].as_float()
 
 
 def assessment_gains(members, objective_numbers: list[int]) -> list[dict]:
@@ -487,32 +473,315 @@ def assessment_gains(members, objective_numbers: list[int]) -> list[dict]:
     return result
 
 
+# --------------------------------------------------------------------------- summaries
+
+
+def _assessment_rows(user_ids):
+    """(user_id, phase, objectives) of the selected users' pre/post assessment summaries."""
+    return (
+        select(QuizSummary.user_id, QuizSummary.phase, QuizSummary.objectives)
+        .join(Quiz, and_(Quiz.id == QuizSummary.quiz_id, Quiz.key == ASSESSMENT_KEY))
+        .where(QuizSummary.phase.in_(("pre", "post")), QuizSummary.user_id.in_(user_ids))
+    )
+
+
+def _stale(members, key: str):
+    """A select of the ids of the selected members whose summary is missing or stale."""
+    totals = ProgressSummary.__table__.alias("totals")
+    return (
+        select(members.c[0])
+        .select_from(members)
+        .outerjoin(totals, and_(totals.c.user_id == members.c[0], totals.c.objective == 0))
+        .where(
+            (totals.c.user_id.is_(None))
+            | (totals.c.version != totals.c.refreshed)
+            | (totals.c.catalogue_key != key)
+        )
+    )
+
+
+def _summary_rows(
+    cat: Catalogue, key: str, user_id: int, activity: Activity, version: int, assessments: dict
+) -> list[dict]:
+    progress = measure(cat, activity)
+    done = sum(_session_done(cat, s, activity) for s in cat.sessions)
+    rows = [
+        {
+            "user_id": user_id,
+            "objective": 0,
+            "version": version,
+            "refreshed": version,
+            "catalogue_key": key,
+            "done": done,
+            "earned": 0.0,
+            "pre": None,
+            "post": None,
+        }
+    ]
+    for objective in progress.objectives:
+        pre, post = (assessments.get(phase, {}).get(objective.number) for phase in ("pre", "post"))
+        rows.append(
+            {
+                "user_id": user_id,
+                "objective": objective.number,
+                "version": 0,
+                "refreshed": 0,
+                "catalogue_key": "",
+                "done": objective.done,
+                "earned": objective.earned,
+                "pre": pre,
+                "post": post,
+            }
+        )
+    return rows
+
+
+def _percents(objectives: dict | None) -> dict[int, float]:
+    found = {}
+    for number, pair in (objectives or {}).items():
+        if isinstance(pair, list | tuple) and len(pair) == 2 and pair[1]:
+            found[int(number)] = 100.0 * float(pair[0]) / float(pair[1])
+    return found
+
+
+def _store_summaries(rows: list[dict]) -> None:
+    """Upsert summary rows in one statement and commit without expiring loaded objects."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(ProgressSummary)
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "objective"],
+        set_={
+            name: statement.excluded[name]
+            for name in ("refreshed", "catalogue_key", "done", "earned", "pre", "post")
+        },
+    )
+    db.session.execute(statement, rows)
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+
+
+def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) -> dict:
+    """Bring the summaries of the selected members up to date, in a constant number of
+    statements: one reads the activity of the stale members (and of the users selected by
+    `also`, e.g. the dashboard's page of people, whose activity is returned), one more
+    stores the recomputed rows when any was stale.
+
+    `members` is a select of user ids; with `force` every member is recomputed."""
+    key = catalogue_key(cat)
+    member_ids = members.subquery()
+    # Common table expressions, each used by several parts of the statement: SQLite and
+    # PostgreSQL compute them once.
+    stale = (select(member_ids.c[0]) if force else _stale(member_ids, key)).cte("stale")
+    stale_select = select(stale.c[0])
+    wanted = (stale_select.union(also) if also is not None else stale_select).cte("wanted")
+    wanted_select = select(wanted.c[0])
+    totals = ProgressSummary.__table__
+    versions = select(
+        literal("v"),
+        stale.c[0],
+        func.coalesce(
+            select(totals.c.version)
+            .where(totals.c.user_id == stale.c[0], totals.c.objective == 0)
+            .scalar_subquery(),
+            0,
+        ),
+        cast(literal(0), Float),
+        literal(0),
+        cast(null(), JSON),
+    )
+    assessments = select(
+        literal("a"),
+        QuizSummary.user_id,
+        literal(0),
+        cast(literal(0), Float),
+        case((QuizSummary.phase == "pre", 1), else_=2),
+        QuizSummary.objectives,
+    ).where(
+        QuizSummary.phase.in_(("pre", "post")),
+        QuizSummary.user_id.in_(stale_select),
+        QuizSummary.quiz_id.in_(select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY)),
+    )
+    found: dict[int, Activity] = defaultdict(Activity)
+    version_of: dict[int, int] = {}
+    tested: dict[int, dict] = defaultdict(dict)
+    parts = [*_activity_statement(wanted_select).selects, versions, assessments]
+    for kind, user_id, ref, value, flag, data in db.session.execute(union_all(*parts)):
+        if kind == "v":
+            version_of[user_id] = int(ref or 0)
+        elif kind == "a":
+            tested[user_id]["pre" if flag == 1 else "post"] = _percents(data)
+        else:
+            _add(found[user_id], kind, ref, value, flag, data)
+    rows = []
+    for user_id, version in version_of.items():
+        rows += _summary_rows(
+            cat, key, user_id, found.get(user_id, Activity()), version, tested.get(user_id, {})
+        )
+    if rows:
+        _store_summaries(rows)
+    return found
+
+
+def rebuild_progress(batch: int = 2000) -> int:
+    """Recompute every participant's summary rows from their records (the rebuild command);
+    returns how many people. Commits each batch."""
+    cat = catalogue()
+    ids = db.session.scalars(
+        select(Membership.user_id)
+        .where(Membership.role == "participant")
+        .distinct()
+        .order_by(Membership.user_id)
+    ).all()
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        refresh_progress(cat, select(User.id).where(User.id.in_(chunk)), force=True)
+    return len(ids)
+
+
+def _member_page(members, filters: Filters):
+    """A select of the ids of one page of the selected members, by name."""
+    return (
+        select(User.id)
+        .where(User.id.in_(members))
+        .order_by(User.display_name, User.id)
+        .limit(PAGE_SIZE)
+        .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
+    )
+
+
+def _figures(cat: Catalogue, members, cohort: Cohort) -> dict:
+    """From the summary rows of the selected members, in one statement: how many people,
+    not started and behind; per objective the sums of activities done and points earned and
+    the pre/post means of the people who took both; and the cohort's reminder template."""
+    summary = ProgressSummary.__table__
+    total = cat.all_activities()
+    both = and_(summary.c.pre.is_not(None), summary.c.post.is_not(None))
+    is_totals = summary.c.objective == 0
+    template = select(ReminderTemplate.subject, ReminderTemplate.body).where(
+        ReminderTemplate.cohort_id == cohort.id
+    )
+    rows = db.session.execute(
+        select(
+            summary.c.objective,
+            func.count(),
+            func.sum(case((and_(is_totals, summary.c.done == 0), 1), else_=0)),
+            func.sum(
+                case((and_(is_totals, summary.c.done > 0, summary.c.done * 2 < total), 1), else_=0)
+            ),
+            func.sum(summary.c.done),
+            func.sum(summary.c.earned),
+            func.sum(case((both, 1), else_=0)),
+            func.avg(case((both, summary.c.pre), else_=None)),
+            func.avg(case((both, summary.c.post), else_=None)),
+            template.with_only_columns(ReminderTemplate.subject).scalar_subquery(),
+            template.with_only_columns(ReminderTemplate.body).scalar_subquery(),
+        )
+        .where(
+            summary.c.user_id.in_(members),
+            summary.c.objective.in_([0] + [o.number for o in cat.objectives]),
+        )
+        .group_by(summary.c.objective)
+    ).all()
+    by_objective = {row[0]: row for row in rows}
+    totals = by_objective.get(0)
+    people = int(totals[1]) if totals else 0
+    averages, gains = [], []
+    for objective in cat.objectives:
+        row = by_objective.get(objective.number)
+        done, earned = (float(row[4] or 0), float(row[5] or 0)) if row else (0.0, 0.0)
+        activities_total = cat.activities(objective.number)
+        possible = cat.possible.get(objective.number, 0.0)
+        averages.append(
+            {
+                "objective": objective,
+                "coverage": 100 * done / (people * activities_total)
+                if people and activities_total
+                else None,
+                "mastery": 100 * earned / (people * possible) if people and possible else None,
+            }
+        )
+        tested = int(row[6] or 0) if row else 0
+        if not tested:
+            gains.append({"objective": objective.number, "people": 0})
+            continue
+        pre_mean, post_mean = float(row[7]), float(row[8])
+        gains.append(
+            {
+                "objective": objective.number,
+                "people": tested,
+                "pre": pre_mean,
+                "post": post_mean,
+                "raw_gain": post_mean - pre_mean,
+                "normalised_gain": normalised_gain(pre_mean, post_mean),
+            }
+        )
+    first = rows[0] if rows else None
+    return {
+        "people": people,
+        "not_started": int(totals[2] or 0) if totals else 0,
+        "behind": int(totals[3] or 0) if totals else 0,
+        "averages": averages,
+        "gains": gains,
+        "template": (first[9], first[10]) if first and first[9] is not None else None,
+    }
+
+
+LIST_LIMIT = 100
+
+
+def attention_list(cat: Catalogue, members) -> list[dict]:
+    """Up to LIST_LIMIT participants not started (nothing done) or behind (less than half of
+    all activities done), fewest done first, from the summary rows."""
+    total = cat.all_activities()
+    summary = ProgressSummary.__table__
+    rows = db.session.execute(
+        select(User, summary.c.done)
+        .join(summary, and_(summary.c.user_id == User.id, summary.c.objective == 0))
+        .where(User.id.in_(members), summary.c.done * 2 < total)
+        .order_by(summary.c.done, User.display_name, User.id)
+        .limit(LIST_LIMIT)
+    ).all()
+    return [{"user": u, "done": d, "total": total} for u, d in rows]
+
+
 def dashboard(cohort: Cohort, filters: Filters) -> dict:
     """The cohort dashboard: a page of the matrix, averages, attention list and gains.
 
-    Eight statements whatever the cohort's size: catalogue (3), page of members (1), their
-    activity (1), the cohort sums (1), the attention list (1) and the pre/post gains (1).
+    Five statements whatever the cohort's size (six when summaries were stale): the
+    catalogue, the activity of the page of people (and of anyone whose summary is stale),
+    [the refreshed summaries], the page's people, the figures from the summary rows (with
+    the reminder template) and the attention list.
     """
     cat = catalogue()
     members = filters.members(cohort.id)
-    people, total = _member_page(cohort.id, filters)
-    found = activities(_ids(*[u.id for u in people])) if people else {}
+    page = _member_page(members, filters)
+    found = refresh_progress(cat, members, also=select(page.subquery().c.id))
+    people = db.session.scalars(
+        select(User).where(User.id.in_(page)).order_by(User.display_name, User.id)
+    ).all()
     rows = [
         {"user": u, "progress": measure(cat, found.get(u.id, Activity()), cohort.mastery_threshold)}
         for u in people
     ]
-    sums = _cohort_sums(cat, members)
-    attention, not_started, behind = attention_list(cat, members)
+    figures = _figures(cat, members, cohort)
     return {
         "catalogue": cat,
         "rows": rows,
-        "people": total,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "averages": cohort_averages(cat, sums, total),
-        "attention": attention,
-        "not_started": not_started,
-        "behind": behind,
-        "gains": assessment_gains(members, [o.number for o in cat.objectives]),
+        "people": figures["people"],
+        "pages": max(1, -(-figures["people"] // PAGE_SIZE)),
+        "averages": figures["averages"],
+        "attention": attention_list(cat, members),
+        "not_started": figures["not_started"],
+        "behind": figures["behind"],
+        "gains": figures["gains"],
+        "template": figures["template"],
     }
 
 
@@ -627,6 +896,30 @@ def _people_by(column) -> list[tuple[str, int]]:
     ]
 
 
+def practices_shared() -> dict[str, list[tuple[str, int, int]]]:
+    """Published practices by country and by organisation type: (value, practices, people),
+    people being the practices' distinct authors; one statement. A practice tagged with two
+    countries counts in both."""
+    from portal.practices.models import Practice, PracticeTag
+
+    found: dict[str, list[tuple[str, int, int]]] = {"country": [], "org": []}
+    practices = func.count(func.distinct(Practice.id))
+    for facet, value, count, people in db.session.execute(
+        select(
+            PracticeTag.facet,
+            PracticeTag.value,
+            practices,
+            func.count(func.distinct(Practice.author_id)),
+        )
+        .join(Practice, Practice.id == PracticeTag.practice_id)
+        .where(Practice.status == "published", PracticeTag.facet.in_(("country", "org")))
+        .group_by(PracticeTag.facet, PracticeTag.value)
+        .order_by(PracticeTag.facet, practices.desc(), PracticeTag.value)
+    ):
+        found[facet].append((value, int(count), int(people)))
+    return found
+
+
 def programme_report() -> dict:
     """Across cohorts: people by country, organisation type and cohort, completion per
     cohort, and the mean pre/post gain per objective. Suppression is applied by the caller
@@ -652,6 +945,7 @@ def programme_report() -> dict:
         "by_cohort": by_cohort,
         "gains": assessment_gains(everyone, [o.number for o in cat.objectives]),
         "objectives": cat.objectives,
+        "practices": practices_shared(),
     }
 
 

@@ -27,12 +27,17 @@ def rebuild_all() -> dict[str, int]:
     """Recompute every summary progress reads from the raw records; one commit.
 
     Reading progress rows are themselves the record of a reading marked done, so there is
-    nothing to recompute for them.
+    nothing to recompute for them. Then every participant's progress summary (what the
+    cohort dashboard sums) is recomputed from those.
     """
+    from portal.progress.queries import rebuild_progress
+
     counts = {
         "quiz summaries": rebuild_quiz_summaries(None),
         "session post summaries": post_summaries.rebuild(None),
     }
+    db.session.commit()
+    counts["participant progress summaries"] = rebuild_progress()
     audit.record("progress.rebuilt", **{k.replace(" ", "_"): v for k, v in counts.items()})
     db.session.commit()
     return counts

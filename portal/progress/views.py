@@ -64,17 +64,16 @@ def home():
     )
 
 
-def _reminder_form(cohort: Cohort) -> ReminderForm:
-    form = ReminderForm()
-    if not form.is_submitted():
-        template = queries.reminder_template(cohort)
-        form.subject.data = template.subject if template else services.DEFAULT_SUBJECT
-        form.body.data = template.body if template else services.DEFAULT_BODY
-    return form
-
-
-def _dashboard(cohort: Cohort, form: ReminderForm, status: int = 200, message: str = ""):
+def _dashboard(
+    cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
+):
     filters = _filters()
+    data = queries.dashboard(cohort, filters)
+    template = data.pop("template")
+    if form is None:
+        form = ReminderForm()
+        form.subject.data = template[0] if template else services.DEFAULT_SUBJECT
+        form.body.data = template[1] if template else services.DEFAULT_BODY
     return render(
         "progress/cohort_dashboard.html",
         block="results",
@@ -85,7 +84,7 @@ def _dashboard(cohort: Cohort, form: ReminderForm, status: int = 200, message: s
         country_options=countries(str(get_locale())),
         reminder_form=form,
         reminder_error=message,
-        **queries.dashboard(cohort, filters),
+        **data,
     )
 
 
@@ -94,7 +93,7 @@ def _dashboard(cohort: Cohort, form: ReminderForm, status: int = 200, message: s
 def cohort_dashboard(cohort_id: int):
     """The cohort's progress: matrix, averages, who needs attention and pre/post gains."""
     cohort = load_dashboard_cohort(cohort_id)
-    return _dashboard(cohort, _reminder_form(cohort))
+    return _dashboard(cohort)
 
 
 @bp.post("/cohorts/<int:cohort_id>/reminders")
@@ -102,7 +101,7 @@ def cohort_dashboard(cohort_id: int):
 def reminders_send(cohort_id: int):
     """Queue reminders to the chosen participants from the (edited) template."""
     cohort = load_dashboard_cohort(cohort_id)
-    form = _reminder_form(cohort)
+    form = ReminderForm()
     if not form.validate():
         return _dashboard(cohort, form, status=400)
     try:
@@ -175,7 +174,13 @@ def _require_admin() -> None:
 def programme_report():
     """People trained, completion and gains across cohorts, for admins; small groups hidden."""
     _require_admin()
-    return render("progress/programme_report.html", **queries.programme_report())
+    from portal.practices.vocab import ORGANISATION_TYPES as PRACTICE_ORGANISATION_TYPES
+
+    return render(
+        "progress/programme_report.html",
+        practice_org_types=PRACTICE_ORGANISATION_TYPES,
+        **queries.programme_report(),
+    )
 
 
 @bp.get("/programme/report.csv")

@@ -110,3 +110,30 @@ def test_windows_are_entered_in_the_cohort_time_zone_and_cannot_overlap(
     assert overlap.status_code == 400
     assert "must close before the post-assessment opens" in overlap.get_data(as_text=True)
     assert db.session.query(AssessmentWindow).count() == 1
+
+
+def test_participants_and_trainers_see_window_times_in_the_cohort_time_zone(
+    web, participant, trainer, cohort, assessment
+):
+    from datetime import datetime
+
+    cohort.time_zone = "Asia/Kathmandu"  # UTC+5:45
+    db.session.commit()
+    now = utcnow()
+    closes = datetime(now.year + 1, 3, 1, 12, 0)  # stored in UTC: 17:45 in Kathmandu
+    window(cohort, assessment, "pre", now - timedelta(days=2), now - timedelta(days=1))
+    window(cohort, assessment, "post", now - timedelta(hours=1), closes)
+    shown = f"{closes.year}-03-01 17:45"
+    web.login(participant.email)
+    for path in ("/progress", "/curriculum"):
+        text = text_of(web.client.get(path))
+        assert f"Open until {shown} (Asia/Kathmandu time)" in text, path
+        assert "12:00" not in text and "(UTC)" not in text, path
+    path = take(web, db.session.scalar(select(AssessmentWindow.id).filter_by(phase="post")), True)
+    text = text_of(web.client.get(path))
+    assert f"once the assessment window has closed, on {shown} (Asia/Kathmandu time)" in text
+    web.logout()
+    web.login(trainer.email)
+    text = text_of(web.client.get(f"/cohorts/{cohort.id}"))
+    assert "Assessment windows, in the cohort's time zone (Asia/Kathmandu)" in text
+    assert f"Post-assessment {(now - timedelta(hours=1)).year}" in text and shown in text

@@ -136,6 +136,16 @@ def test_participant_detail_lists_attempts_readings_and_posts(web, world):
         ("visitor", "/progress", 302),
         ("visitor", "/cohorts/{cohort}/progress", 302),
         ("visitor", "/cohorts/{cohort}/progress.csv", 302),
+        ("participant", "/cohorts/{cohort}/progress.xlsx", 404),
+        ("participant", "/cohorts/{other}/certificate.pdf", 404),
+        ("participant", "/programme/report", 404),
+        ("trainer", "/programme/report.csv", 404),
+        ("other_trainer", "/cohorts/{cohort}/progress.csv", 404),
+        ("other_trainer", "/cohorts/{cohort}/progress.xlsx", 404),
+        ("other_trainer", "/cohorts/{cohort}/progress/{participant}", 404),
+        ("admin", "/programme/report", 200),
+        ("admin", "/programme/report.csv", 200),
+        ("visitor", "/programme/report", 302),
     ],
 )
 def test_route_persona_matrix(web, world, admin, persona, path, expected):
@@ -150,6 +160,25 @@ def test_route_persona_matrix(web, world, admin, persona, path, expected):
         web.login(who.email, PASSWORD)
     response = web.client.get(path.format(**ids))
     assert response.status_code == expected
+
+
+def test_state_changes_on_another_cohort_answer_404_and_change_nothing(web, world):
+    from portal.progress.models import Certificate, Reminder
+
+    cohort = world["cohort"]
+    web.login(world["other_trainer"].email, PASSWORD)
+    refused = web.post(
+        f"/cohorts/{cohort.id}/reminders",
+        {"people": str(world["participant"].id), "subject": "Made-up", "body": "Made-up text"},
+        token_from=f"/cohorts/{world['other_cohort'].id}/progress",
+    )
+    assert refused.status_code == 404
+    web.logout()
+    web.login(world["participant"].email, PASSWORD)
+    other = web.post(f"/cohorts/{world['other_cohort'].id}/certificate", {}, token_from="/progress")
+    assert other.status_code == 404
+    assert db.session.query(Reminder).count() == 0
+    assert db.session.query(Certificate).count() == 0
 
 
 def test_exports_neutralise_formulas_and_stream(web, world):

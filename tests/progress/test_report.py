@@ -82,3 +82,43 @@ def test_report_is_for_admins_only(web, report_world, trainer, participant):
         assert web.client.get("/programme/report").status_code == 404
         assert web.client.get("/programme/report.csv").status_code == 404
         web.logout()
+
+
+def _practices(count: int, country: str, org: str, status: str = "published") -> None:
+    """`count` practices, each by a different made-up author, tagged with a country and type."""
+    from portal.practices.models import Practice, PracticeTag
+
+    for index in range(count):
+        author = make_user(display_name=f"Practice author {country}{org}{index} (made-up)")
+        practice = Practice(author_id=author.id, status=status, title=f"Made-up practice {index}")
+        db.session.add(practice)
+        db.session.flush()
+        db.session.add_all(
+            [
+                PracticeTag(practice_id=practice.id, facet="country", value=country),
+                PracticeTag(practice_id=practice.id, facet="org", value=org),
+            ]
+        )
+    db.session.commit()
+
+
+def test_practices_shared_by_country_and_type_with_suppression_at_4_and_5(as_admin, report_world):
+    text = text_of(as_admin.client.get("/programme/report"))
+    assert "Practices shared" in text and "No practice has been published yet." in text
+    _practices(4, "KH", "ngo")
+    _practices(5, "TH", "survivor_led")
+    _practices(3, "TH", "survivor_led", status="draft")  # not published: not counted
+    text = text_of(as_admin.client.get("/programme/report"))
+    by_country = text.split("Practices shared by country")[-1].split("by organisation type")[0]
+    assert "Thailand 5 5" in by_country
+    assert "Cambodia fewer than 5 people, not shown" in by_country
+    by_type = text.split("Practices shared by organisation type")[-1]
+    assert "Survivor-led group 5 5" in by_type
+    assert "NGO or civil society fewer than 5 people, not shown" in by_type
+    body = as_admin.client.get("/programme/report.csv").get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(body)))
+    hidden = "suppressed (fewer than 5 people)"
+    assert ["Practices shared by country", "TH", "5", "5"] in rows
+    assert ["Practices shared by country", "KH", hidden, hidden] in rows
+    assert ["Practices shared by organisation type", "survivor_led", "5", "5"] in rows
+    assert ["Practices shared by organisation type", "ngo", hidden, hidden] in rows
