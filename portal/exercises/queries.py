@@ -140,3 +140,31 @@ def session_slot(session_id: int, user) -> dict:
     mine = [row[0] for row in rows]
     published = rows[0][1] if rows else db.session.scalar(count)
     return {"mine": mine, "published_count": published}
+
+
+def exercise_link(user, exercise_id: int | None):
+    """The exercise a practice was shared from, as (id, title, state, session number), when
+    the user may see it; None otherwise (or when it no longer exists). One statement (two
+    for a trainer, who sees it if they train its author)."""
+    if exercise_id is None:
+        return None
+    row = db.session.execute(
+        select(
+            Exercise.id,
+            Exercise.title,
+            Exercise.state,
+            Exercise.author_id,
+            CurriculumSession.number,
+        )
+        .join(CurriculumSession, CurriculumSession.id == Exercise.session_id)
+        .where(Exercise.id == exercise_id)
+    ).first()
+    if row is None:
+        return None
+    if row.author_id == user.id:
+        return row
+    if row.state == "published" and permissions.can_use_exercises(user):
+        return row
+    if row.state != "draft" and permissions.can_review_author(user, row.author_id):
+        return row
+    return None

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import and_, exists, func, literal, or_, select, true, union_all
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from portal.discussion.permissions import Viewer
 from portal.extensions import db
@@ -105,18 +105,11 @@ def _has_value(facet: str, values: list[str]):
 
 
 def _text_match(words: list[str]):
-    """SQL: every word appears in the title, summary or description (any case)."""
-    conditions = []
-    for word in words:
-        conditions.append(
-            or_(
-                *(
-                    func.lower(column).contains(word, autoescape=True)
-                    for column in (Practice.title, Practice.summary, Practice.description)
-                )
-            )
-        )
-    return and_(true(), *conditions)
+    """SQL: the practice matches every word, through the site search's full-text mechanism
+    (so "campaigns" finds "campaign", on SQLite and PostgreSQL alike)."""
+    from portal.search.queries import practice_match
+
+    return practice_match(Practice, words)
 
 
 def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
@@ -323,17 +316,18 @@ def review_queue() -> list[Practice]:
 
 
 def latest_practices(viewer: Viewer, limit: int = 5) -> list[Practice]:
-    """The latest published practices the viewer may read (for home pages); two
-    statements, none when the viewer may not read the library."""
+    """The latest published practices the viewer may read (for home pages), with their
+    facet values; one statement, none when the viewer may not read the library."""
     if not permissions.reads_library(viewer):
         return []
     return list(
         db.session.scalars(
             select(Practice)
             .where(permissions.visible_in_library(viewer))
+            .options(joinedload(Practice.tags), lazyload(Practice.author))
             .order_by(Practice.published_at.desc(), Practice.id.desc())
             .limit(limit)
-        )
+        ).unique()
     )
 
 
@@ -372,3 +366,21 @@ def adaptable(practice_id: int | None, viewer: Viewer) -> Practice | None:
 def user_practices_export(user_id: int) -> list[Practice]:
     """Every practice the user wrote (personal-data export)."""
     return list(db.session.scalars(select(Practice).where(Practice.author_id == user_id)))
+
+
+def practice_from_exercise(user_id: int, exercise_id: int, reads_library: bool):
+    """The practice shared from an exercise, as (id, title, status, author_id), when the
+    user may see it: its author in every state, readers of the library once it is
+    published; None otherwise. One statement. (Everyone who may use exercises reads the
+    library, so the exercise page passes True without a cohort lookup.)"""
+    row = db.session.execute(
+        select(Practice.id, Practice.title, Practice.status, Practice.author_id)
+        .where(Practice.source_exercise_id == exercise_id)
+        .order_by(Practice.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    if row.author_id == user_id or (row.status == "published" and reads_library):
+        return row
+    return None

@@ -169,11 +169,21 @@ def _detail(practice_id: int, status=200, block=None, comment_form=None, **extra
         comments=queries.comments(viewer, practice) if practice.is_published else [],
         reviews=queries.reviews(practice) if shows_reviews else [],
         names=queries.curriculum_names(),
+        exercise_link=_exercise_link(practice),
         comment_form=comment_form or _fresh_comment_form(),
         review_form=ReviewForm(formdata=None),
         field_labels=FIELD_LABELS,
         **context,
     )
+
+
+def _exercise_link(practice):
+    """The exercise the practice was shared from, when the viewer may see it."""
+    if practice.source_exercise_id is None:
+        return None
+    from portal.exercises.queries import exercise_link
+
+    return exercise_link(current_user, practice.source_exercise_id)
 
 
 def _fresh_comment_form():

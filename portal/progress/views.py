@@ -60,8 +60,22 @@ def home():
         "progress/home.html",
         staff=False,
         windows=open_windows(current_user, utcnow()),
+        **_library_news(),
         **context,
     )
+
+
+def _library_news() -> dict:
+    """The latest published practices, for readers of the practice library (beside the
+    alumni forum's threads for alumni)."""
+    from portal.discussion.permissions import viewer_for
+    from portal.practices.permissions import reads_library
+    from portal.practices.queries import latest_practices
+
+    viewer = viewer_for(current_user)
+    if not reads_library(viewer):
+        return {"reads_library": False, "latest_practices": []}
+    return {"reads_library": True, "latest_practices": latest_practices(viewer, 5)}
 
 
 def _reminder_form(cohort: Cohort) -> ReminderForm:
