@@ -320,10 +320,16 @@ def latest_practices(viewer: Viewer, limit: int = 5) -> list[Practice]:
     facet values; one statement, none when the viewer may not read the library."""
     if not permissions.reads_library(viewer):
         return []
+    return latest_published(limit)
+
+
+def latest_published(limit: int = 5) -> list[Practice]:
+    """The latest published practices with their facet values (one statement), for a
+    caller that knows the reader reads the library (see `latest_practices`)."""
     return list(
         db.session.scalars(
             select(Practice)
-            .where(permissions.visible_in_library(viewer))
+            .where(Practice.status == "published")
             .options(joinedload(Practice.tags), lazyload(Practice.author))
             .order_by(Practice.published_at.desc(), Practice.id.desc())
             .limit(limit)
