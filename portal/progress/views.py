@@ -76,3 +76,204 @@ def _library_news(cohort) -> dict:
     if cohort is None:
         return {"reads_library": False, "latest_practices": []}
     return {"reads_library": True, "latest_practices": latest_published(5)}
+
+
+def _reminder_form(cohort: Cohort) -> ReminderForm:
+    form = ReminderForm()
+    if not form.is_submitted():
+        template = queries.reminder_template(cohort)
+        form.subject.data = template.subject if template else services.DEFAULT_SUBJECT
+        form.body.data = template.body if template else services.DEFAULT_BODY
+    return form
+
+
+def _dashboard(cohort: Cohort, form: ReminderForm, status: int = 200, message: str = ""):
+    filters = _filters()
+    return render(
+        "progress/cohort_dashboard.html",
+        block="results",
+        status=status,
+        cohort=cohort,
+        filters=filters,
+        organisation_types=ORGANISATION_TYPES,
+        country_options=countries(str(get_locale())),
+        reminder_form=form,
+        reminder_error=message,
+        **queries.dashboard(cohort, filters),
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress")
+@login_required
+def cohort_dashboard(cohort_id: int):
+    """The cohort's progress: matrix, averages, who needs attention and pre/post gains."""
+    cohort = load_dashboard_cohort(cohort_id)
+    return _dashboard(cohort, _reminder_form(cohort))
+
+
+@bp.post("/cohorts/<int:cohort_id>/reminders")
+@login_required
+def reminders_send(cohort_id: int):
+    """Queue reminders to the chosen participants from the (edited) template."""
+    cohort = load_dashboard_cohort(cohort_id)
+    form = _reminder_form(cohort)
+    if not form.validate():
+        return _dashboard(cohort, form, status=400)
+    try:
+        sent = services.send_reminders(
+            current_user, cohort, form.people.data, form.subject.data, form.body.data
+        )
+    except services.ProgressError as error:
+        return _dashboard(cohort, form, status=400, message=str(error))
+    flash(ngettext("%(num)d reminder queued.", "%(num)d reminders queued.", sent))
+    return redirect(url_for("progress.cohort_dashboard", cohort_id=cohort.id), code=303)
+
+
+def _download_name(cohort: Cohort, extension: str) -> str:
+    return f"cohort-{cohort.id}-progress.{extension}"
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress.csv")
+@login_required
+def cohort_export_csv(cohort_id: int):
+    """The cohort's progress as CSV, streamed (same filters as the dashboard)."""
+    cohort = load_dashboard_cohort(cohort_id)
+    records = queries.export_rows(cohort, _filters())
+    body = stream_with_context(exports.csv_stream(records, [_("Name")]))
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(cohort, "csv")}"'
+    )
+    return response
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress.xlsx")
+@login_required
+def cohort_export_xlsx(cohort_id: int):
+    """The cohort's progress as an XLSX workbook, streamed (same filters as the dashboard)."""
+    cohort = load_dashboard_cohort(cohort_id)
+    records = queries.export_rows(cohort, _filters())
+    body = stream_with_context(exports.xlsx_stream(records, [_("Name")], _("Progress")))
+    response = Response(
+        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_download_name(cohort, "xlsx")}"'
+    )
+    return response
+
+
+@bp.get("/cohorts/<int:cohort_id>/progress/<int:user_id>")
+@login_required
+def participant_detail(cohort_id: int, user_id: int):
+    """One participant's progress, attempts, readings, posts and reminders, for trainers."""
+    cohort = load_dashboard_cohort(cohort_id)
+    person = queries.cohort_participant(cohort, user_id)
+    if person is None:
+        abort(404)
+    return render(
+        "progress/participant_detail.html",
+        cohort=cohort,
+        person=person,
+        **queries.participant_detail(cohort, person),
+    )
+
+
+def _require_admin() -> None:
+    if not permissions.is_admin(current_user):
+        abort(404)
+
+
+@bp.get("/programme/report")
+@login_required
+def programme_report():
+    """People trained, completion and gains across cohorts, for admins; small groups hidden."""
+    _require_admin()
+    return render("progress/programme_report.html", **queries.programme_report())
+
+
+@bp.get("/programme/report.csv")
+@login_required
+def programme_report_csv():
+    """The programme report as CSV, with the same suppression as the page."""
+    _require_admin()
+    report = queries.programme_report()
+    body = exports.report_csv(report)
+    response = Response(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="programme-report.csv"'
+    return response
+
+
+@bp.post("/cohorts/<int:cohort_id>/certificate")
+@login_required
+def certificate_issue(cohort_id: int):
+    """Issue the participant's certificate when the cohort's completion rule is met."""
+    cohort = queries.participant_cohort(current_user, cohort_id)
+    if cohort is None:
+        abort(404)
+    progress, _cat = queries.progress_for(current_user, cohort.mastery_threshold)
+    try:
+        services.issue_certificate(current_user, cohort, progress)
+    except services.ProgressError as error:
+        flash(str(error), "error")
+        return redirect(url_for("progress.home"), code=303)
+    return redirect(url_for("progress.certificate_pdf", cohort_id=cohort.id), code=303)
+
+
+CERTIFICATE_CSS = """
+@page { size: A4 landscape; margin: 2cm; }
+body { font-family: "Noto Sans", "Noto Sans Bengali", "Noto Sans Khmer", "Noto Sans CJK SC",
+  "Noto Sans Devanagari", "Noto Sans CJK KR", "Noto Sans Thai", "Noto Sans Thaana",
+  "Noto Nastaliq Urdu", "Noto Naskh Arabic", "DejaVu Sans", sans-serif; color: #111;
+  text-align: center; }
+h1 { font-size: 26pt; margin-top: 1.5cm; } .name { font-size: 30pt; margin: .6cm 0; }
+ul { list-style: none; padding: 0; } .code { margin-top: 1cm; font-size: 10pt; color: #444; }
+"""
+
+
+@bp.get("/cohorts/<int:cohort_id>/certificate.pdf")
+@login_required
+def certificate_pdf(cohort_id: int):
+    """The participant's own certificate as a PDF (WeasyPrint, Noto fonts for every script)."""
+    from weasyprint import CSS, HTML
+
+    cohort = queries.participant_cohort(current_user, cohort_id)
+    certificate = queries.certificate_of(current_user.id, cohort_id) if cohort else None
+    if certificate is None:
+        abort(404)
+    cat = queries.catalogue()
+    html = render_template(
+        "progress/certificate_pdf.html",
+        certificate=certificate,
+        cohort=cohort,
+        name=current_user.display_name,
+        objectives=[o for o in cat.objectives if o.number in (certificate.objectives or [])],
+        programme=queries.programme_title(),
+        verify_url=url_for("progress.certificate_verify", code=certificate.code, _external=True),
+    )
+    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=CERTIFICATE_CSS)])
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = 'attachment; filename="vca-certificate.pdf"'
+    return response
+
+
+@bp.get("/certificates/verify")
+def certificate_verify():
+    """Public: whether a code belongs to a valid certificate (name, cohort and date only)."""
+    code = " ".join((request.args.get("code") or "").split()).upper()[:40]
+    found = queries.verified_certificate(code) if code else None
+    status = 200 if found or not code else 404
+    return render("progress/certificate_verify.html", status=status, code=code, found=found)
+
+
+@bp.post("/certificates/<code>/revoke")
+@login_required
+def certificate_revoke(code: str):
+    """Admins revoke a certificate by its code."""
+    _require_admin()
+    certificate = queries.certificate_by_code(code)
+    if certificate is None:
+        abort(404)
+    services.revoke_certificate(current_user, certificate)
+    flash(_("The certificate was revoked."))
+    return redirect(url_for("progress.certificate_verify", code=code), code=303)
