@@ -121,7 +121,7 @@ def test_build_submit_accept_publish_copy(new_context, live_server, live_app, ja
     check_page(trainer)
     trainer.get_by_role("button", name="Publish").click()
     expect(trainer.get_by_text("The practice is published in the library.")).to_be_visible()
-    trainer.get_by_role("link", name="an invented checklist").click()
+    trainer.locator(".exercise-link a").click()
     expect(trainer.locator(".practice-link")).to_contain_text("In the practice library")
     author.goto(exercise_url)
     expect(author.locator(".practice-link a")).to_have_text("an invented checklist")
