@@ -68,7 +68,8 @@ FEEDBACK_INSPECT = """() => {
       if (name.startsWith("on") || name.startsWith("hx-") || name === "style"
           || name === "srcdoc" || name === "formaction")
         bad.push(el.tagName + "[" + name + "]");
-      if ((name === "href" || name === "src") && /^\\s*(javascript|data|vbscript):/i.test(attr.value))
+      const url = /^\\s*(javascript|data|vbscript):/i;
+      if ((name === "href" || name === "src") && url.test(attr.value))
         bad.push(el.tagName + "[" + name + "]");
     }
   }
