@@ -142,23 +142,10 @@ def session_slot(session_id: int, user) -> dict:
     return {"mine": mine, "published_count": published}
 
 
-def exercise_link(user, exercise_id: int | None):
-    """The exercise a practice was shared from, as (id, title, state, session number), when
-    the user may see it; None otherwise (or when it no longer exists). One statement (two
-    for a trainer, who sees it if they train its author)."""
-    if exercise_id is None:
-        return None
-    row = db.session.execute(
-        select(
-            Exercise.id,
-            Exercise.title,
-            Exercise.state,
-            Exercise.author_id,
-            CurriculumSession.number,
-        )
-        .join(CurriculumSession, CurriculumSession.id == Exercise.session_id)
-        .where(Exercise.id == exercise_id)
-    ).first()
+def visible_link(user, row):
+    """The exercise row (anything with id, state and author_id) when the user may see that
+    exercise, else None: its author; everyone taking part once it is published; the
+    author's trainers once submitted (one statement for a trainer, none otherwise)."""
     if row is None:
         return None
     if row.author_id == user.id:

@@ -223,6 +223,48 @@ def load_practice_for(viewer: Viewer, practice_id: int, with_state: bool = False
 
 
 @dataclass
+class SourceExercise:
+    """The exercise a practice was shared from (the caller checks who may see it)."""
+
+    id: int
+    title: str
+    state: str
+    author_id: int | None
+    number: int  # its session's number
+
+
+def load_practice_page(viewer: Viewer, practice_id: int):
+    """For the practice page, in one statement: (practice, endorsed, source exercise or
+    None) when the viewer may see the practice; 404 otherwise."""
+    from portal.exercises.models import Exercise
+
+    endorsed = (
+        exists()
+        .where(Endorsement.practice_id == Practice.id, Endorsement.user_id == viewer.user.id)
+        .label("endorsed")
+    )
+    row = db.session.execute(
+        select(
+            Practice,
+            endorsed,
+            Exercise.id,
+            Exercise.title,
+            Exercise.state,
+            Exercise.author_id,
+            CurriculumSession.number,
+        )
+        .outerjoin(Exercise, Exercise.id == Practice.source_exercise_id)
+        .outerjoin(CurriculumSession, CurriculumSession.id == Exercise.session_id)
+        .where(Practice.id == practice_id)
+        .options(joinedload(Practice.tags))
+    ).first()
+    if row is None or not permissions.can_see(viewer, row[0]):
+        abort(404)
+    source = SourceExercise(*row[2:]) if row[2] is not None and row[6] is not None else None
+    return row[0], bool(row[1]), source
+
+
+@dataclass
 class Related:
     """Where a practice came from and where it travelled (visible practices only)."""
 

@@ -191,3 +191,32 @@ def test_checklist_text_stays_plain_in_the_description(actor, world):
     html = practice.description_html
     assert "<strong>" not in html and "<b>" not in html and "<a" not in html
     assert "**bold**" in html and "&lt;b&gt;tags&lt;/b&gt;" in html
+
+
+def test_both_pages_stay_within_eight_statements(app, actor, world):
+    """The link between the pages costs no statement beyond the budget (SPEC §4)."""
+    from measure import count_statements
+
+    author, exercise = accepted(actor, world)
+    share(author, exercise)
+    [practice] = practices_of(exercise)
+    complete_and_submit(author, practice.id)
+    assert (
+        actor(world.trainer)
+        .post(f"/practices/{practice.id}/review", {"action": "publish"})
+        .status_code
+        == 303
+    )
+    assert author.post(f"/exercises/{exercise.id}/publish").status_code == 303
+    counts = {}
+    for persona in ("author", "trainer", "peer", "other", "admin"):
+        client = actor(getattr(world, persona))
+        for path in (f"/practices/{practice.id}", f"/exercises/{exercise.id}"):
+            with count_statements(app) as log:
+                response = client.get(path)
+            assert response.status_code == 200, (persona, path)
+            assert "Built from the checklist" in response.get_data(
+                as_text=True
+            ) or "In the practice library" in response.get_data(as_text=True)
+            counts[(persona, path)] = log.count
+    assert max(counts.values()) <= 8, counts
