@@ -7,19 +7,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
 from portal.extensions import db
+from portal.practices.vocab import PILLARS
 
-PILLARS = {
-    "prevention": _l("Prevention"),
-    "protection": _l("Protection"),
-    "prosecution": _l("Prosecution"),
-    "partnership": _l("Partnership"),
-}
+# The four pillars have one source, the practice vocabulary (portal/practices/vocab.py):
+# the directory's "pillars of interest" and the library's pillar facet are the same words.
+__all__ = ["PILLARS", "DirectMessage", "DirectoryEntry", "MessageBlock"]
 
 
 class DirectoryEntry(db.Model):

@@ -90,3 +90,12 @@ def can_publish(user, exercise: Exercise) -> bool:
 
 def can_copy(user, exercise: Exercise) -> bool:
     return exercise.is_published and can_use_exercises(user)
+
+
+SHAREABLE_STATES = ("accepted", "published")
+
+
+def can_share_as_practice(user, exercise: Exercise) -> bool:
+    """The author turns a checklist a trainer accepted (published or not) into a practice
+    for the library, which then goes through the practice review."""
+    return is_author(user, exercise) and exercise.state in SHAREABLE_STATES

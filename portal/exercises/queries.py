@@ -140,3 +140,18 @@ def session_slot(session_id: int, user) -> dict:
     mine = [row[0] for row in rows]
     published = rows[0][1] if rows else db.session.scalar(count)
     return {"mine": mine, "published_count": published}
+
+
+def visible_link(user, row):
+    """The exercise row (anything with id, state and author_id) when the user may see that
+    exercise, else None: its author; everyone taking part once it is published; the
+    author's trainers once submitted (one statement for a trainer, none otherwise)."""
+    if row is None:
+        return None
+    if row.author_id == user.id:
+        return row
+    if row.state == "published" and permissions.can_use_exercises(user):
+        return row
+    if row.state != "draft" and permissions.can_review_author(user, row.author_id):
+        return row
+    return None

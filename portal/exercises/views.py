@@ -35,6 +35,8 @@ def _detail_context(exercise, **extra) -> dict:
         "can_review": permissions.can_review(current_user, exercise),
         "can_publish": permissions.can_publish(current_user, exercise),
         "can_copy": permissions.can_copy(current_user, exercise),
+        "can_share": permissions.can_share_as_practice(current_user, exercise),
+        "practice": _shared_practice(exercise),
         "is_author": permissions.is_author(current_user, exercise),
         "source": _visible_source(exercise),
         "copies": queries.copies_of(exercise),
@@ -46,6 +48,16 @@ def _detail_context(exercise, **extra) -> dict:
     }
     context.update(extra)
     return context
+
+
+def _shared_practice(exercise):
+    """The practice shared from this exercise, if the viewer may see it (accepted and
+    published exercises only: no other can have one)."""
+    if exercise.state not in permissions.SHAREABLE_STATES:
+        return None
+    from portal.practices.queries import practice_from_exercise
+
+    return practice_from_exercise(current_user.id, exercise.id, reads_library=True)
 
 
 def _visible_source(exercise):
@@ -338,6 +350,48 @@ def exercise_publish(exercise_id: int):
         )
     flash(_("Published. Colleagues can now read and copy your checklist."))
     return redirect(url_for("exercises.exercise_detail", exercise_id=exercise.id), code=303)
+
+
+@bp.post("/exercises/<int:exercise_id>/practice")
+def exercise_share(exercise_id: int):
+    """The author shares an accepted checklist in the practice library: a draft practice
+    made from it, which the author completes and submits to the practice review."""
+    refused = _refuse_outsiders()
+    if refused is not None:
+        return refused
+    exercise = queries.exercise_for(current_user, exercise_id)
+    if not permissions.is_author(current_user, exercise):
+        abort(404)
+    if not permissions.can_share_as_practice(current_user, exercise):
+        return render(
+            "exercises/exercise_detail.html",
+            status=409,
+            **_detail_context(
+                exercise,
+                error=_("Only a checklist accepted by a trainer can be shared in the library."),
+            ),
+        )
+    from portal.practices.services import PracticeError, from_exercise
+
+    try:
+        practice = from_exercise(current_user, exercise)
+    except PracticeError as error:
+        db.session.rollback()
+        return render(
+            "exercises/exercise_detail.html",
+            status=409,
+            **_detail_context(exercise, error=_(str(error))),
+        )
+    if practice.status in ("draft", "changes_requested"):
+        flash(
+            _(
+                "A draft practice was made from your checklist. Add the countries, pillars "
+                "and your organisation type, then submit it for review."
+            ),
+            "success",
+        )
+        return redirect(url_for("practices.practice_edit", practice_id=practice.id), code=303)
+    return redirect(url_for("practices.practice_detail", practice_id=practice.id), code=303)
 
 
 @bp.post("/exercises/<int:exercise_id>/copy")

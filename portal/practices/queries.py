@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import and_, exists, func, literal, or_, select, true, union_all
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from portal.discussion.permissions import Viewer
 from portal.extensions import db
@@ -105,18 +105,11 @@ def _has_value(facet: str, values: list[str]):
 
 
 def _text_match(words: list[str]):
-    """SQL: every word appears in the title, summary or description (any case)."""
-    conditions = []
-    for word in words:
-        conditions.append(
-            or_(
-                *(
-                    func.lower(column).contains(word, autoescape=True)
-                    for column in (Practice.title, Practice.summary, Practice.description)
-                )
-            )
-        )
-    return and_(true(), *conditions)
+    """SQL: the practice matches every word, through the site search's full-text mechanism
+    (so "campaigns" finds "campaign", on SQLite and PostgreSQL alike)."""
+    from portal.search.queries import practice_match
+
+    return practice_match(Practice, words)
 
 
 def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
@@ -230,6 +223,48 @@ def load_practice_for(viewer: Viewer, practice_id: int, with_state: bool = False
 
 
 @dataclass
+class SourceExercise:
+    """The exercise a practice was shared from (the caller checks who may see it)."""
+
+    id: int
+    title: str
+    state: str
+    author_id: int | None
+    number: int  # its session's number
+
+
+def load_practice_page(viewer: Viewer, practice_id: int):
+    """For the practice page, in one statement: (practice, endorsed, source exercise or
+    None) when the viewer may see the practice; 404 otherwise."""
+    from portal.exercises.models import Exercise
+
+    endorsed = (
+        exists()
+        .where(Endorsement.practice_id == Practice.id, Endorsement.user_id == viewer.user.id)
+        .label("endorsed")
+    )
+    row = db.session.execute(
+        select(
+            Practice,
+            endorsed,
+            Exercise.id,
+            Exercise.title,
+            Exercise.state,
+            Exercise.author_id,
+            CurriculumSession.number,
+        )
+        .outerjoin(Exercise, Exercise.id == Practice.source_exercise_id)
+        .outerjoin(CurriculumSession, CurriculumSession.id == Exercise.session_id)
+        .where(Practice.id == practice_id)
+        .options(joinedload(Practice.tags))
+    ).first()
+    if row is None or not permissions.can_see(viewer, row[0]):
+        abort(404)
+    source = SourceExercise(*row[2:]) if row[2] is not None and row[6] is not None else None
+    return row[0], bool(row[1]), source
+
+
+@dataclass
 class Related:
     """Where a practice came from and where it travelled (visible practices only)."""
 
@@ -323,17 +358,24 @@ def review_queue() -> list[Practice]:
 
 
 def latest_practices(viewer: Viewer, limit: int = 5) -> list[Practice]:
-    """The latest published practices the viewer may read (for home pages); two
-    statements, none when the viewer may not read the library."""
+    """The latest published practices the viewer may read (for home pages), with their
+    facet values; one statement, none when the viewer may not read the library."""
     if not permissions.reads_library(viewer):
         return []
+    return latest_published(limit)
+
+
+def latest_published(limit: int = 5) -> list[Practice]:
+    """The latest published practices with their facet values (one statement), for a
+    caller that knows the reader reads the library (see `latest_practices`)."""
     return list(
         db.session.scalars(
             select(Practice)
-            .where(permissions.visible_in_library(viewer))
+            .where(Practice.status == "published")
+            .options(joinedload(Practice.tags), lazyload(Practice.author))
             .order_by(Practice.published_at.desc(), Practice.id.desc())
             .limit(limit)
-        )
+        ).unique()
     )
 
 
@@ -372,3 +414,21 @@ def adaptable(practice_id: int | None, viewer: Viewer) -> Practice | None:
 def user_practices_export(user_id: int) -> list[Practice]:
     """Every practice the user wrote (personal-data export)."""
     return list(db.session.scalars(select(Practice).where(Practice.author_id == user_id)))
+
+
+def practice_from_exercise(user_id: int, exercise_id: int, reads_library: bool):
+    """The practice shared from an exercise, as (id, title, status, author_id), when the
+    user may see it: its author in every state, readers of the library once it is
+    published; None otherwise. One statement. (Everyone who may use exercises reads the
+    library, so the exercise page passes True without a cohort lookup.)"""
+    row = db.session.execute(
+        select(Practice.id, Practice.title, Practice.status, Practice.author_id)
+        .where(Practice.source_exercise_id == exercise_id)
+        .order_by(Practice.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    if row.author_id == user_id or (row.status == "published" and reads_library):
+        return row
+    return None

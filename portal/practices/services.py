@@ -5,10 +5,12 @@ Each validates, writes, appends to the audit log and commits once."""
 from __future__ import annotations
 
 import hmac
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
@@ -72,6 +74,8 @@ class PracticeData:
     contact: str = "portal"
     facets: dict[str, list[str]] = field(default_factory=dict)
     adapts_id: int | None = None
+    # Set by `from_exercise` only (never from a form): the exercise the practice shares.
+    source_exercise_id: int | None = None
 
 
 def _clean_line(value: str) -> str:
@@ -94,6 +98,7 @@ def _cleaned(data: PracticeData) -> PracticeData:
         contact=data.contact if data.contact in CONTACT_CHOICES else "none",
         facets=facets,
         adapts_id=data.adapts_id,
+        source_exercise_id=data.source_exercise_id,
     )
 
 
@@ -142,6 +147,7 @@ def save(author, practice: Practice | None, data: PracticeData, token: str | Non
         practice = Practice(author_id=author.id, status="draft", client_token=token or None)
         source = queries.adaptable(data.adapts_id, viewer)
         practice.adapts_id = source.id if source is not None else None
+        practice.source_exercise_id = data.source_exercise_id
         db.session.add(practice)
     for name in TEXT_FIELDS:
         setattr(practice, name, getattr(data, name))
@@ -157,8 +163,12 @@ def save(author, practice: Practice | None, data: PracticeData, token: str | Non
         practice.tags.append(PracticeTag(facet=facet, value=value))
     practice.updated_at = utcnow()
     db.session.flush()
+    detail = {"source_exercise": practice.source_exercise_id} if practice.source_exercise_id else {}
     audit.record(
-        "practice.created" if is_new else "practice.updated", actor=author, target=practice
+        "practice.created" if is_new else "practice.updated",
+        actor=author,
+        target=practice,
+        **detail,
     )
     try:
         db.session.commit()
@@ -170,6 +180,60 @@ def save(author, practice: Practice | None, data: PracticeData, token: str | Non
             raise
         return earlier
     return practice
+
+
+# Characters that Markdown would read as syntax in a checklist line (shown literally).
+_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]<>#|~!&])")
+SHAREABLE_EXERCISE_STATES = ("accepted", "published")
+
+
+def _literal(line: str) -> str:
+    """One line of plain text as Markdown that shows exactly that text."""
+    line = _MARKDOWN_SYNTAX.sub(r"\\\1", line)
+    # A leading "1." or "-" would start a list inside the item.
+    return re.sub(r"^(\d+)\.", r"\1\\.", re.sub(r"^([+-])", r"\\\1", line))
+
+
+def checklist_markdown(exercise) -> str:
+    """The exercise's sections and items as the Markdown of a practice description."""
+    parts = []
+    for section in exercise.sections:
+        parts.append(f"## {_literal(section.title)}")
+        parts.append("\n".join(f"- {_literal(item.text)}" for item in section.items) or "")
+    return "\n\n".join(part for part in parts if part)
+
+
+def from_exercise(author, exercise) -> Practice:
+    """A draft practice made from the author's exercise once a trainer accepted it: its
+    title, session (and the session's objectives), and the checklist as the description.
+    The author adds countries, pillars and organisation type, then submits it to the
+    practice review like any other (D2). One per exercise: asking again returns it."""
+    if exercise.author_id != author.id or exercise.state not in SHAREABLE_EXERCISE_STATES:
+        raise PracticeError(
+            "Only the author of a checklist accepted by a trainer can share it in the library."
+        )
+    session = exercise.session
+    sections = [section.title for section in exercise.sections]
+    summary = gettext(
+        "A checklist from the exercise of session %(number)d, “%(session)s”, accepted by a "
+        "trainer. Its parts: %(sections)s.",
+        number=session.number,
+        session=session.title,
+        sections="; ".join(sections),
+    )
+    data = PracticeData(
+        title=exercise.title,
+        summary=summary if len(summary) <= LIMITS["summary"] else summary[:599] + "…",
+        description=checklist_markdown(exercise)[: LIMITS["description"]],
+        contact="portal",
+        facets={
+            "session": [str(session.number)],
+            "objective": [str(objective.number) for objective in session.objectives],
+        },
+        source_exercise_id=exercise.id,
+    )
+    # The token makes a repeated click (or a second window) return the same practice.
+    return save(author, None, data, token=f"exercise-{exercise.id}")
 
 
 def _step(actor, practice: Practice, status: str, comment: str = "") -> None:

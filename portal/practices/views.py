@@ -153,7 +153,7 @@ def practice_edit(practice_id: int):
 
 def _detail(practice_id: int, status=200, block=None, comment_form=None, **extra):
     viewer = viewer_for(current_user)
-    practice, endorsed = queries.load_practice_for(viewer, practice_id, with_state=True)
+    practice, endorsed, source_exercise = queries.load_practice_page(viewer, practice_id)
     shows_reviews = permissions.is_author(viewer, practice) or viewer.is_staff
     context = {"findings": {}, "error": None}
     context.update(extra)
@@ -169,11 +169,21 @@ def _detail(practice_id: int, status=200, block=None, comment_form=None, **extra
         comments=queries.comments(viewer, practice) if practice.is_published else [],
         reviews=queries.reviews(practice) if shows_reviews else [],
         names=queries.curriculum_names(),
+        exercise_link=_exercise_link(source_exercise),
         comment_form=comment_form or _fresh_comment_form(),
         review_form=ReviewForm(formdata=None),
         field_labels=FIELD_LABELS,
         **context,
     )
+
+
+def _exercise_link(source_exercise):
+    """The exercise the practice was shared from, when the viewer may see it."""
+    if source_exercise is None:
+        return None
+    from portal.exercises.queries import visible_link
+
+    return visible_link(current_user, source_exercise)
 
 
 def _fresh_comment_form():

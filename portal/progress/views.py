@@ -60,8 +60,22 @@ def home():
         "progress/home.html",
         staff=False,
         windows=open_windows(current_user, utcnow()),
+        **_library_news(context["cohort"]),
         **context,
     )
+
+
+def _library_news(cohort) -> dict:
+    """The latest published practices, beside the alumni forum's threads for alumni.
+
+    Everyone with a cohort reads the practice library (portal.practices.permissions
+    .reads_library); the home found the participant's cohort already, so this costs one
+    statement and no cohort lookup."""
+    from portal.practices.queries import latest_published
+
+    if cohort is None:
+        return {"reads_library": False, "latest_practices": []}
+    return {"reads_library": True, "latest_practices": latest_published(5)}
 
 
 def _dashboard(

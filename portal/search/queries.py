@@ -266,6 +266,34 @@ def _headline(document, query, words: int = 30):
     return func.ts_headline(ENGLISH, document, query, options)
 
 
+def _practice_document(practice):
+    """A practice's searchable text on PostgreSQL, exactly as in its GIN index."""
+    sep = literal_column("' '")
+    return _tsvector(
+        practice.title.op("||")(sep)
+        .op("||")(practice.summary)
+        .op("||")(sep)
+        .op("||")(practice.description)
+    )
+
+
+def practice_match(practice, words: list[str]):
+    """SQL: the practice matches every word as the site search matches it (word forms
+    too): through the FTS5 index on SQLite, which holds published practices only, and the
+    GIN-indexed tsvector on PostgreSQL. No words: every practice. For the library's free
+    text, which adds its own conditions (published, facets) around it."""
+    if not words:
+        return true()
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _practice_document(practice).op("@@")(func.plainto_tsquery(ENGLISH, " ".join(words)))
+    match = " ".join(f'"{word}"' for word in words)
+    return practice.id.in_(
+        select(fts.c.ref_id).where(
+            literal_column(TABLE).op("MATCH")(match), fts.c.kind == "practice"
+        )
+    )
+
+
 def _postgres(viewer, words, page, readings, practices=None):
     query = func.plainto_tsquery(ENGLISH, " ".join(words))
     parts = []
@@ -329,12 +357,7 @@ def _postgres(viewer, words, page, readings, practices=None):
     if practices is not None:
         practice = practices.model
         sep = literal_column("' '")
-        practice_doc = _tsvector(
-            practice.title.op("||")(sep)
-            .op("||")(practice.summary)
-            .op("||")(sep)
-            .op("||")(practice.description)
-        )
+        practice_doc = _practice_document(practice)
         parts.append(
             select(
                 literal("practice").label("kind"),

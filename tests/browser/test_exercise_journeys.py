@@ -103,6 +103,29 @@ def test_build_submit_accept_publish_copy(new_context, live_server, live_app, ja
     expect(author.locator("h1 .status")).to_have_text("Published")
     check_page(author)
 
+    # Into the practice library: a draft practice made from the checklist, completed by
+    # the author and published by a trainer through the practice review.
+    author.get_by_role("button", name="Share in the practice library").click()
+    expect(author.get_by_text("A draft practice was made from your checklist")).to_be_visible()
+    expect(author.locator("#practice-title")).to_have_value("an invented checklist")
+    expect(author.locator("#practice-description")).to_contain_text("## Measuring results")
+    check_page(author)
+    author.select_option("#countries", ["PH"])
+    author.select_option("#organisation_type", "ngo")
+    author.get_by_label("Prevention").check()
+    author.get_by_role("button", name="Submit for review").click()
+    expect(author.get_by_text("Your practice is with the trainers for review.")).to_be_visible()
+    practice_url = author.url
+    trainer.goto(practice_url)
+    expect(trainer.locator(".exercise-link")).to_contain_text("Built from the checklist")
+    check_page(trainer)
+    trainer.get_by_role("button", name="Publish").click()
+    expect(trainer.get_by_text("The practice is published in the library.")).to_be_visible()
+    trainer.locator(".exercise-link a").click()
+    expect(trainer.locator(".practice-link")).to_contain_text("In the practice library")
+    author.goto(exercise_url)
+    expect(author.locator(".practice-link a")).to_have_text("an invented checklist")
+
     other = _open_page(new_context, live_server, javascript=javascript)
     login(other, world.other)
     other.goto("/sessions/3/exercise")
@@ -116,6 +139,10 @@ def test_build_submit_accept_publish_copy(new_context, live_server, live_app, ja
     other.get_by_role("link", name="an invented checklist").click()  # back to the source
     expect(other.locator(".copies")).to_contain_text("Copied 1 time")
     expect(other.locator(".copies")).to_contain_text("Other Browser")
+    other.locator(".practice-link a").click()  # the practice shared from it
+    expect(other.locator(".exercise-link a")).to_have_text("an invented checklist")
+    check_page(other)
+    other.go_back()
     other.get_by_role("link", name="Printable view").click()
     expect(other.locator(".exercise-print h2, .exercise-print h3").first).to_be_visible()
     check_page(other)

@@ -121,3 +121,56 @@ def test_hostile_published_practices_and_library(page, live_app):
         assert_nothing_ran(page, f"library page {number}")
     assert dialogs == []
     assert [e for e in csp_errors(page) if "Refused" in e] == []
+
+
+def test_hostile_comments_typed_in_the_browser(page, live_app):
+    """The corpus typed into the comment box (in place, with htmx), then every input as
+    its own comment, read by a peer: nothing runs, nothing is active."""
+    data = build_library(live_app, practices=0)
+    with live_app.app_context():
+        author = db.session.scalar(db.select(User).where(User.email == data.author))
+        trainer = db.session.scalar(db.select(User).where(User.email == data.trainer))
+        practice = services.save(author, None, data_from(COMPLETE))
+        services.submit(author, practice)
+        services.publish(trainer, practice)
+        practice_id = practice.id
+        db.session.remove()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.add_init_script(TRAP)
+    # A trainer is not held to the pace between comments, so the whole corpus fits.
+    login(page, data.trainer)
+    path = f"/practices/{practice_id}"
+    pieces = chunks(limit=19_000)
+    for index, piece in enumerate(pieces):
+        page.goto(path)
+        page.fill("#comment-body", piece)
+        page.get_by_role("button", name="Post the comment").click()
+        anyway = page.get_by_role("button", name="Post anyway")
+        posted = page.locator("#comments .post")
+        expect(anyway.or_(posted.nth(index))).to_be_visible()
+        assert_nothing_ran(page, f"comment form {index}")
+        if anyway.count():
+            anyway.click()
+            expect(posted.nth(index)).to_be_visible()
+        page.mouse.move(200, 300)
+        assert_nothing_ran(page, f"comment {index}")
+    with live_app.app_context():
+        trainer = db.session.scalar(db.select(User).where(User.email == data.trainer))
+        practice = db.session.get(Practice, practice_id)
+        for index, text in enumerate(POSTABLE):
+            confirm = confirmation_for(trainer, text)
+            try:
+                services.add_comment(trainer, practice, text, f"c{index}", confirm)
+            except services.PracticeError:
+                continue  # blank once normalised: refused with a message, nothing stored
+        db.session.remove()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(lambda url: "/practices" not in url)
+    login(page, data.peer)
+    page.goto(path)
+    expect(page.locator("#comments .post").first).to_be_visible()
+    page.mouse.move(200, 300)
+    assert_nothing_ran(page, "every comment, read by a peer")
+    assert dialogs == []
+    assert [e for e in csp_errors(page) if "Refused" in e] == []

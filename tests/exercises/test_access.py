@@ -103,6 +103,7 @@ def test_post_matrix_on_hidden_and_foreign_exercises(actor, world, exercises, pe
         f"/exercises/{draft.id}/review",
         f"/exercises/{draft.id}/publish",
         f"/exercises/{draft.id}/copy",
+        f"/exercises/{draft.id}/practice",
     ]
     if persona == "author":
         return  # the author's own moves are covered in test_workflow

@@ -140,15 +140,59 @@ def test_free_text_and_sorting(people):
     db.session.commit()
     viewer = viewer_for(people.peer)
     assert [p.id for p in run(viewer, q="HOTLINE fishers").practices] == [loud.id]
-    assert run(viewer, q="hotline shelter").total == 0
+    assert run(viewer, q="hotline intake").total == 0
     assert [p.id for p in run(viewer).practices] == [loud.id, quiet.id]  # newest first
     quiet.useful_count = 9
     db.session.commit()
     assert [p.id for p in run(viewer, sort="useful").practices] == [quiet.id, loud.id]
-    # LIKE wildcards are plain characters ("_" would otherwise match the space).
-    assert run(viewer, q="hotline_").total == 0
+    # Wildcards and search operators are plain characters, not patterns or syntax.
+    assert run(viewer, q="hot%").total == 0
+    assert run(viewer, q="hot*").total == 0
+    assert run(viewer, q='hotline OR "shelter').total == 0
     # Punctuation alone is no search at all.
     assert run(viewer, q="%").total == 2
+
+
+def test_free_text_uses_the_site_search_mechanism(people):
+    """Word forms and several words, as the site search finds them (FTS5 on SQLite, the
+    English text search on PostgreSQL); only published practices, facets still apply."""
+    campaign = published(
+        people.author,
+        people.trainer,
+        title="Awareness campaign for fishing crews",
+        summary="Posters in ports explain where crews can ask for help.",
+        description="Trained volunteers visited the harbours before each season.",
+        countries=["PH"],
+    )
+    published(
+        people.author,
+        people.trainer,
+        title="Shelter intake in an invented town",
+        summary="Intake.",
+        description="Caseworkers meet each person on arrival.",
+        countries=["TH"],
+    )
+    published(people.author, people.trainer, title="Archived campaign", summary="Old.")
+    hidden = db.session.scalar(select(Practice).where(Practice.title == "Archived campaign"))
+    from portal.practices import services
+
+    services.archive(people.trainer, hidden)
+    viewer = viewer_for(people.peer)
+
+    def found(**args):
+        return [p.id for p in run(viewer, **args).practices]
+
+    # Another word form than the one stored: "campaigns", "visiting", "harbour".
+    assert found(q="campaigns") == [campaign.id]
+    assert found(q="visiting harbour") == [campaign.id]
+    # Several words anywhere in title, summary and description, in any order.
+    assert found(q="crews posters volunteers") == [campaign.id]
+    assert found(q="campaign caseworkers") == []
+    # The text filter and the facets combine, and the counts follow the text.
+    assert found(q="campaign", country="TH") == []
+    page = run(viewer, q="campaign")
+    assert page.total == 1
+    assert dict(page.facets["country"]) == {"PH": 1}
 
 
 def test_unknown_filter_values_are_ignored(web, people):
