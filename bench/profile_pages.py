@@ -70,7 +70,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="portal-profile-"))
     try:
         paths = prepare(work)
-        sys.path.insert(0, str(ROOT / "bench"))
+        sys.path[:0] = [str(ROOT), str(ROOT / "bench")]  # this checkout's portal
         from setup_data import TRAINER_PAGES
 
         from portal import create_app

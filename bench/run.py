@@ -212,8 +212,19 @@ def main() -> int:
     finally:
         for process in (portal, bare):
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+        for process in (portal, bare):
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a very busy machine: stop it hard
+                process.kill()
+                process.wait()
     statics = static_measures(paths, env)
+    # The same pages again at scale (10,000 participants, 1,000 replies, 500 practices):
+    # SPEC §4 wants as many statements as at small data.
+    thread_id = paths.get("thread", "/discussion/threads/0").rsplit("/", 1)[-1]
+    subprocess.run([str(BIN / "python"), "bench/grow_data.py", thread_id], **quiet)
+    for name, measured in static_measures(paths, env).items():
+        statics.setdefault(name, {})["statements_large"] = measured["statements"]
     shutil.rmtree(work, ignore_errors=True)
 
     rows = []
@@ -259,16 +270,19 @@ def main() -> int:
         f"{bare_cpu:.2f} ms of worker CPU a request; load average {os.getloadavg()[0]:.1f}"
     )
     header = f"{'page':<18}{'req/s':>7}{'ratio':>7}{'CPU ms':>8}{'CPU ratio':>10}"
-    header += f"{'p50 ms':>8}{'p95 ms':>8}{'SQL':>5}{'cold B':>8}  budget"
+    header += f"{'p50 ms':>8}{'p95 ms':>8}{'SQL':>5}{'at scale':>9}{'cold B':>8}  budget"
     print(header)
     for row in rows:
         cpu_ratio = f"{row['cpu_ratio']:.1%}" if row["cpu_ratio"] else "-"
         print(
             f"{row['page']:<18}{row['rps']:>7.0f}{row['ratio']:>7.1%}{row['cpu_ms']:>8.2f}"
             f"{cpu_ratio:>10}{row['p50_ms']:>8.1f}{row['p95_ms']:>8.1f}"
-            f"{row.get('statements', '-'):>5}{row.get('cold_bytes', '-'):>8}"
+            f"{row.get('statements', '-'):>5}{row.get('statements_large', '-'):>9}"
+            f"{row.get('cold_bytes', '-'):>8}"
             f"  {'met' if row['ratio_met'] else 'MISSED'} (>= {TARGET_RATIO:.0%})"
         )
+    print("SQL: statements per page with the demo data; at scale: with 10,000 more participants,")
+    print("1,000 more replies in the thread and 500 more practices (budget: 8, the same at both)")
     print(f"largest worker resident memory after the run: {rss:.1f} MB (budget 150 MB)")
     return 0
 
