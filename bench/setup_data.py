@@ -1,6 +1,8 @@
 """Benchmark set-up inside the portal: the demo participant gets a quiz attempt and a thread.
 
-Run as `python bench/setup_data.py` with the portal's environment; prints the paths as JSON."""
+Run as `python bench/setup_data.py` with the portal's environment; prints the paths as JSON.
+Pages listed in TRAINER_PAGES are measured signed in as the demo trainer, the rest as the
+demo participant."""
 
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from portal.discussion.models import Board
 from portal.extensions import db
 from portal.learning import services as learning
 from portal.learning.models import CurriculumSession, Quiz, Reading
+
+TRAINER_PAGES = {"cohort dashboard"}
 
 
 def main() -> None:
@@ -56,6 +60,9 @@ def main() -> None:
             "reading": f"/sessions/{session.number}/readings/{reading.slug}",
             "quiz attempt": f"/quiz/attempts/{attempt.id}",
             "thread": f"/discussion/threads/{thread.id}",
+            "practice library": "/practices/",
+            # The dashboard is the trainer's page: run.py signs the trainer in for it.
+            "cohort dashboard": f"/cohorts/{cohort_id}/progress",
         }
         print(json.dumps(paths))
 

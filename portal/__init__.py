@@ -162,11 +162,17 @@ def _init_templates(app: Flask) -> None:
 
     from portal import permissions
     from portal.countries import country_name
-    from portal.navigation import nav_items
+    from portal.navigation import fixed_url, nav_items
+    from portal.translations import install_template_gettext
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    install_template_gettext(app.jinja_env)  # the catalogue once per request, not per string
     app.jinja_env.globals.update(
-        can=permissions.can, country_name=country_name, nav_items=nav_items, get_locale=get_locale
+        can=permissions.can,
+        country_name=country_name,
+        nav_items=nav_items,
+        fixed_url=fixed_url,
+        get_locale=get_locale,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

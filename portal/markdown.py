@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import math
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from urllib.parse import unquote
 
@@ -223,13 +225,64 @@ def _sanitize(raw_html: str, allow_images: bool) -> str:
     )
 
 
+class _RenderedCache:
+    """The sanitised HTML of recently rendered texts, bounded in characters (LRU).
+
+    The output depends only on the text and allow_images, never on who asks, so one
+    process-wide cache is safe to share between people: the same text gives the same HTML.
+    Readings, prompts and questions are rendered once per worker instead of once a page.
+    """
+
+    def __init__(self, max_chars: int, max_text: int):
+        self.max_chars = max_chars
+        self.max_text = max_text
+        self._entries: OrderedDict[tuple[bool, str], Markup] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[bool, str]) -> Markup | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[bool, str], value: Markup) -> None:
+        size = len(key[1]) + len(value)
+        if size > self.max_text:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self._chars += size
+            while self._chars > self.max_chars:
+                (_, old_text), old_html = self._entries.popitem(last=False)
+                self._chars -= len(old_text) + len(old_html)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._chars = 0
+
+
+#: About 4 million characters (a few MB) per worker; texts above 200,000 are not kept.
+_RENDERED = _RenderedCache(max_chars=4_000_000, max_text=200_000)
+
+
 def render_markdown(text: str, *, allow_images: bool = True) -> Markup:
     """Render Markdown to sanitised HTML safe to insert into a page."""
     if not text:
         return Markup("")
+    key = (allow_images, text)
+    cached = _RENDERED.get(key)
+    if cached is not None:
+        return cached
     tokens = _parse(text, allow_images)
     raw_html = _MD.renderer.render(tokens, _MD.options, {})
-    return Markup(_sanitize(raw_html, allow_images))
+    rendered = Markup(_sanitize(raw_html, allow_images))
+    _RENDERED.put(key, rendered)
+    return rendered
 
 
 def _iter_text(tokens: Iterable[Token]) -> Iterable[str]:

@@ -486,3 +486,33 @@ def test_reading_minutes_rejects_bad_rate() -> None:
     """A non-positive reading speed is a programming error."""
     with pytest.raises(ValueError):
         reading_minutes("text", words_per_minute=0)
+
+
+# --- Rendered HTML kept per worker (issue 15: throughput) ------------------------------
+
+
+def test_a_text_rendered_again_gives_the_same_html_and_the_image_rule_is_kept_apart():
+    text = (
+        "A *made-up* reading ![a chart](/static/img/chart.png) with [a link](https://example.org)."
+    )
+    first = render_markdown(text)
+    again = render_markdown(text)
+    assert again == first and isinstance(again, Markup)
+    assert '<img src="/static/img/chart.png" alt="a chart">' in first
+    # Without images the same text still loses its image, though it was kept with one.
+    without = render_markdown(text, allow_images=False)
+    assert "<img" not in without and "a chart" in without
+    assert render_markdown(text) == first
+
+
+def test_the_kept_html_is_bounded_and_the_oldest_text_goes_first():
+    from portal.markdown import _RenderedCache
+
+    cache = _RenderedCache(max_chars=100, max_text=60)
+    cache.put((True, "a" * 20), Markup("<p>" + "a" * 20 + "</p>"))
+    cache.put((True, "b" * 20), Markup("<p>" + "b" * 20 + "</p>"))
+    cache.put((True, "c" * 20), Markup("<p>" + "c" * 20 + "</p>"))
+    assert cache.get((True, "a" * 20)) is None  # 3 x 47 characters > 100: the oldest went
+    assert cache.get((True, "c" * 20)) is not None
+    cache.put((True, "d" * 40), Markup("<p>" + "d" * 40 + "</p>"))  # 87 > 60: not kept
+    assert cache.get((True, "d" * 40)) is None

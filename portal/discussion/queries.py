@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, url_for
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, lambda_stmt, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.cohorts.models import Cohort, Membership
@@ -25,9 +25,13 @@ KIND_ORDER = case((Board.kind == "cohort", 0), (Board.kind == "session", 1), els
 def membership_rows(user_id: int) -> list[tuple[int, str, object]]:
     """(cohort id, role, alumni_from) for every cohort the user belongs to."""
     return db.session.execute(
-        select(Membership.cohort_id, Membership.role, Cohort.alumni_from)
-        .join(Cohort, Cohort.id == Membership.cohort_id)
-        .where(Membership.user_id == user_id)
+        lambda_stmt(  # built once per process; only the user id changes
+            lambda: (
+                select(Membership.cohort_id, Membership.role, Cohort.alumni_from)
+                .join(Cohort, Cohort.id == Membership.cohort_id)
+                .where(Membership.user_id == user_id)
+            )
+        )
     ).all()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import lambda_stmt, select
 
 from portal import permissions
 from portal.cohorts.models import Cohort, Membership
@@ -21,12 +21,17 @@ def can_take_part(user, today: date | None = None) -> bool:
     cache_key = f"_takes_part_{user.id}"
     if today is None and has_request_context() and cache_key in g:
         return g.get(cache_key)
+    user_id, opened_by = user.id, today or date.today()
     found = (
         db.session.scalar(
-            select(Membership.id)
-            .join(Cohort, Cohort.id == Membership.cohort_id)
-            .where(Membership.user_id == user.id, Cohort.elearning_opens <= (today or date.today()))
-            .limit(1)
+            lambda_stmt(  # built once per process; only the values change
+                lambda: (
+                    select(Membership.id)
+                    .join(Cohort, Cohort.id == Membership.cohort_id)
+                    .where(Membership.user_id == user_id, Cohort.elearning_opens <= opened_by)
+                    .limit(1)
+                )
+            )
         )
         is not None
     )

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, lambda_stmt, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
@@ -174,32 +174,49 @@ def open_windows(user, now: datetime) -> list[dict]:
     return [{"window": w, "attempt_id": a, "state": s, "zone": z or "UTC"} for w, a, s, z in rows]
 
 
+# The statements of the pages people open most are lambda statements: SQLAlchemy builds
+# each once per process and afterwards only binds the new values (the closure variables),
+# instead of building and hashing the whole statement on every request.
+
+
 def session_by_number(number: int) -> CurriculumSession | None:
     """A session with its objectives."""
     return (
         db.session.scalars(
-            select(CurriculumSession)
-            .options(joinedload(CurriculumSession.objectives))
-            .where(CurriculumSession.number == number, CurriculumSession.is_retired.is_(False))
+            lambda_stmt(
+                lambda: (
+                    select(CurriculumSession)
+                    .options(joinedload(CurriculumSession.objectives))
+                    .where(
+                        CurriculumSession.number == number, CurriculumSession.is_retired.is_(False)
+                    )
+                )
+            )
         )
         .unique()
         .one_or_none()
     )
 
 
+def _readings_statement(session_id: int, user_id: int | None, with_body: bool):
+    statement = lambda_stmt(lambda: select(Reading))
+    if user_id is not None:
+        statement += lambda s: s.add_columns(ReadingProgress.id).outerjoin(
+            ReadingProgress,
+            and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user_id),
+        )
+    if not with_body:
+        statement += lambda s: s.options(_READING_LIST)
+    statement += lambda s: s.where(
+        Reading.session_id == session_id, Reading.is_retired.is_(False)
+    ).order_by(Reading.position)
+    return statement
+
+
 def readings_with_progress(session_id: int, user, with_body: bool = False) -> list[dict]:
     """The session's readings in order, each with whether the user marked it done."""
-    statement = select(Reading).where(
-        Reading.session_id == session_id, Reading.is_retired.is_(False)
-    )
-    if not with_body:
-        statement = statement.options(_READING_LIST)
-    if user is not None:
-        statement = statement.add_columns(ReadingProgress.id).outerjoin(
-            ReadingProgress,
-            and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user.id),
-        )
-    rows = db.session.execute(statement.order_by(Reading.position)).all()
+    user_id = user.id if user is not None else None
+    rows = db.session.execute(_readings_statement(session_id, user_id, with_body)).all()
     return [{"reading": row[0], "done": user is not None and row[1] is not None} for row in rows]
 
 
@@ -208,32 +225,36 @@ def quiz_overview(session_id: int, user) -> dict | None:
 
     None when the session has no quiz or its quiz is retired.
     """
-    questions = (
-        select(func.count(Question.id))
-        .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
-        .scalar_subquery()
-    )
-    open_attempt = (
-        select(QuizAttempt.id)
-        .where(
-            QuizAttempt.quiz_id == Quiz.id,
-            QuizAttempt.user_id == user.id,
-            QuizAttempt.state == "in_progress",
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
+    user_id = user.id
     row = db.session.execute(
-        select(Quiz, questions, QuizSummary, open_attempt)
-        .outerjoin(
-            QuizSummary,
-            and_(
-                QuizSummary.quiz_id == Quiz.id,
-                QuizSummary.user_id == user.id,
-                QuizSummary.phase == "",
-            ),
+        lambda_stmt(
+            lambda: (
+                select(
+                    Quiz,
+                    select(func.count(Question.id))
+                    .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
+                    .scalar_subquery(),
+                    QuizSummary,
+                    select(QuizAttempt.id)
+                    .where(
+                        QuizAttempt.quiz_id == Quiz.id,
+                        QuizAttempt.user_id == user_id,
+                        QuizAttempt.state == "in_progress",
+                    )
+                    .limit(1)
+                    .scalar_subquery(),
+                )
+                .outerjoin(
+                    QuizSummary,
+                    and_(
+                        QuizSummary.quiz_id == Quiz.id,
+                        QuizSummary.user_id == user_id,
+                        QuizSummary.phase == "",
+                    ),
+                )
+                .where(Quiz.session_id == session_id, Quiz.is_retired.is_(False))
+            )
         )
-        .where(Quiz.session_id == session_id, Quiz.is_retired.is_(False))
     ).first()
     if row is None:
         return None
@@ -260,11 +281,16 @@ def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:
 
 def attempt_for(attempt_id: int, user) -> tuple[QuizAttempt, Quiz, int | None] | None:
     """The attempt with its quiz and session number, only for its owner."""
+    user_id = user.id
     row = db.session.execute(
-        select(QuizAttempt, Quiz, CurriculumSession.number)
-        .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-        .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
-        .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user.id)
+        lambda_stmt(
+            lambda: (
+                select(QuizAttempt, Quiz, CurriculumSession.number)
+                .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+                .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
+                .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id)
+            )
+        )
     ).first()
     return tuple(row) if row else None
 

@@ -415,11 +415,15 @@ def _points(column, objective: int, index: int):
     return column[(str(objective), index)].as_float()
 
 
-def assessment_gains(members, objective_numbers: list[int]) -> list[dict]:
-    """Per objective: people with both a pre and a post result, mean pre and post %, gains.
+_GAINS_COLUMNS: dict[tuple[int, ...], tuple] = {}
 
-    Means are of each person's percent on the objective's questions; one aggregate statement.
-    """
+
+def _gains_columns(objective_numbers: tuple[int, ...]) -> tuple:
+    """The pre and post aliases and the three aggregates per objective, built once per
+    process for each set of objectives (SQL expressions never change once built)."""
+    found = _GAINS_COLUMNS.get(objective_numbers)
+    if found is not None:
+        return found
     pre = QuizSummary.__table__.alias("pre")
     post = QuizSummary.__table__.alias("post")
     columns = []
@@ -436,6 +440,18 @@ def assessment_gains(members, objective_numbers: list[int]) -> list[dict]:
             func.avg(case((both, percent(pre)), else_=None)),
             func.avg(case((both, percent(post)), else_=None)),
         ]
+    if len(_GAINS_COLUMNS) > 64:  # objectives change rarely; never grow without bound
+        _GAINS_COLUMNS.clear()
+    found = _GAINS_COLUMNS[objective_numbers] = (pre, post, columns)
+    return found
+
+
+def assessment_gains(members, objective_numbers: list[int]) -> list[dict]:
+    """Per objective: people with both a pre and a post result, mean pre and post %, gains.
+
+    Means are of each person's percent on the objective's questions; one aggregate statement.
+    """
+    pre, post, columns = _gains_columns(tuple(objective_numbers))
     if not columns:
         return []
     row = db.session.execute(

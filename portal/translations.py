@@ -1,0 +1,46 @@
+"""Translations looked up once per request, not once per string.
+
+Flask-Babel finds the catalogue afresh for every `_()` in a template: the request's babel
+context (three lookups through `g`), the domain, the locale and its name as a string. A
+page has dozens of strings, so the templates' gettext callables here keep the catalogue on
+the request's babel context next to the locale and domain it was found for, and look it up
+again only when either changes (`force_locale` in a mail, another domain).
+"""
+
+from __future__ import annotations
+
+from flask import g
+from flask_babel import get_translations
+
+
+def current_translations():
+    """The request's translations object (the same one Flask-Babel would return)."""
+    try:
+        context = g._flask_babel  # Flask-Babel's per-request namespace
+        cached = context.portal_translations
+        if cached[0] is context.babel_locale and cached[1] is context.babel_domain:
+            return cached[2]
+    except (AttributeError, RuntimeError):  # first string of the request, or no context
+        pass
+    translations = get_translations()  # fills babel_locale and babel_domain
+    try:
+        context = g._flask_babel
+        context.portal_translations = (
+            context.babel_locale,
+            context.babel_domain,
+            translations,
+        )
+    except (AttributeError, RuntimeError):
+        pass
+    return translations
+
+
+def install_template_gettext(jinja_env) -> None:
+    """Make the templates' `_`, `gettext` and `ngettext` use current_translations."""
+    jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
