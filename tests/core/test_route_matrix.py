@@ -507,6 +507,20 @@ EXPECT: dict[str, dict[str, str]] = {
     "learning.reading_detail": {"GET": "302 200 200 200 200 200 200"},
     "learning.reading_done": {"POST": "302 ok ok ok ok ok ok"},
     "accounts.signup": {"GET": "200 302 302 302 302 302 302", "POST": "ok ok ok ok ok ok ok"},
+    # The mailed sign-up link: a made-up token is a clear 400 for everyone; the holder of a
+    # real link (anyone with the mailbox) finishes the sign-up.
+    "accounts.signup_confirm": {
+        "GET": "400 400 400 400 400 400 400",
+        "POST": "ok ok ok ok ok ok ok",
+    },
+    "accounts.signup_sent": {"GET": "200 200 200 200 200 200 200"},
+    # A trainer's invitation link works only for the invited staff account: 404 otherwise.
+    "cohorts.trainer_join": {
+        "GET": "302 404 404 404 404 404 404",
+        "POST": "302 404 404 404 404 404 404",
+    },
+    # Only the author shares their own accepted checklist (the world's is a draft: 409).
+    "exercises.exercise_share": {"POST": "302 ok 404 404 404 404 404"},
 }
 
 
