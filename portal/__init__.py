@@ -118,8 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.authoring import bp as authoring_bp
     from portal.cohorts import bp as cohorts_bp
     from portal.discussion import bp as discussion_bp
+    from portal.discussion.notifications import bp as notifications_bp
     from portal.learning import bp as learning_bp
-    from portal.notifications import bp as notifications_bp
     from portal.public import bp as public_bp
     from portal.search import bp as search_bp
 

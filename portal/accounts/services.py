@@ -7,15 +7,15 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app, url_for
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
 from portal.accounts.models import FORMER_PARTICIPANT, LoginAttempt, PasswordResetToken, User
 from portal.accounts.passwords import hash_password, verify_password
-from portal.cohorts.models import Invitation, Membership
 from portal.database import utcnow
 from portal.extensions import db
 
@@ -23,6 +23,24 @@ from portal.extensions import db
 EXPORTERS: list[Callable[[User], tuple[str, object]]] = []
 # Features add what they must erase or anonymise on deletion here: fn(user) -> None.
 ERASERS: list[Callable[[User], None]] = []
+
+
+@dataclass
+class SignupCodes:
+    """How sign-up checks an invitation code and enrols the new account. The cohorts
+    feature owns invitations and installs its own, so accounts never imports cohorts."""
+
+    find: Callable[[str], Any]  # code -> a usable invitation, or None
+    claim: Callable[[Any], bool]  # count one use atomically; False if none was left
+    redeem: Callable[[User, Any], Any]  # enrol the new account; returns the audit target
+
+
+_signup_codes: list[SignupCodes] = []
+
+
+def install_signup_codes(codes: SignupCodes) -> None:
+    _signup_codes[:] = [codes]
+
 
 # A hash of a random password, so unknown accounts cost as much time as real ones
 # (made with the same parameters as real hashes, once per parameter set).
@@ -57,14 +75,9 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def find_invitation(code: str) -> Invitation | None:
-    """A usable invitation for the code, or None."""
-    # Codes are read aloud and copied from mails: any case and surrounding spaces are fine.
-    wanted = (code or "").strip().upper()
-    invitation = db.session.scalar(select(Invitation).where(func.upper(Invitation.code) == wanted))
-    if invitation is None or not invitation.is_usable(utcnow()):
-        return None
-    return invitation
+def find_invitation(code: str):
+    """A usable invitation for the code, or None (the cohorts feature decides)."""
+    return _signup_codes[0].find(code)
 
 
 def sign_up(form_data: dict) -> User:
@@ -79,7 +92,8 @@ def sign_up(form_data: dict) -> User:
     if existing is not None:
         _tell_owner_about_signup(existing)
         raise AddressInUse()
-    if not _claim_use(invitation):
+    codes = _signup_codes[0]
+    if not codes.claim(invitation):
         db.session.rollback()
         raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
     user = User(
@@ -96,10 +110,8 @@ def sign_up(form_data: dict) -> User:
     except IntegrityError:  # the same address signed up a moment ago
         db.session.rollback()
         raise AddressInUse() from None
-    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
-    if invitation.email:
-        invitation.accepted_at = utcnow()
-    audit.record("account.signup", actor=user, target=invitation.cohort)
+    target = codes.redeem(user, invitation)
+    audit.record("account.signup", actor=user, target=target)
     db.session.commit()
     return user
 
@@ -119,24 +131,6 @@ def _tell_owner_about_signup(user: User) -> None:
     )
     audit.record("account.signup_existing", actor=user)
     db.session.commit()
-
-
-def _claim_use(invitation: Invitation) -> bool:
-    """Count one use of the invitation, atomically: of simultaneous sign-ups for the last
-    use, the database lets exactly one through (the row stays locked until commit)."""
-    now = utcnow()
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.revoked_at.is_(None),
-            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
-            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
-        )
-        .values(uses=Invitation.uses + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
 
 
 def _recent_failures(email: str) -> int:
@@ -288,7 +282,6 @@ class Export:
 
 def export_data(user: User) -> Export:
     """Everything the portal holds about the user, as one JSON-ready dict."""
-    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
     data: dict = {
         "account": {
             "email": user.email,
@@ -303,10 +296,6 @@ def export_data(user: User) -> Export:
             "show_organisation_type": user.show_organisation_type,
             "created_at": user.created_at.isoformat(),
         },
-        "cohorts": [
-            {"cohort": m.cohort.name, "role": m.role, "joined_at": m.created_at.isoformat()}
-            for m in memberships
-        ],
     }
     for exporter in EXPORTERS:
         key, value = exporter(user)

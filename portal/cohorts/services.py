@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 
 from portal import audit, mail
 from portal.accounts.models import User
@@ -38,6 +38,51 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 class CohortError(Exception):
     """A user-facing reason a cohort use case was refused."""
+
+
+def find_invitation(code: str) -> Invitation | None:
+    """A usable invitation for the code, or None."""
+    # Codes are read aloud and copied from mails: any case and surrounding spaces are fine.
+    wanted = (code or "").strip().upper()
+    invitation = db.session.scalar(select(Invitation).where(func.upper(Invitation.code) == wanted))
+    if invitation is None or not invitation.is_usable(utcnow()):
+        return None
+    return invitation
+
+
+def claim_use(invitation: Invitation) -> bool:
+    """Count one use of the invitation, atomically: of simultaneous sign-ups for the last
+    use, the database lets exactly one through (the row stays locked until commit)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+        )
+        .values(uses=Invitation.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def redeem_invitation(user: User, invitation: Invitation) -> Cohort:
+    """Enrol a just-created account in the invitation's cohort (the caller commits)."""
+    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
+    if invitation.email:
+        invitation.accepted_at = utcnow()
+    return invitation.cohort
+
+
+def export_memberships(user: User) -> tuple[str, list]:
+    """The user's cohorts for their personal-data export."""
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id))
+    return "cohorts", [
+        {"cohort": m.cohort.name, "role": m.role, "joined_at": m.created_at.isoformat()}
+        for m in memberships
+    ]
 
 
 def new_code(length: int = 10) -> str:

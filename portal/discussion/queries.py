@@ -11,11 +11,11 @@ from sqlalchemy.orm import joinedload
 
 from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
+from portal.discussion.notifications.models import ThreadRead
+from portal.discussion.notifications.queries import read_join, unread_posts
 from portal.discussion.permissions import Viewer, viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
-from portal.notifications.models import ThreadRead
-from portal.notifications.queries import read_join, unread_posts
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20

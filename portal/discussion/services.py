@@ -16,11 +16,11 @@ from portal.cohorts.models import Cohort
 from portal.database import utcnow
 from portal.discussion import queries, summaries
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
+from portal.discussion.notifications import services as notifications
 from portal.discussion.permissions import viewer_for
 from portal.discussion.pii import Finding, find_identifiers
 from portal.extensions import db
 from portal.markdown import render_markdown
-from portal.notifications import services as notifications
 
 MAX_BODY = 20_000
 REDACTED = "[removed by a moderator]"

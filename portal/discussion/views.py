@@ -20,11 +20,11 @@ from portal.discussion.forms import (
     RedactForm,
     ThreadForm,
 )
+from portal.discussion.notifications import queries as notification_queries
+from portal.discussion.notifications import services as notification_services
 from portal.discussion.permissions import viewer_for
 from portal.discussion.pii import find_identifiers
 from portal.extensions import limiter
-from portal.notifications import queries as notification_queries
-from portal.notifications import services as notification_services
 from portal.web import is_htmx, render
 
 KIND_LABELS = {

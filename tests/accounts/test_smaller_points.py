@@ -12,9 +12,9 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from portal.cohorts.models import Membership
+from portal.discussion.notifications.models import Subscription
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.notifications.models import Subscription
 
 NEW_PASSWORD = "a brand new passphrase for testing"
 

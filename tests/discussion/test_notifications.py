@@ -10,9 +10,9 @@ from sqlalchemy import delete, func, select
 from discussion.conftest import HX, post_form, sign_in
 from portal.audit import AuditEvent
 from portal.cohorts.models import Membership
+from portal.discussion.notifications.models import NotificationPreference, Subscription
 from portal.extensions import db
 from portal.mail import OutboxMessage, deliver_pending
-from portal.notifications.models import NotificationPreference, Subscription
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/discussion/unsubscribe/[A-Za-z0-9_.\-]+)")
 
@@ -199,7 +199,7 @@ def test_unsubscribe_link_from_a_received_mail_works_without_signing_in(web, wor
 def test_a_tampered_unsubscribe_link_is_refused_kindly(web, world, inbox):
     db.session.add(Subscription(user_id=world.peer.id, thread_id=world.thread_a.id))
     db.session.commit()
-    from portal.notifications.tokens import make_token
+    from portal.discussion.notifications.tokens import make_token
 
     with web.client.application.test_request_context():
         token = make_token(world.peer.id, "thread", world.thread_a.id)

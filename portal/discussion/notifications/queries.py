@@ -11,13 +11,13 @@ from sqlalchemy import and_, exists, func, literal, or_, select
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Post, Thread
-from portal.extensions import db
-from portal.notifications.models import (
+from portal.discussion.notifications.models import (
     DEFAULT_EMAIL_MODE,
     NotificationPreference,
     Subscription,
     ThreadRead,
 )
+from portal.extensions import db
 
 
 @dataclass

@@ -14,15 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from portal import audit, mail
 from portal.database import utcnow
 from portal.discussion.models import Board, Post, Thread
-from portal.extensions import db
-from portal.notifications import queries
-from portal.notifications.models import (
+from portal.discussion.notifications import queries
+from portal.discussion.notifications.models import (
     EMAIL_MODES,
     NotificationPreference,
     Subscription,
     ThreadRead,
 )
-from portal.notifications.tokens import UnsubscribeTarget, make_token
+from portal.discussion.notifications.tokens import UnsubscribeTarget, make_token
+from portal.extensions import db
 
 EXCERPT = 300
 DIGEST_LOOKBACK = timedelta(days=1)
