@@ -94,7 +94,7 @@ def create_cohort(actor: User, data: dict) -> Cohort:
     cohort = Cohort(**{k: data[k] for k in COHORT_FIELDS})
     db.session.add(cohort)
     db.session.flush()
-    if actor.role == "trainer":
+    if actor.is_trainer:
         db.session.add(Membership(user_id=actor.id, cohort_id=cohort.id, role="trainer"))
     audit.record("cohort.created", actor=actor, target=cohort)
     db.session.commit()
@@ -269,7 +269,7 @@ def enrol(actor: User, cohort: Cohort, user: User, role: str) -> Membership:
 
 def enrol_trainer(actor: User, cohort: Cohort, email: str) -> Membership:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or user.role not in ("trainer", "admin") or not user.is_active:
+    if user is None or not user.is_staff or not user.is_active:
         raise CohortError("No trainer account uses this e-mail address.")
     return enrol(actor, cohort, user, "trainer")
 

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, url_for
-from sqlalchemy import and_, case, false, func, or_, select, true
+from sqlalchemy import and_, case, false, func, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.notifications.models import ThreadRead
 from portal.discussion.notifications.queries import read_join, unread_posts
-from portal.discussion.permissions import Viewer, viewer_for
+from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
 
@@ -29,16 +29,6 @@ def membership_rows(user_id: int) -> list[tuple[int, str, object]]:
         .join(Cohort, Cohort.id == Membership.cohort_id)
         .where(Membership.user_id == user_id)
     ).all()
-
-
-def _visible(viewer: Viewer):
-    """SQL condition: boards the viewer may see."""
-    if viewer.is_admin:
-        return true()
-    cohort_clause = Board.cohort_id.in_(list(viewer.roles)) if viewer.roles else false()
-    if viewer.sees_alumni_forum:
-        return or_(cohort_clause, Board.kind == "alumni")
-    return cohort_clause
 
 
 @dataclass
@@ -63,7 +53,7 @@ def visible_boards(viewer: Viewer) -> list[BoardRow]:
         .outerjoin(Cohort, Cohort.id == Board.cohort_id)
         .outerjoin(Thread, Thread.board_id == Board.id)
         .outerjoin(ThreadRead, read_join(viewer.user.id))
-        .where(_visible(viewer), Board.is_retired.is_(False))
+        .where(boards_seen_by(viewer), Board.is_retired.is_(False))
         .group_by(Board.id, Cohort.id)
         .order_by(
             (Board.kind == "alumni").desc(), Cohort.id.desc(), KIND_ORDER, Board.position, Board.id
