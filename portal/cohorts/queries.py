@@ -66,14 +66,6 @@ class PersonalInvitation:
         return self.status not in ("accepted", "revoked")
 
 
-def upcoming_cohorts(today) -> list[Cohort]:
-    return list(
-        db.session.scalars(
-            select(Cohort).where(Cohort.workshop_end >= today).order_by(Cohort.workshop_start)
-        )
-    )
-
-
 def invitation_status(
     invitation: Invitation, message: OutboxMessage | None, now: datetime
 ) -> tuple[str, datetime | None]:

@@ -265,18 +265,6 @@ def moderation_queue(viewer: Viewer, cohort_id: int | None = None) -> list[Queue
     return list(items.values())
 
 
-def load_flag_for_moderator(user, flag_id: int) -> Flag:
-    """An open or closed flag on a board the user moderates; 404 otherwise."""
-    flag = db.session.scalar(
-        select(Flag)
-        .where(Flag.id == flag_id)
-        .options(joinedload(Flag.post).joinedload(Post.thread))
-    )
-    if flag is None or not viewer_for(user).can_moderate_board(flag.post.thread.board):
-        abort(404)
-    return flag
-
-
 def alumni_boards() -> list[Board]:
     """The alumni forum's categories in their order."""
     return list(
