@@ -162,11 +162,16 @@ def _init_templates(app: Flask) -> None:
 
     from portal import permissions
     from portal.countries import country_name
+    from portal.mail import absolute_url
     from portal.navigation import nav_items
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        can=permissions.can, country_name=country_name, nav_items=nav_items, get_locale=get_locale
+        can=permissions.can,
+        country_name=country_name,
+        nav_items=nav_items,
+        get_locale=get_locale,
+        absolute_url=absolute_url,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

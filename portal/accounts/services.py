@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -118,17 +118,7 @@ def sign_up(form_data: dict) -> User:
 
 def _tell_owner_about_signup(user: User) -> None:
     """Mail the owner of an address that someone tried to sign up with."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    mail.enqueue(
-        user.email,
-        "Someone tried to create a VCA Portal account with your address",
-        f"Hello {user.display_name},\n\n"
-        "Someone tried to create a new VCA Portal account with this e-mail address, "
-        "which already has an account.\n\n"
-        f"If it was you, sign in instead: {base}{url_for('accounts.login')}\n"
-        f"Forgot the password? Choose a new one: {base}{url_for('accounts.password_forgot')}\n\n"
-        "If it was not you, you can ignore this message; nothing was changed.\n",
-    )
+    mail.send(user, "signup_existing")
     audit.record("account.signup_existing", actor=user)
     db.session.commit()
 
@@ -194,17 +184,8 @@ def request_password_reset(email: str) -> None:
             expires_at=utcnow() + timedelta(hours=hours),
         )
     )
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "accounts.password_reset", token=token
-    )
-    mail.enqueue(
-        user.email,
-        "Reset your VCA Portal password",
-        f"Hello {user.display_name},\n\n"
-        f"Someone asked to reset the password of your VCA Portal account.\n"
-        f"To choose a new password, open this link within {hours} hours:\n\n{link}\n\n"
-        "The link works once. If you did not ask for this, you can ignore this message.\n",
-    )
+    link = mail.absolute_url("accounts.password_reset", token=token)
+    mail.send(user, "password_reset", link=link, hours=hours)
     audit.record("password.reset_requested", actor=user)
     db.session.commit()
 
