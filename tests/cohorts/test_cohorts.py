@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from factories import enrol, make_cohort, make_invitation, make_user
 from sqlalchemy import func, select
 
-from portal import permissions
 from portal.audit import AuditEvent
+from portal.cohorts import permissions
 from portal.cohorts.models import Cohort, Invitation, Membership
 from portal.extensions import db
 from portal.mail import OutboxMessage
