@@ -70,11 +70,15 @@ def render_mail(name: str, language: str | None = None, **context) -> tuple[str,
     return header_value(subject), text.strip() + "\n", html
 
 
-def send(user, name: str, to_addr: str | None = None, **context) -> OutboxMessage:
-    """Queue the templated mail `name` for the user, in their language; `headers` (a dict)
-    adds extra headers. The caller's service commits."""
+def send(
+    user, name: str, to_addr: str | None = None, language: str | None = None, **context
+) -> OutboxMessage:
+    """Queue the templated mail `name` for the user, in their language (or `language` for
+    someone without an account); `headers` (a dict) adds extra headers. The caller's
+    service commits."""
     headers = context.pop("headers", {})
-    subject, text, html = render_mail(name, getattr(user, "language", None), user=user, **context)
+    language = language or getattr(user, "language", None)
+    subject, text, html = render_mail(name, language, user=user, **context)
     return enqueue(to_addr or user.email, subject, text, html, **headers)
 
 

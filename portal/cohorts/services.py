@@ -225,14 +225,15 @@ def mail_invitation(invitation: Invitation, cohort: Cohort, base: str) -> None:
     """Queue the personal invitation's mail and remember the message (its state is the truth)."""
     link = base + url_for("accounts.signup", code=invitation.code)
     until = invitation.expires_at.date().isoformat() if invitation.expires_at else ""
-    message = mail.enqueue(
-        invitation.email,
-        f"Your invitation to the VCA Portal: {cohort.name}",
-        f"Hello {invitation.name or ''},\n\n"
-        f"You are invited to take part in {cohort.name} of the training programme on a "
-        "victim-centred approach to trafficking in persons.\n\n"
-        f"Create your account here (the link works until {until}):\n\n{link}\n\n"
-        f"Your invitation code is {invitation.code}.\n",
+    # The invitee has no account yet, so no chosen language: the portal's default.
+    message = mail.send(
+        None,
+        "invitation",
+        to_addr=invitation.email,
+        invitation=invitation,
+        cohort=cohort,
+        link=link,
+        until=until,
     )
     db.session.flush()
     invitation.outbox_message_id = message.id

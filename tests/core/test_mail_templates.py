@@ -4,6 +4,7 @@ absolute links (issue 9, item 4)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from factories import make_user
 from sqlalchemy import select
@@ -75,3 +76,12 @@ def test_delivered_mail_has_a_text_and_an_html_part(mail_app):
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
     assert "/password/reset/" in text and "/password/reset/" in html
+
+
+def test_every_mail_template_has_a_subject_a_text_and_an_html_part():
+    folder = Path(__file__).resolve().parents[2] / "templates" / "mail"
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in folder.glob("*.txt")}
+    htmls = {p.stem for p in folder.glob("*.html") if not p.name.startswith("_")}
+    assert set(texts) == htmls and len(htmls) >= 6
+    for name, text in texts.items():
+        assert "{% block subject %}" in text and "{% block body %}" in text, name
