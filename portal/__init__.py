@@ -118,8 +118,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.authoring import bp as authoring_bp
     from portal.cohorts import bp as cohorts_bp
     from portal.discussion import bp as discussion_bp
+    from portal.discussion.notifications import bp as notifications_bp
     from portal.learning import bp as learning_bp
-    from portal.notifications import bp as notifications_bp
     from portal.public import bp as public_bp
     from portal.search import bp as search_bp
 
@@ -162,6 +162,7 @@ def _init_templates(app: Flask) -> None:
 
     from portal import permissions
     from portal.countries import country_name
+    from portal.mail import absolute_url
     from portal.navigation import fixed_url, nav_items
     from portal.translations import install_template_gettext
 
@@ -173,6 +174,7 @@ def _init_templates(app: Flask) -> None:
         nav_items=nav_items,
         fixed_url=fixed_url,
         get_locale=get_locale,
+        absolute_url=absolute_url,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

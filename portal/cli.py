@@ -156,7 +156,7 @@ def mail_deliver(loop: bool, every: int) -> None:
 @mail_group.command("digest")
 def mail_digest() -> None:
     """Queue one daily digest per person with new posts in the discussions they follow."""
-    from portal.notifications.services import send_digests
+    from portal.discussion.notifications.services import send_digests
 
     click.echo(f"queued {send_digests()} digests")
 

@@ -10,7 +10,9 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, render_template
+from flask_babel import force_locale
+from jinja2_fragments.flask import render_block
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +28,7 @@ class OutboxMessage(db.Model):
     to_addr: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(200))
     body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     headers: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -34,16 +37,49 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(String(300), default="")
 
 
-def enqueue(to_addr: str, subject: str, body_text: str, **headers: str) -> OutboxMessage:
+def enqueue(
+    to_addr: str, subject: str, body_text: str, body_html: str = "", **headers: str
+) -> OutboxMessage:
     """Add a message to the outbox; the caller's service commits it."""
     message = OutboxMessage(
         to_addr=to_addr,
         subject=header_value(subject)[:200],
         body_text=body_text,
+        body_html=body_html,
         headers="\n".join(f"{k.replace('_', '-')}: {header_value(v)}" for k, v in headers.items()),
     )
     db.session.add(message)
     return message
+
+
+def absolute_url(endpoint: str, _anchor: str = "", **values) -> str:
+    """An absolute link for an e-mail (BASE_URL and the route's path); works inside and
+    outside a request (the CLI sends digests and reminders)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return f"{base}{path}" + (f"#{_anchor}" if _anchor else "")
+
+
+def render_mail(name: str, language: str | None = None, **context) -> tuple[str, str, str]:
+    """(subject, text, html) of templates/mail/<name>.txt (blocks `subject` and `body`) and
+    <name>.html, rendered in the recipient's language (the default when they chose none)."""
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = render_block(f"mail/{name}.txt", "subject", **context)
+        text = render_block(f"mail/{name}.txt", "body", **context)
+        html = render_template(f"mail/{name}.html", **context)
+    return header_value(subject), text.strip() + "\n", html
+
+
+def send(
+    user, name: str, to_addr: str | None = None, language: str | None = None, **context
+) -> OutboxMessage:
+    """Queue the templated mail `name` for the user, in their language (or `language` for
+    someone without an account); `headers` (a dict) adds extra headers. The caller's
+    service commits."""
+    headers = context.pop("headers", {})
+    language = language or getattr(user, "language", None)
+    subject, text, html = render_mail(name, language, user=user, **context)
+    return enqueue(to_addr or user.email, subject, text, html, **headers)
 
 
 class UndeliverableMessage(ValueError):
@@ -73,6 +109,8 @@ def _build(message: OutboxMessage) -> EmailMessage:
         if _HEADER_NAME.fullmatch(name) and name.lower() not in _FIXED_HEADERS:
             email[name] = header_value(value)
     email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
     return email
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "is_allowed_image_src",
     "is_safe_url",
     "reading_minutes",
+    "render_html",
     "render_markdown",
     "render_plain",
 ]
@@ -209,9 +210,13 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
-def _sanitize(raw_html: str, allow_images: bool) -> str:
+#: Presentational tags Markdown never produces that authored HTML questions use.
+AUTHORED_HTML_TAGS: frozenset[str] = frozenset({"b", "i", "u"})
+
+
+def _sanitize(raw_html: str, allow_images: bool, extra_tags: frozenset[str] = frozenset()) -> str:
     """Run rendered HTML through nh3 with the portal allow-lists."""
-    tags = set(ALLOWED_TAGS) if allow_images else set(ALLOWED_TAGS - {"img"})
+    tags = set(ALLOWED_TAGS | extra_tags) if allow_images else set(ALLOWED_TAGS - {"img"})
     attributes = {tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items() if tag in tags}
     return nh3.clean(
         raw_html,
@@ -283,6 +288,14 @@ def render_markdown(text: str, *, allow_images: bool = True) -> Markup:
     rendered = Markup(_sanitize(raw_html, allow_images))
     _RENDERED.put(key, rendered)
     return rendered
+
+
+def render_html(raw_html: str) -> Markup:
+    """Author-written HTML (a GIFT question in [html] format) through the same allow-lists
+    as rendered Markdown."""
+    if not raw_html:
+        return Markup("")
+    return Markup(_sanitize(raw_html, allow_images=True, extra_tags=AUTHORED_HTML_TAGS))
 
 
 def _iter_text(tokens: Iterable[Token]) -> Iterable[str]:

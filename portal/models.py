@@ -5,6 +5,11 @@ from portal.audit import AuditEvent  # noqa: F401
 from portal.cohorts.models import Cohort, Invitation, Membership  # noqa: F401
 from portal.directory.models import DirectMessage, DirectoryEntry, MessageBlock  # noqa: F401, E402
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread  # noqa: F401
+from portal.discussion.notifications.models import (  # noqa: F401
+    NotificationPreference,
+    Subscription,
+    ThreadRead,
+)
 from portal.enquiries.models import Enquiry, EnquiryNote  # noqa: F401
 from portal.exercises.models import (  # noqa: F401, E402
     Exercise,
@@ -17,6 +22,7 @@ from portal.learning.models import (  # noqa: F401
     AttemptAnswer,
     CurriculumSession,
     Objective,
+    Partner,
     Programme,
     Question,
     Quiz,
@@ -26,11 +32,6 @@ from portal.learning.models import (  # noqa: F401
     ReadingProgress,
 )
 from portal.mail import OutboxMessage  # noqa: F401
-from portal.notifications.models import (  # noqa: F401
-    NotificationPreference,
-    Subscription,
-    ThreadRead,
-)
 from portal.practices.models import (  # noqa: F401
     Endorsement,
     Practice,
@@ -39,4 +40,4 @@ from portal.practices.models import (  # noqa: F401
     PracticeTag,
 )
 from portal.progress.models import Certificate, Reminder, ReminderTemplate  # noqa: F401
-from portal.public.models import CountryTrained, Partner  # noqa: F401
+from portal.public.models import CountryTrained  # noqa: F401

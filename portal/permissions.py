@@ -1,14 +1,17 @@
-"""Who may do what: small named predicates, used by views and templates alike."""
+"""Who may do what, the shared part: the role predicates on the signed-in user, the one way
+views are guarded (`requires` on a view, `guard` on a whole blueprint) and `can()`, which
+gives templates the named predicates. Each feature keeps its own rules in its permissions
+module with their SQL twins beside them (cohorts/permissions.py, discussion/permissions.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from functools import wraps
 
+from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal.cohorts.models import Cohort, Membership
-from portal.extensions import db
+from portal.extensions import login_manager
 
 
 def is_signed_in(user) -> bool:
@@ -16,81 +19,44 @@ def is_signed_in(user) -> bool:
 
 
 def is_admin(user) -> bool:
-    return is_signed_in(user) and user.role == "admin"
+    return is_signed_in(user) and user.is_admin
 
 
 def is_staff(user) -> bool:
-    return is_signed_in(user) and user.role in ("trainer", "admin")
+    return is_signed_in(user) and user.is_staff
 
 
-def membership(user, cohort_id: int) -> Membership | None:
-    """The user's membership of the cohort, if any."""
-    if not is_signed_in(user):
-        return None
-    return db.session.scalar(
-        select(Membership).where(Membership.user_id == user.id, Membership.cohort_id == cohort_id)
-    )
+def refusal(predicate: Callable[[object], bool] = is_signed_in, status: int = 403):
+    """None when the current user passes; otherwise the answer to give instead: visitors are
+    sent to sign in, signed-in people who fail the predicate get `status` (403; 404 for
+    pages whose existence is not confirmed to others)."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not predicate(current_user):
+        abort(status)
+    return None
 
 
-def can_manage_cohort(user, cohort: Cohort) -> bool:
-    """Admins manage every cohort; trainers the cohorts they are enrolled in as trainer."""
-    if is_admin(user):
-        return True
-    if not is_staff(user):
-        return False
-    member = membership(user, cohort.id)
-    return member is not None and member.role == "trainer"
+def requires(predicate: Callable[[object], bool] = is_signed_in, status: int = 403):
+    """Decorator for a view that only people passing the predicate may use."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(*args, **kwargs):
+            return refusal(predicate, status) or view(*args, **kwargs)
+
+        return guarded
+
+    return decorate
 
 
-def managed_cohort(user, cohort_id: int) -> Cohort | None:
-    """SQL twin of can_manage_cohort: the cohort by id if the user manages it, in one query."""
-    if not is_staff(user):
-        return None
-    statement = select(Cohort).where(Cohort.id == cohort_id)
-    if not is_admin(user):
-        statement = statement.where(
-            select(Membership.id)
-            .where(
-                Membership.cohort_id == Cohort.id,
-                Membership.user_id == user.id,
-                Membership.role == "trainer",
-            )
-            .exists()
-        )
-    return db.session.scalar(statement)
+def guard(blueprint, predicate: Callable[[object], bool] = is_signed_in) -> None:
+    """Every route of the blueprint requires the predicate (checked before the view runs)."""
+    blueprint.before_request(lambda: refusal(predicate))
 
 
-def can_view_cohort(user, cohort: Cohort) -> bool:
-    return can_manage_cohort(user, cohort) or membership(user, cohort.id) is not None
-
-
-def is_alumni(user, today: date | None = None) -> bool:
-    """A participant of at least one cohort whose alumni phase has begun."""
-    if not is_signed_in(user):
-        return False
-    today = today or date.today()
-    return (
-        db.session.scalar(
-            select(Membership.id)
-            .join(Cohort)
-            .where(
-                Membership.user_id == user.id,
-                Membership.role == "participant",
-                Cohort.alumni_from <= today,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-PREDICATES = {
-    "admin": is_admin,
-    "staff": is_staff,
-    "manage_cohort": can_manage_cohort,
-    "view_cohort": can_view_cohort,
-    "manage_users": is_admin,
-}
+# Named predicates for templates: {% if can('admin') %}.
+PREDICATES: dict[str, Callable[..., bool]] = {"admin": is_admin, "staff": is_staff}
 
 
 def can(name: str, obj=None, user=None) -> bool:

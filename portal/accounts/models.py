@@ -7,12 +7,14 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
 from portal.extensions import db
 
 ROLES = ("participant", "trainer", "admin")
+STAFF_ROLES = ("trainer", "admin")
 ORGANISATION_TYPES = {
     "national_government": "National government",
     "local_government": "Provincial or local government",
@@ -57,14 +59,24 @@ class User(UserMixin, db.Model):
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
-    @property
+    # The roles as questions; each also works in SQL (`where(User.is_staff)`).
+    @hybrid_property
     def is_admin(self) -> bool:
         return self.role == "admin"
 
-    @property
+    @hybrid_property
+    def is_trainer(self) -> bool:
+        return self.role == "trainer"
+
+    @hybrid_property
     def is_staff(self) -> bool:
         """Trainers and admins run cohorts."""
-        return self.role in ("trainer", "admin")
+        return self.role in STAFF_ROLES
+
+    @is_staff.inplace.expression
+    @classmethod
+    def _is_staff_expression(cls):
+        return cls.role.in_(STAFF_ROLES)
 
     @property
     def public_name(self) -> str:

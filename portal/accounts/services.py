@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from flask import current_app, url_for
-from sqlalchemy import delete, func, or_, select, update
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
@@ -21,7 +23,6 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.passwords import hash_password, verify_password
-from portal.cohorts.models import Invitation, Membership
 from portal.database import utcnow
 from portal.extensions import db
 
@@ -29,6 +30,24 @@ from portal.extensions import db
 EXPORTERS: list[Callable[[User], tuple[str, object]]] = []
 # Features add what they must erase or anonymise on deletion here: fn(user) -> None.
 ERASERS: list[Callable[[User], None]] = []
+
+
+@dataclass
+class SignupCodes:
+    """How sign-up checks an invitation code and enrols the new account. The cohorts
+    feature owns invitations and installs its own, so accounts never imports cohorts."""
+
+    find: Callable[[str], Any]  # code -> a usable invitation, or None
+    claim: Callable[[Any], bool]  # count one use atomically; False if none was left
+    redeem: Callable[[User, Any], Any]  # enrol the new account; returns the audit target
+
+
+_signup_codes: list[SignupCodes] = []
+
+
+def install_signup_codes(codes: SignupCodes) -> None:
+    _signup_codes[:] = [codes]
+
 
 # A hash of a random password, so unknown accounts cost as much time as real ones
 # (made with the same parameters as real hashes, once per parameter set).
@@ -58,14 +77,9 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def find_invitation(code: str) -> Invitation | None:
-    """A usable invitation for the code, or None."""
-    # Codes are read aloud and copied from mails: any case and surrounding spaces are fine.
-    wanted = (code or "").strip().upper()
-    invitation = db.session.scalar(select(Invitation).where(func.upper(Invitation.code) == wanted))
-    if invitation is None or not invitation.is_usable(utcnow()):
-        return None
-    return invitation
+def find_invitation(code: str):
+    """A usable invitation for the code, or None (the cohorts feature decides)."""
+    return _signup_codes[0].find(code)
 
 
 def request_signup(code: str, email: str) -> None:
@@ -89,7 +103,7 @@ def request_signup(code: str, email: str) -> None:
     db.session.commit()
 
 
-def _mail_signup_link(invitation: Invitation, email: str) -> None:
+def _mail_signup_link(invitation, email: str) -> None:
     token = secrets.token_urlsafe(32)
     hours = current_app.config["SIGNUP_CONFIRM_HOURS"]
     db.session.add(
@@ -100,35 +114,22 @@ def _mail_signup_link(invitation: Invitation, email: str) -> None:
             expires_at=utcnow() + timedelta(hours=hours),
         )
     )
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "accounts.signup_confirm", token=token
-    )
-    mail.enqueue(
-        email,
-        "Finish creating your VCA Portal account",
-        "Hello,\n\n"
-        f"Someone asked to create a VCA Portal account for this address, to join "
-        f"{invitation.cohort.name}.\n"
-        f"To choose your name and password and finish, open this link within {hours} "
-        f"hours:\n\n{link}\n\n"
-        "If it was not you, you can ignore this message; no account is created.\n",
+    # No account yet: the mail goes out in the language of the page the person used.
+    mail.send(
+        None,
+        "signup_link",
+        to_addr=email,
+        language=str(get_locale() or ""),
+        cohort_name=invitation.cohort.name,
+        hours=hours,
+        link=mail.absolute_url("accounts.signup_confirm", token=token),
     )
     audit.record("account.signup_requested", target=invitation.cohort)
 
 
 def _tell_owner_about_signup(user: User) -> None:
     """Mail the owner of an address that someone tried to sign up with."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    mail.enqueue(
-        user.email,
-        "Someone tried to create a VCA Portal account with your address",
-        f"Hello {user.display_name},\n\n"
-        "Someone tried to create a new VCA Portal account with this e-mail address, "
-        "which already has an account.\n\n"
-        f"If it was you, sign in instead: {base}{url_for('accounts.login')}\n"
-        f"Forgot the password? Choose a new one: {base}{url_for('accounts.password_forgot')}\n\n"
-        "If it was not you, you can ignore this message; nothing was changed.\n",
-    )
+    mail.send(user, "signup_existing")
     audit.record("account.signup_existing", actor=user)
 
 
@@ -147,7 +148,8 @@ def complete_signup(pending: SignupRequest, form_data: dict) -> User:
     and enrol it."""
     email = pending.email
     invitation = pending.invitation
-    if not _claim_use(invitation):
+    codes = _signup_codes[0]
+    if not codes.claim(invitation):
         db.session.rollback()
         raise AccountError("This invitation code is no longer valid. Ask your trainer.")
     user = User(
@@ -164,31 +166,11 @@ def complete_signup(pending: SignupRequest, form_data: dict) -> User:
     except IntegrityError:  # the address has an account now (only its owner reads this)
         db.session.rollback()
         raise AccountError("This address has an account now. Sign in instead.") from None
-    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
-    if invitation.email:
-        invitation.accepted_at = utcnow()
+    target = codes.redeem(user, invitation)
     db.session.execute(delete(SignupRequest).where(SignupRequest.email == email))
-    audit.record("account.signup", actor=user, target=invitation.cohort)
+    audit.record("account.signup", actor=user, target=target)
     db.session.commit()
     return user
-
-
-def _claim_use(invitation: Invitation) -> bool:
-    """Count one use of the invitation, atomically: of simultaneous sign-ups for the last
-    use, the database lets exactly one through (the row stays locked until commit)."""
-    now = utcnow()
-    claimed = db.session.execute(
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.revoked_at.is_(None),
-            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
-            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
-        )
-        .values(uses=Invitation.uses + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return claimed.rowcount == 1
 
 
 def _recent_failures(email: str) -> int:
@@ -252,17 +234,8 @@ def request_password_reset(email: str) -> None:
             expires_at=utcnow() + timedelta(hours=hours),
         )
     )
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-        "accounts.password_reset", token=token
-    )
-    mail.enqueue(
-        user.email,
-        "Reset your VCA Portal password",
-        f"Hello {user.display_name},\n\n"
-        f"Someone asked to reset the password of your VCA Portal account.\n"
-        f"To choose a new password, open this link within {hours} hours:\n\n{link}\n\n"
-        "The link works once. If you did not ask for this, you can ignore this message.\n",
-    )
+    link = mail.absolute_url("accounts.password_reset", token=token)
+    mail.send(user, "password_reset", link=link, hours=hours)
     audit.record("password.reset_requested", actor=user)
     db.session.commit()
 
@@ -340,7 +313,6 @@ class Export:
 
 def export_data(user: User) -> Export:
     """Everything the portal holds about the user, as one JSON-ready dict."""
-    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
     data: dict = {
         "account": {
             "email": user.email,
@@ -355,10 +327,6 @@ def export_data(user: User) -> Export:
             "show_organisation_type": user.show_organisation_type,
             "created_at": user.created_at.isoformat(),
         },
-        "cohorts": [
-            {"cohort": m.cohort.name, "role": m.role, "joined_at": m.created_at.isoformat()}
-            for m in memberships
-        ],
     }
     for exporter in EXPORTERS:
         key, value = exporter(user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import permissions
 from portal.accounts.models import User
@@ -12,12 +12,7 @@ from portal.admin import bp, queries, services
 from portal.admin.forms import UserEditForm
 from portal.web import get_or_404, render
 
-
-@bp.before_request
-@login_required
-def _admins_only():
-    if not permissions.is_admin(current_user):
-        abort(403)
+permissions.guard(bp, permissions.is_admin)
 
 
 @bp.get("/users")

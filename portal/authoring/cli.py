@@ -27,7 +27,7 @@ def _session(number: int):
 @click.option("--session", "number", type=int, required=True, help="The session number.")
 def gift_import(file: Path, number: int) -> None:
     """Add or update (by [id:] key) the questions of FILE in session N's quiz."""
-    from portal.authoring import services
+    from portal.learning import authoring_services as services
 
     session = _session(number)
     try:
@@ -53,7 +53,7 @@ def gift_import(file: Path, number: int) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def gift_export(number: int, file: Path) -> None:
     """Write session N's current questions, in order, to FILE ("-" for standard output)."""
-    from portal.authoring import queries
+    from portal.learning import authoring_queries as queries
 
     text = queries.gift_text(_session(number).id)
     if str(file) == "-":

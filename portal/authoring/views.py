@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.accounts.forms import EmptyForm
-from portal.authoring import bp, queries, services
+from portal.authoring import bp
 from portal.authoring.forms import (
     ROW_FIELDS,
     TYPE_LABELS,
@@ -24,6 +24,8 @@ from portal.authoring.forms import (
     read_rows,
     spec_to_rows,
 )
+from portal.learning import authoring_queries as queries
+from portal.learning import authoring_services as services
 from portal.learning.grading import QUESTION_TYPES
 from portal.learning.models import CurriculumSession, Question, Quiz, Reading
 from portal.markdown import render_markdown

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Invitation, Membership
+from portal.cohorts.permissions import managed_cohorts
 from portal.database import utcnow
 from portal.extensions import db
 from portal.mail import OutboxMessage
@@ -25,13 +26,9 @@ def cohorts_for(user) -> list[tuple[Cohort, int]]:
     query = (
         select(Cohort, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.cohort_id == Cohort.id)
+        .where(managed_cohorts(user))
         .order_by(Cohort.workshop_start.desc())
     )
-    if user.role != "admin":
-        mine = select(Membership.cohort_id).where(
-            Membership.user_id == user.id, Membership.role == "trainer"
-        )
-        query = query.where(Cohort.id.in_(mine))
     return list(db.session.execute(query).all())
 
 
@@ -50,14 +47,6 @@ def cohort_detail(cohort: Cohort) -> dict:
     ).all()
     personal = personal_invitations(cohort)
     return {"members": members, "invitations": invitations, "personal_invitations": personal}
-
-
-def upcoming_cohorts(today) -> list[Cohort]:
-    return list(
-        db.session.scalars(
-            select(Cohort).where(Cohort.workshop_end >= today).order_by(Cohort.workshop_start)
-        )
-    )
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 
 from portal import audit, mail
 from portal.accounts.models import User
@@ -41,6 +41,51 @@ class CohortError(Exception):
     """A user-facing reason a cohort use case was refused."""
 
 
+def find_invitation(code: str) -> Invitation | None:
+    """A usable invitation for the code, or None."""
+    # Codes are read aloud and copied from mails: any case and surrounding spaces are fine.
+    wanted = (code or "").strip().upper()
+    invitation = db.session.scalar(select(Invitation).where(func.upper(Invitation.code) == wanted))
+    if invitation is None or not invitation.is_usable(utcnow()):
+        return None
+    return invitation
+
+
+def claim_use(invitation: Invitation) -> bool:
+    """Count one use of the invitation, atomically: of simultaneous sign-ups for the last
+    use, the database lets exactly one through (the row stays locked until commit)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.revoked_at.is_(None),
+            or_(Invitation.expires_at.is_(None), Invitation.expires_at > now),
+            or_(Invitation.max_uses.is_(None), Invitation.uses < Invitation.max_uses),
+        )
+        .values(uses=Invitation.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def redeem_invitation(user: User, invitation: Invitation) -> Cohort:
+    """Enrol a just-created account in the invitation's cohort (the caller commits)."""
+    db.session.add(Membership(user_id=user.id, cohort_id=invitation.cohort_id, role="participant"))
+    if invitation.email:
+        invitation.accepted_at = utcnow()
+    return invitation.cohort
+
+
+def export_memberships(user: User) -> tuple[str, list]:
+    """The user's cohorts for their personal-data export."""
+    memberships = db.session.scalars(select(Membership).where(Membership.user_id == user.id))
+    return "cohorts", [
+        {"cohort": m.cohort.name, "role": m.role, "joined_at": m.created_at.isoformat()}
+        for m in memberships
+    ]
+
+
 def new_code(length: int = 10) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
@@ -50,7 +95,7 @@ def create_cohort(actor: User, data: dict) -> Cohort:
     cohort = Cohort(**{k: data[k] for k in COHORT_FIELDS})
     db.session.add(cohort)
     db.session.flush()
-    if actor.role == "trainer":
+    if actor.is_trainer:
         db.session.add(Membership(user_id=actor.id, cohort_id=cohort.id, role="trainer"))
     audit.record("cohort.created", actor=actor, target=cohort)
     db.session.commit()
@@ -181,14 +226,15 @@ def mail_invitation(invitation: Invitation, cohort: Cohort, base: str) -> None:
     """Queue the personal invitation's mail and remember the message (its state is the truth)."""
     link = base + url_for("accounts.signup", code=invitation.code)
     until = invitation.expires_at.date().isoformat() if invitation.expires_at else ""
-    message = mail.enqueue(
-        invitation.email,
-        f"Your invitation to the VCA Portal: {cohort.name}",
-        f"Hello {invitation.name or ''},\n\n"
-        f"You are invited to take part in {cohort.name} of the training programme on a "
-        "victim-centred approach to trafficking in persons.\n\n"
-        f"Create your account here (the link works until {until}):\n\n{link}\n\n"
-        f"Your invitation code is {invitation.code}.\n",
+    # The invitee has no account yet, so no chosen language: the portal's default.
+    message = mail.send(
+        None,
+        "invitation",
+        to_addr=invitation.email,
+        invitation=invitation,
+        cohort=cohort,
+        link=link,
+        until=until,
     )
     db.session.flush()
     invitation.outbox_message_id = message.id
@@ -254,17 +300,13 @@ def invite_trainer(actor: User, cohort: Cohort, email: str) -> None:
     user = _staff_account(email)
     if user is not None:
         token = _trainer_invitations().dumps([user.id, cohort.id])
-        link = current_app.config["BASE_URL"].rstrip("/") + url_for(
-            "cohorts.trainer_join", cohort_id=cohort.id, token=token
-        )
-        mail.enqueue(
-            user.email,
-            f"Join {cohort.name} as a trainer on the VCA Portal",
-            f"Hello {user.display_name},\n\n"
-            f"{actor.display_name} asks you to run {cohort.name} with them as a trainer.\n"
-            f"To join, sign in and open this link within {TRAINER_INVITATION_DAYS} days:\n\n"
-            f"{link}\n\n"
-            "If you do not expect this, you can ignore this message.\n",
+        mail.send(
+            user,
+            "trainer_invitation",
+            cohort_name=cohort.name,
+            inviter=actor.display_name,
+            days=TRAINER_INVITATION_DAYS,
+            link=mail.absolute_url("cohorts.trainer_join", cohort_id=cohort.id, token=token),
         )
     audit.record("cohort.trainer_invited", actor=actor, target=cohort)
     db.session.commit()

@@ -17,35 +17,29 @@ from portal.cohorts.forms import (
     PublishForm,
 )
 from portal.cohorts.models import Cohort, Invitation, Membership
+from portal.cohorts.permissions import can_manage_cohort
 from portal.web import get_or_404, render
 
 
 def load_managed_cohort(cohort_id: int) -> Cohort:
     """The cohort when the current user manages it; 404 otherwise, so ids are not confirmed."""
     cohort = get_or_404(Cohort, cohort_id)
-    if not permissions.can_manage_cohort(current_user, cohort):
+    if not can_manage_cohort(current_user, cohort):
         abort(404)
     return cohort
 
 
-def require_staff() -> None:
-    if not permissions.is_staff(current_user):
-        abort(403)
-
-
 @bp.get("/")
-@login_required
+@permissions.requires(permissions.is_staff)
 def cohort_list():
     """Cohorts the trainer runs (all of them for an admin)."""
-    require_staff()
     return render("cohorts/cohort_list.html", rows=queries.cohorts_for(current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
+@permissions.requires(permissions.is_staff)
 def cohort_new():
     """Create a cohort."""
-    require_staff()
     form = CohortForm()
     if form.validate_on_submit():
         cohort = services.create_cohort(current_user, form.data)
@@ -73,15 +67,12 @@ def cohort_edit(cohort_id: int):
 @login_required
 def cohort_detail(cohort_id: int):
     """Members and invitation codes of a cohort, and its assessment windows."""
-    from portal.learning.queries import cohort_windows
-
     cohort = load_managed_cohort(cohort_id)
     return render(
         "cohorts/cohort_detail.html",
         cohort=cohort,
         invitation_form=InvitationForm(),
         trainer_form=EnrolTrainerForm(),
-        windows=cohort_windows(cohort.id),
         **queries.cohort_detail(cohort),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from markupsafe import Markup
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -112,14 +113,13 @@ def send(sender, recipient, body: str, token: str | None, confirm: str | None, l
     )
     db.session.add(message)
     db.session.flush()
-    mail.enqueue(
-        recipient.email,
-        "A new message on the VCA Portal",
-        f"{sender.display_name} sent you a message through the VCA Portal directory:\n\n"
-        f"{body}\n\n"
-        f"Reply, or block the sender, on the portal: {link}\n\n"
-        "Your e-mail address is not shown to the sender, and theirs is not shown to you. "
-        "Replying to this e-mail does not reach them.\n",
+    mail.send(
+        recipient,
+        "direct_message",
+        sender=sender,
+        body=body,
+        body_html=Markup(message.body_html),
+        link=link,
     )
     audit.record("directory.message_sent", actor=sender, target=message)
     try:

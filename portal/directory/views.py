@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import permissions
 from portal.accounts.forms import EmptyForm
 from portal.accounts.models import ORGANISATION_TYPES
 from portal.countries import country_name
@@ -13,26 +14,19 @@ from portal.directory import bp, queries, services
 from portal.directory.forms import EntryForm, MessageForm
 from portal.directory.models import PILLARS
 from portal.directory.permissions import can_use_directory
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.web import render
 
 STATUS = {services.NeedsConfirmation: 422, services.RateLimited: 429, services.Refused: 403}
 
 
-def _refuse_outsiders():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not can_use_directory(current_user):
-        abort(403)
-    return None
+# Visitors are sent to sign in; people who do not take part get 403.
+permissions.guard(bp, can_use_directory)
 
 
 @bp.get("/")
 def directory_list():
     """Listed people, filtered by country, organisation type and pillar (in the URL)."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     country = request.args.get("country", "")
     org_type = request.args.get("type", "")
     pillar = request.args.get("pillar", "")
@@ -58,9 +52,6 @@ def directory_list():
 @bp.route("/me", methods=["GET", "POST"])
 def entry_edit():
     """List oneself in the directory, change the details, or leave it."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     entry = queries.entry_of(current_user.id)
     form = EntryForm()
     if request.method == "GET":
@@ -90,9 +81,6 @@ def entry_edit():
 @bp.post("/me/remove")
 def entry_remove():
     """Leave the directory."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     services.remove_entry(current_user)
     flash(_("You are no longer listed in the directory."))
     return redirect(url_for("directory.entry_edit"), code=303)
@@ -101,9 +89,6 @@ def entry_remove():
 @bp.get("/messages")
 def inbox():
     """The people the user exchanged messages with, newest first."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     return render("directory/inbox.html", rows=queries.conversations(current_user.id))
 
 
@@ -123,9 +108,6 @@ def _counterpart(user_id: int):
 @bp.route("/messages/<int:user_id>", methods=["GET", "POST"])
 def conversation(user_id: int):
     """Messages with one person, and the form to write to them."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     other = _counterpart(user_id)
     form = MessageForm()
     error = findings = confirm = None
@@ -175,9 +157,6 @@ def conversation(user_id: int):
 @bp.post("/messages/<int:user_id>/<any(block, unblock):action>")
 def block(user_id: int, action: str):
     """Block (or unblock) messages from a person who wrote to the user."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     other = _counterpart(user_id)
     if action == "block":
         services.block(current_user, other)

@@ -1,4 +1,5 @@
-"""Who may see and moderate which board: one Viewer per request, no SQL per check."""
+"""Who may see and moderate which board: one Viewer per request, no SQL per check; the
+board-visibility rule's SQL twins (for one viewer, and for every user at once) beside it."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import g
+from sqlalchemy import and_, exists, false, or_, true
 
+from portal.accounts.models import User
+from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Post, Thread
 
 
@@ -20,17 +24,20 @@ class Viewer:
 
     @property
     def is_admin(self) -> bool:
-        return self.user.role == "admin"
+        return self.user.is_admin
 
     @property
     def is_staff(self) -> bool:
-        return self.user.role in ("trainer", "admin")
+        return self.user.is_staff
 
     @property
     def sees_alumni_forum(self) -> bool:
         return self.is_staff or self.is_alumni
 
     def can_see_board(self, board: Board) -> bool:
+        """Admins see every board; members their cohorts' boards; staff and alumni (the
+        participants of a cohort whose alumni phase began) the alumni forum. SQL twins:
+        boards_seen_by and boards_seen_by_user, below."""
         if self.is_admin:
             return True
         if board.kind == "alumni":
@@ -63,6 +70,33 @@ class Viewer:
     @property
     def moderated_cohort_ids(self) -> list[int]:
         return [cid for cid, role in self.roles.items() if role == "trainer"]
+
+
+def boards_seen_by(viewer: Viewer):
+    """SQL twin of Viewer.can_see_board: a condition on Board for this viewer."""
+    if viewer.is_admin:
+        return true()
+    cohorts = Board.cohort_id.in_(list(viewer.roles)) if viewer.roles else false()
+    if viewer.sees_alumni_forum:
+        return or_(cohorts, Board.kind == "alumni")
+    return cohorts
+
+
+def boards_seen_by_user(today: date):
+    """SQL twin of Viewer.can_see_board for many people at once: the joined User may see
+    the joined Board now."""
+    member = exists().where(Membership.user_id == User.id, Membership.cohort_id == Board.cohort_id)
+    alumni = exists().where(
+        Membership.user_id == User.id,
+        Membership.role == "participant",
+        Membership.cohort_id == Cohort.id,
+        Cohort.alumni_from <= today,
+    )
+    return or_(
+        User.is_admin,
+        and_(Board.kind == "alumni", or_(User.is_staff, alumni)),
+        and_(Board.kind != "alumni", member),
+    )
 
 
 def viewer_for(user, today: date | None = None) -> Viewer:

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, url_for
-from sqlalchemy import and_, case, false, func, lambda_stmt, or_, select, true
+from sqlalchemy import and_, case, false, func, lambda_stmt, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
-from portal.discussion.permissions import Viewer, viewer_for
+from portal.discussion.notifications.models import ThreadRead
+from portal.discussion.notifications.queries import read_join, unread_posts
+from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
-from portal.notifications.models import ThreadRead
-from portal.notifications.queries import read_join, unread_posts
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -33,16 +33,6 @@ def membership_rows(user_id: int) -> list[tuple[int, str, object]]:
             )
         )
     ).all()
-
-
-def _visible(viewer: Viewer):
-    """SQL condition: boards the viewer may see."""
-    if viewer.is_admin:
-        return true()
-    cohort_clause = Board.cohort_id.in_(list(viewer.roles)) if viewer.roles else false()
-    if viewer.sees_alumni_forum:
-        return or_(cohort_clause, Board.kind == "alumni")
-    return cohort_clause
 
 
 @dataclass
@@ -67,7 +57,7 @@ def visible_boards(viewer: Viewer) -> list[BoardRow]:
         .outerjoin(Cohort, Cohort.id == Board.cohort_id)
         .outerjoin(Thread, Thread.board_id == Board.id)
         .outerjoin(ThreadRead, read_join(viewer.user.id))
-        .where(_visible(viewer), Board.is_retired.is_(False))
+        .where(boards_seen_by(viewer), Board.is_retired.is_(False))
         .group_by(Board.id, Cohort.id)
         .order_by(
             (Board.kind == "alumni").desc(), Cohort.id.desc(), KIND_ORDER, Board.position, Board.id
@@ -277,18 +267,6 @@ def moderation_queue(viewer: Viewer, cohort_id: int | None = None) -> list[Queue
         item = items.setdefault(flag.post_id, QueueItem(flag.post, flag.post.thread, []))
         item.flags.append(flag)
     return list(items.values())
-
-
-def load_flag_for_moderator(user, flag_id: int) -> Flag:
-    """An open or closed flag on a board the user moderates; 404 otherwise."""
-    flag = db.session.scalar(
-        select(Flag)
-        .where(Flag.id == flag_id)
-        .options(joinedload(Flag.post).joinedload(Post.thread))
-    )
-    if flag is None or not viewer_for(user).can_moderate_board(flag.post.thread.board):
-        abort(404)
-    return flag
 
 
 def alumni_boards() -> list[Board]:

@@ -20,11 +20,12 @@ from portal.discussion.forms import (
     RedactForm,
     ThreadForm,
 )
+from portal.discussion.notifications import queries as notification_queries
+from portal.discussion.notifications import services as notification_services
 from portal.discussion.permissions import viewer_for
 from portal.discussion.pii import find_identifiers
 from portal.extensions import limiter
-from portal.notifications import queries as notification_queries
-from portal.notifications import services as notification_services
+from portal.permissions import is_admin, requires
 from portal.web import is_htmx, render
 
 KIND_LABELS = {
@@ -529,16 +530,10 @@ def thread_move(thread_id: int):
     )
 
 
-def _require_admin():
-    if not _viewer().is_admin:
-        abort(404)
-
-
 @bp.route("/alumni-boards", methods=["GET", "POST"])
-@login_required
+@requires(is_admin, status=404)
 def alumni_boards():
     """The alumni forum's categories: admins add, rename and reorder them."""
-    _require_admin()
     form = BoardForm()
     if form.validate_on_submit():
         services.create_alumni_board(current_user, form.title.data, form.description.data)
@@ -555,10 +550,9 @@ def alumni_boards():
 
 
 @bp.route("/alumni-boards/<int:board_id>", methods=["GET", "POST"])
-@login_required
+@requires(is_admin, status=404)
 def alumni_board_edit(board_id: int):
     """Rename an alumni-forum category."""
-    _require_admin()
     board = queries.load_alumni_board(board_id)
     form = BoardForm(obj=board)
     if form.validate_on_submit():
@@ -570,10 +564,9 @@ def alumni_board_edit(board_id: int):
 
 
 @bp.post("/alumni-boards/<int:board_id>/<any(up, down):direction>")
-@login_required
+@requires(is_admin, status=404)
 def alumni_board_move(board_id: int, direction: str):
     """Move an alumni-forum category up or down."""
-    _require_admin()
     board = queries.load_alumni_board(board_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -582,10 +575,9 @@ def alumni_board_move(board_id: int, direction: str):
 
 
 @bp.post("/alumni-boards/<int:board_id>/<any(retire, restore):action>")
-@login_required
+@requires(is_admin, status=404)
 def alumni_board_retire(board_id: int, action: str):
     """Retire an alumni-forum category (threads kept) or restore it."""
-    _require_admin()
     board = queries.load_alumni_board(board_id)
     if not EmptyForm().validate_on_submit():
         abort(400)

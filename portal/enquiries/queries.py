@@ -62,7 +62,7 @@ def admin_addresses() -> list[str]:
     return list(
         db.session.scalars(
             select(User.email).where(
-                User.role == "admin", User.is_enabled.is_(True), User.deleted_at.is_(None)
+                User.is_admin, User.is_enabled.is_(True), User.deleted_at.is_(None)
             )
         )
     )

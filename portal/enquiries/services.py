@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -35,37 +35,6 @@ class EnquiryError(Exception):
     """A user-facing reason an inbox action was refused."""
 
 
-def _link(endpoint: str, **values) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def _acknowledgement(enquiry: Enquiry) -> str:
-    greeting = _("Hello %(name)s,", name=enquiry.name)
-    thanks = _(
-        "Thank you for your enquiry (%(kind)s) to the training programme on a victim-centred "
-        "approach to trafficking in persons. Its reference is E-%(id)d.",
-        kind=KIND_LABELS[enquiry.kind],
-        id=enquiry.id,
-    )
-    parts = [greeting, thanks]
-    if enquiry.kind == "curriculum":
-        parts.append(
-            _("You can download the curriculum outline here:")
-            + "\n\n"
-            + _link("learning.curriculum_pdf")
-        )
-    else:
-        parts.append(_("A member of the programme team will answer you at this address."))
-    parts.append(
-        _(
-            "We keep your enquiry for %(days)d days and then delete it. "
-            "If you did not send it, you can ignore this message.",
-            days=current_app.config["ENQUIRY_RETENTION_DAYS"],
-        )
-    )
-    return "\n\n".join(parts) + "\n"
-
-
 def submit(kind: str, data: dict, language: str = "en") -> Enquiry:
     """Store an enquiry, acknowledge it to the sender and tell the admins; once per click."""
     email = data["email"].strip().lower()
@@ -83,17 +52,24 @@ def submit(kind: str, data: dict, language: str = "en") -> Enquiry:
     )
     db.session.add(enquiry)
     db.session.flush()
-    mail.enqueue(
-        email,
-        _("We received your enquiry (E-%(id)d)", id=enquiry.id),
-        _acknowledgement(enquiry),
+    mail.send(
+        None,
+        "enquiry_received",
+        to_addr=email,
+        language=language,
+        enquiry=enquiry,
+        kind_label=KIND_LABELS[kind],
+        days=current_app.config["ENQUIRY_RETENTION_DAYS"],
     )
-    link = _link("enquiries.enquiry_detail", enquiry_id=enquiry.id)
+    link = mail.absolute_url("enquiries.enquiry_detail", enquiry_id=enquiry.id)
     for address in queries.admin_addresses():
-        mail.enqueue(
-            address,
-            f"New enquiry E-{enquiry.id}: {KIND_LABELS[kind]}",
-            f"A new enquiry ({KIND_LABELS[kind]}) is waiting in the inbox:\n\n{link}\n",
+        mail.send(
+            None,
+            "enquiry_notice",
+            to_addr=address,
+            enquiry=enquiry,
+            kind_label=KIND_LABELS[kind],
+            link=link,
         )
     audit.record("enquiry.received", target=enquiry, kind=kind)
     db.session.commit()
@@ -144,7 +120,14 @@ def change_status(actor, enquiry: Enquiry, status: str, note: str = "") -> None:
 
 def reply(actor, enquiry: Enquiry, subject: str, body: str) -> None:
     """E-mail the enquirer through the outbox; the enquiry counts as answered."""
-    mail.enqueue(enquiry.email, subject, body.strip() + "\n")
+    mail.send(
+        None,
+        "written",
+        to_addr=enquiry.email,
+        language=enquiry.language,
+        subject=subject,
+        text=body.strip(),
+    )
     previous = enquiry.status
     if enquiry.status in ("new", "in_progress"):
         enquiry.status = "answered"

@@ -303,16 +303,7 @@ def review(reviewer, exercise: Exercise, decision: str, feedback: str, link: str
     refresh_summary(exercise.author_id, exercise.session_id)
     author = exercise.author
     if author is not None and author.is_active:
-        verdict = (
-            "accepted your checklist. You can now publish it so that colleagues can copy it."
-            if decision == "accept"
-            else "sent your checklist back with suggestions. You can change it and submit it again."
-        )
-        mail.enqueue(
-            author.email,
-            "Feedback on your exercise",
-            f"Your trainer {verdict}\n\nRead the feedback: {link}\n",
-        )
+        mail.send(author, "exercise_feedback", accepted=decision == "accept", link=link)
     db.session.commit()
 
 

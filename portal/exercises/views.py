@@ -9,19 +9,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.exercises import bp, permissions, queries, services
-from portal.extensions import db, login_manager
+from portal.extensions import db
+from portal.permissions import guard, is_staff, requires
 from portal.web import is_htmx, render
 
 STATUS = {services.Stale: 409, services.WrongState: 409, services.NeedsConfirmation: 422}
 
 
-def _refuse_outsiders():
-    """Visitors sign in; signed-in people who do not take part get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not permissions.can_use_exercises(current_user):
-        abort(403)
-    return None
+# Visitors sign in; signed-in people who do not take part get 403.
+guard(bp, permissions.can_use_exercises)
 
 
 def _revision() -> int | None:
@@ -55,9 +51,9 @@ def _shared_practice(exercise):
     published exercises only: no other can have one)."""
     if exercise.state not in permissions.SHAREABLE_STATES:
         return None
-    from portal.practices.queries import practice_from_exercise
+    from portal.exercises import SHARING
 
-    return practice_from_exercise(current_user.id, exercise.id, reads_library=True)
+    return SHARING[0].find(current_user.id, exercise.id) if SHARING else None
 
 
 def _visible_source(exercise):
@@ -70,9 +66,6 @@ def _visible_source(exercise):
 @bp.get("/sessions/<int:number>/exercise")
 def session_exercise(number: int):
     """The exercise of session 3, 7 or 8: the user's checklists and the published ones."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     session = queries.session_with_exercise(number)
     return render(
         "exercises/session_exercise.html",
@@ -85,9 +78,6 @@ def session_exercise(number: int):
 @bp.post("/sessions/<int:number>/exercise")
 def exercise_start(number: int):
     """Start a draft from the session's starter template."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     session = queries.session_with_exercise(number)
     exercise = services.start(current_user, session, request.form.get("token"))
     return redirect(url_for("exercises.exercise_detail", exercise_id=exercise.id), code=303)
@@ -97,9 +87,6 @@ def exercise_start(number: int):
 def exercise_detail(exercise_id: int):
     """An exercise: the builder for its author's draft, otherwise a read-only view with the
     review, publish and copy actions the viewer may take."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = queries.exercise_for(current_user, exercise_id)
     return render("exercises/exercise_detail.html", **_detail_context(exercise))
 
@@ -107,9 +94,6 @@ def exercise_detail(exercise_id: int):
 @bp.get("/exercises/<int:exercise_id>/print")
 def exercise_print(exercise_id: int):
     """A printable view of the exercise, for whoever may see it."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = queries.exercise_for(current_user, exercise_id)
     return render("exercises/exercise_print.html", exercise=exercise)
 
@@ -140,9 +124,6 @@ def _after_edit(exercise, anchor: str, error=None, kept: dict | None = None):
 
 
 def _edit(exercise_id: int, anchor: str, kept_key: str | None, action):
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = _editable(exercise_id)
     kept = {kept_key: request.form.get("text", "")} if kept_key else {}
     try:
@@ -275,9 +256,6 @@ def item_move(exercise_id: int, item_id: int, direction: str):
 @bp.post("/exercises/<int:exercise_id>/submit")
 def exercise_submit(exercise_id: int):
     """Submit the draft to the trainers (confirming possible identifiers if needed)."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = _editable(exercise_id)
     confirm = request.form.get("confirm") if request.form.get("anyway") == "1" else None
     try:
@@ -303,9 +281,6 @@ def exercise_submit(exercise_id: int):
 @bp.post("/exercises/<int:exercise_id>/review")
 def exercise_review(exercise_id: int):
     """A trainer of the author's cohort accepts the exercise or sends it back."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = queries.exercise_for(current_user, exercise_id)
     if not permissions.can_review_author(current_user, exercise.author_id):
         abort(403)
@@ -335,9 +310,6 @@ def exercise_review(exercise_id: int):
 @bp.post("/exercises/<int:exercise_id>/publish")
 def exercise_publish(exercise_id: int):
     """The author publishes an accepted exercise for everyone taking part."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = _editable(exercise_id)
     try:
         services.publish(current_user, exercise)
@@ -356,9 +328,6 @@ def exercise_publish(exercise_id: int):
 def exercise_share(exercise_id: int):
     """The author shares an accepted checklist in the practice library: a draft practice
     made from it, which the author completes and submits to the practice review."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     exercise = queries.exercise_for(current_user, exercise_id)
     if not permissions.is_author(current_user, exercise):
         abort(404)
@@ -371,11 +340,13 @@ def exercise_share(exercise_id: int):
                 error=_("Only a checklist accepted by a trainer can be shared in the library."),
             ),
         )
-    from portal.practices.services import PracticeError, from_exercise
+    from portal.exercises import SHARING, ShareError
 
+    if not SHARING:
+        abort(404)
     try:
-        practice = from_exercise(current_user, exercise)
-    except PracticeError as error:
+        practice = SHARING[0].create(current_user, exercise)
+    except ShareError as error:
         db.session.rollback()
         return render(
             "exercises/exercise_detail.html",
@@ -397,9 +368,6 @@ def exercise_share(exercise_id: int):
 @bp.post("/exercises/<int:exercise_id>/copy")
 def exercise_copy(exercise_id: int):
     """Copy a published exercise into the user's own drafts."""
-    refused = _refuse_outsiders()
-    if refused is not None:
-        return refused
     source = queries.exercise_for(current_user, exercise_id)
     if not permissions.can_copy(current_user, source):
         abort(403)
@@ -409,10 +377,7 @@ def exercise_copy(exercise_id: int):
 
 
 @bp.get("/exercises/review")
+@requires(is_staff)
 def review_queue():
     """Submitted exercises waiting for the trainer's review."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_staff:
-        abort(403)
     return render("exercises/review_queue.html", exercises=queries.review_queue(current_user))

@@ -25,3 +25,10 @@ def export_learning(user) -> tuple[str, object]:
 
 if export_learning not in EXPORTERS:
     EXPORTERS.append(export_learning)
+
+
+@bp.app_template_global("assessment_windows")
+def _assessment_windows(cohort_id: int) -> dict:
+    """The cohort's pre/post windows by phase, for the cohort page (cohorts stays unaware of
+    learning; it runs only where a template calls it)."""
+    return queries.cohort_windows(cohort_id)

@@ -22,13 +22,13 @@ from portal.learning.models import (
     REVEAL_POLICIES,
     CurriculumSession,
     Objective,
+    Partner,
     Programme,
     Question,
     Quiz,
     Reading,
 )
 from portal.markdown import reading_minutes, render_plain
-from portal.public.models import Partner
 
 ASSESSMENT_KEY = "assessment"
 QUIZ_FIELDS = ("title", "pass_mark", "max_attempts", "shuffle", "feedback_pass", "feedback_fail")

@@ -9,13 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 
-import nh3
 from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from portal.learning.grading import key_display, parse_response, public_view
-from portal.markdown import render_markdown
+from portal.markdown import render_html, render_markdown
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
 
@@ -33,10 +32,10 @@ def text_html(text: str, text_format: str = "markdown") -> Markup:
     if text_format == "plain":
         return Markup("<p>") + escape(text) + Markup("</p>")
     if text_format == "html":
-        return Markup(nh3.clean(text))
+        return render_html(text)
     if text_format == "moodle":
         # Moodle's auto-format: HTML allowed (and sanitised), line breaks kept.
-        return Markup(nh3.clean(text).replace("\n", "<br>\n"))
+        return Markup(render_html(text).replace("\n", "<br>\n"))
     return render_markdown(text)
 
 

@@ -71,6 +71,19 @@ class Programme(db.Model):
     title: Mapped[str] = mapped_column(String(300), default="")
 
 
+class Partner(db.Model):
+    """A partner organisation of the programme, shipped with the curriculum's files (the
+    public site shows them; the table keeps its name)."""
+
+    __tablename__ = "partner"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
 class Reading(db.Model):
     """A Markdown page of a session; `position` orders it, `slug` is its address."""
 

@@ -18,6 +18,7 @@ from portal.learning.models import (
     AttemptAnswer,
     CurriculumSession,
     Objective,
+    Partner,
     Programme,
     Question,
     Quiz,
@@ -83,7 +84,6 @@ class SessionStatus:
 def outline() -> dict:
     """The public outline: programme title, objectives, sessions with reading titles,
     and the partner organisations for the cover."""
-    from portal.public.models import Partner
 
     programme = db.session.get(Programme, 1)
     objectives = db.session.scalars(select(Objective).order_by(Objective.number)).all()

@@ -21,8 +21,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.cohorts.models import Cohort
+from portal.cohorts.permissions import can_manage_cohort
 from portal.database import utcnow
-from portal.extensions import db, login_manager
+from portal.extensions import db
 from portal.learning import bp, queries, services
 from portal.learning.display import (
     inline_html,
@@ -36,19 +37,10 @@ from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
 from portal.learning.models import Quiz
 from portal.learning.permissions import can_take_part
 from portal.markdown import render_markdown
-from portal.permissions import can_manage_cohort
+from portal.permissions import requires
 from portal.pii import find_identifiers
 from portal.site_texts import site_text
 from portal.web import get_or_404, is_htmx, render
-
-
-def require_taking_part():
-    """Visitors are sent to sign in; signed-in people without open e-learning get 403."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not can_take_part(current_user):
-        abort(403)
-    return None
 
 
 def load_session(number: int):
@@ -144,20 +136,16 @@ def _reading_context(number: int, slug: str) -> dict:
 
 
 @bp.get("/sessions/<int:number>/readings/<slug>")
+@requires(can_take_part)
 def reading_detail(number: int, slug: str):
     """A reading page with reading time, previous/next, print view and mark as done."""
-    refused = require_taking_part()
-    if refused is not None:
-        return refused
     return render("learning/reading.html", **_reading_context(number, slug))
 
 
 @bp.post("/sessions/<int:number>/readings/<slug>/done")
+@requires(can_take_part)
 def reading_done(number: int, slug: str):
     """Mark a reading as done or not done; the toggle for HTMX, else 303 back to the reading."""
-    refused = require_taking_part()
-    if refused is not None:
-        return refused
     reading = queries.reading_by_slug(number, slug)
     if reading is None:
         abort(404)
@@ -173,11 +161,9 @@ def reading_done(number: int, slug: str):
 
 
 @bp.get("/sessions/<int:number>/quiz")
+@requires(can_take_part)
 def quiz_detail(number: int):
     """The session quiz: what it is, pass mark, attempts so far and start/resume."""
-    refused = require_taking_part()
-    if refused is not None:
-        return refused
     session = load_session(number)
     overview = queries.quiz_overview(session.id, current_user)
     if overview is None:
@@ -187,11 +173,9 @@ def quiz_detail(number: int):
 
 
 @bp.post("/sessions/<int:number>/quiz/start")
+@requires(can_take_part)
 def quiz_start(number: int):
     """Start a new attempt, or return to the open one (never two open attempts)."""
-    refused = require_taking_part()
-    if refused is not None:
-        return refused
     session = load_session(number)
     overview = queries.quiz_overview(session.id, current_user)
     if overview is None:

@@ -24,7 +24,27 @@ def _reads_library(user) -> bool:
 navigation.add(navigation.NavEntry(_l("Practices"), "practices.library", _reads_library, 42))
 
 from portal.accounts import services as account_services  # noqa: E402
-from portal.practices import services, views  # noqa: E402, F401
+from portal.exercises import PracticeSharing, ShareError, install_practice_sharing  # noqa: E402
+from portal.practices import models, queries, services, views  # noqa: E402, F401
+from portal.search.practices import register_practices  # noqa: E402
+
+
+def _share_exercise(author, exercise):
+    try:
+        return services.from_exercise(author, exercise)
+    except services.PracticeError as error:
+        raise ShareError(str(error)) from error
+
+
+register_practices(models.Practice, _reads_library)
+install_practice_sharing(
+    PracticeSharing(
+        create=_share_exercise,
+        find=lambda user_id, exercise_id: queries.practice_from_exercise(
+            user_id, exercise_id, reads_library=True
+        ),
+    )
+)
 
 if services.export_practices not in account_services.EXPORTERS:
     account_services.EXPORTERS.append(services.export_practices)

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
@@ -269,16 +268,13 @@ def submit(author, practice: Practice, confirm: str | None = None) -> None:
     db.session.commit()
 
 
-def _tell_author(practice: Practice, subject: str, text: str) -> None:
+def _tell_author(practice: Practice, kind: str) -> None:
+    """Mail the author that the practice needs changes, was published or was archived."""
     author = practice.author
     if author is None or author.is_deleted:
         return
-    # Built from the URL map, so it works in a request and in a CLI worker alike.
-    path = current_app.url_map.bind("localhost").build(
-        "practices.practice_detail", {"practice_id": practice.id}
-    )
-    link = current_app.config["BASE_URL"].rstrip("/") + path
-    mail.enqueue(author.email, subject, f"Hello {author.display_name},\n\n{text}\n\n{link}\n")
+    link = mail.absolute_url("practices.practice_detail", practice_id=practice.id)
+    mail.send(author, "practice_status", kind=kind, link=link)
 
 
 def request_changes(reviewer, practice: Practice, comment: str) -> None:
@@ -291,13 +287,7 @@ def request_changes(reviewer, practice: Practice, comment: str) -> None:
     if not comment:
         raise PracticeError("Tell the author what to change.")
     _step(reviewer, practice, "changes_requested", comment[:MAX_BODY])
-    _tell_author(
-        practice,
-        "Your practice needs a few changes",
-        "A trainer has read the practice you shared on the VCA Portal and asks for a few "
-        "changes before it goes into the library. Their comments are on the practice's "
-        "page; change it there and submit it again:",
-    )
+    _tell_author(practice, "changes")
     db.session.commit()
 
 
@@ -309,12 +299,7 @@ def publish(reviewer, practice: Practice, comment: str = "") -> None:
         raise PracticeError("This practice is not waiting for your review.")
     practice.published_at = practice.published_at or utcnow()
     _step(reviewer, practice, "published", normalise_body(comment)[:MAX_BODY])
-    _tell_author(
-        practice,
-        "Your practice is in the library",
-        "Thank you for sharing your practice. A trainer has published it in the practice "
-        "library of the VCA Portal, where participants and alumni of every cohort can read it:",
-    )
+    _tell_author(practice, "published")
     db.session.commit()
 
 
@@ -327,12 +312,7 @@ def archive(actor, practice: Practice, comment: str = "") -> None:
         raise PracticeError("Only published practices can be archived.")
     _step(actor, practice, "archived", normalise_body(comment)[:MAX_BODY])
     if not permissions.is_author(viewer, practice):
-        _tell_author(
-            practice,
-            "Your practice was archived",
-            "A trainer has taken your practice out of the library of the VCA Portal. You "
-            "still see it among your practices:",
-        )
+        _tell_author(practice, "archived")
     db.session.commit()
 
 

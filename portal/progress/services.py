@@ -7,14 +7,13 @@ from datetime import timedelta
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, mail
 from portal.accounts.models import User
 from portal.cohorts.models import Membership
 from portal.database import utcnow
 from portal.discussion import summaries as post_summaries
 from portal.extensions import db
 from portal.learning.summaries import rebuild_quiz_summaries
-from portal.mail import enqueue
 from portal.progress.measure import meets_completion_rule
 from portal.progress.models import Certificate, Reminder, ReminderTemplate
 
@@ -96,7 +95,7 @@ def send_reminders(actor, cohort, user_ids: list[int], subject: str, body: str) 
         if person.id in recent:
             continue
         text = body.replace("{name}", person.display_name).replace("{cohort}", cohort.name)
-        enqueue(person.email, subject, text)
+        mail.send(person, "written", subject=subject, text=text.strip())
         db.session.add(
             Reminder(cohort_id=cohort.id, user_id=person.id, sent_by_id=actor.id, subject=subject)
         )

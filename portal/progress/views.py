@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
 from portal.cohorts.models import Cohort
+from portal.cohorts.permissions import managed_cohort
 from portal.countries import countries
 from portal.database import utcnow
 from portal.learning.queries import open_windows
@@ -32,7 +33,7 @@ from portal.web import render
 
 def load_dashboard_cohort(cohort_id: int) -> Cohort:
     """The cohort when the current user runs it (or is an admin); 404 otherwise."""
-    cohort = permissions.managed_cohort(current_user, cohort_id)
+    cohort = managed_cohort(current_user, cohort_id)
     if cohort is None:
         abort(404)
     return cohort
@@ -178,16 +179,10 @@ def participant_detail(cohort_id: int, user_id: int):
     )
 
 
-def _require_admin() -> None:
-    if not permissions.is_admin(current_user):
-        abort(404)
-
-
 @bp.get("/programme/report")
-@login_required
+@permissions.requires(permissions.is_admin, status=404)
 def programme_report():
     """People trained, completion and gains across cohorts, for admins; small groups hidden."""
-    _require_admin()
     from portal.practices.vocab import ORGANISATION_TYPES as PRACTICE_ORGANISATION_TYPES
 
     return render(
@@ -198,10 +193,9 @@ def programme_report():
 
 
 @bp.get("/programme/report.csv")
-@login_required
+@permissions.requires(permissions.is_admin, status=404)
 def programme_report_csv():
     """The programme report as CSV, with the same suppression as the page."""
-    _require_admin()
     report = queries.programme_report()
     body = exports.report_csv(report)
     response = Response(body, mimetype="text/csv")
@@ -272,10 +266,9 @@ def certificate_verify():
 
 
 @bp.post("/certificates/<code>/revoke")
-@login_required
+@permissions.requires(permissions.is_admin, status=404)
 def certificate_revoke(code: str):
     """Admins revoke a certificate by its code."""
-    _require_admin()
     certificate = queries.certificate_by_code(code)
     if certificate is None:
         abort(404)

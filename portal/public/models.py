@@ -1,4 +1,5 @@
-"""Public-site facts: the partner organisations."""
+"""Public-site facts: the countries the programme has trained people from (the partner
+organisations come with the curriculum, in learning)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,6 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-
-
-class Partner(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    url: Mapped[str] = mapped_column(String(300), default="")
-    position: Mapped[int] = mapped_column(default=0)
-
 
 # The countries the programme's brochure lists as trained so far (ISO 3166 codes).
 BROCHURE_COUNTRIES = ("BD", "KH", "CN", "IN", "ID", "KR", "MY", "MV", "MN", "NP", "PK", "PH", "TH")

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort
 from portal.extensions import db
-from portal.learning.models import CurriculumSession, Objective
-from portal.public.models import CountryTrained, Partner
+from portal.learning.models import CurriculumSession, Objective, Partner
+from portal.public.models import CountryTrained
 
 # Figures about fewer people than this could point at someone, so they are not shown.
 MIN_PEOPLE_SHOWN = 5

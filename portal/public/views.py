@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import permissions
 from portal.accounts.forms import EmptyForm
@@ -58,16 +58,10 @@ def protection():
     return render("public/protection.html", min_people=MIN_PEOPLE_SHOWN)
 
 
-def require_admin() -> None:
-    if not permissions.is_admin(current_user):
-        abort(404)
-
-
 @bp.route("/programme/countries", methods=["GET", "POST"])
-@login_required
+@permissions.requires(permissions.is_admin, status=404)
 def countries_trained():
     """The programme's record of countries trained; admins add and remove countries."""
-    require_admin()
     form = CountryTrainedForm()
     status = 200
     if form.validate_on_submit():
@@ -90,10 +84,9 @@ def countries_trained():
 
 
 @bp.post("/programme/countries/<int:country_id>/remove")
-@login_required
+@permissions.requires(permissions.is_admin, status=404)
 def country_trained_remove(country_id: int):
     """Take a country out of the record."""
-    require_admin()
     country = get_or_404(CountryTrained, country_id)
     if EmptyForm().validate_on_submit():
         services.remove_country_trained(current_user, country)

@@ -13,6 +13,3 @@ from portal.search import indexing, views  # noqa: E402, F401
 from portal.search.readings import watch_readings  # noqa: E402
 
 watch_readings()
-from portal.search.practices import watch_practices  # noqa: E402
-
-watch_practices()

@@ -1,31 +1,31 @@
-"""Practices in search, by the practice rules: library readers find published practices."""
+"""Practices in search, by the practice rules: library readers find published practices.
+
+The practices feature registers its model and its reading rule here at start-up, so search
+never imports practices (practices uses search's full-text match for its library)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from portal.search.queries import PracticeSource
 
-
-def _practices():
-    try:
-        from portal.practices.models import Practice
-        from portal.practices.permissions import user_reads_library
-    except ImportError:  # a portal without the practice exchange
-        return None
-    return Practice, user_reads_library
+_REGISTERED: list[tuple[type, Callable[[object], bool]]] = []
 
 
-def watch_practices() -> None:
-    """Keep published practices in the index from now on (at start-up)."""
+def register_practices(model: type, reads_library: Callable[[object], bool]) -> None:
+    """Keep published practices in the index from now on, readable by `reads_library`."""
     from portal.search.indexing import listen_to_practices
 
-    found = _practices()
-    if found is not None:
-        listen_to_practices(found[0])
+    if not _REGISTERED:
+        listen_to_practices(model)
+    _REGISTERED[:] = [(model, reads_library)]
 
 
 def practice_source(user) -> PracticeSource | None:
     """How this user searches practices; None when they may not read the library."""
-    found = _practices()
-    if found is None or not found[1](user):
+    if not _REGISTERED:
         return None
-    return PracticeSource(model=found[0])
+    model, reads_library = _REGISTERED[0]
+    if not reads_library(user):
+        return None
+    return PracticeSource(model=model)

@@ -12,7 +12,6 @@ from sqlalchemy import (
     and_,
     case,
     column,
-    false,
     func,
     literal,
     literal_column,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 
 from portal.discussion.models import Board, Post, Thread
-from portal.discussion.permissions import Viewer
+from portal.discussion.permissions import Viewer, boards_seen_by
 from portal.extensions import db
 from portal.markdown import render_plain
 from portal.search.indexing import START, STOP, TABLE
@@ -80,16 +79,6 @@ class ResultPage:
     @property
     def has_next(self) -> bool:
         return self.page * PER_PAGE < self.total
-
-
-def _visible_boards(viewer: Viewer):
-    """SQL: boards the viewer may see (as Viewer.can_see_board)."""
-    if viewer.is_admin:
-        return true()
-    cohorts = Board.cohort_id.in_(list(viewer.roles)) if viewer.roles else false()
-    if viewer.sees_alumni_forum:
-        return or_(cohorts, Board.kind == "alumni")
-    return cohorts
 
 
 @dataclass
@@ -179,10 +168,10 @@ def _sqlite(viewer, words, page, readings, practices=None):
                 hits.c.kind == "post",
                 Post.is_hidden.is_(False),
                 Post.is_deleted.is_(False),
-                _visible_boards(viewer),
+                boards_seen_by(viewer),
             )
         )
-        kinds.append(and_(hits.c.kind == "thread", _visible_boards(viewer)))
+        kinds.append(and_(hits.c.kind == "thread", boards_seen_by(viewer)))
     joined = (
         hits.outerjoin(Post, and_(hits.c.kind == "post", Post.id == hits.c.ref_id))
         .outerjoin(
@@ -317,7 +306,7 @@ def _postgres(viewer, words, page, readings, practices=None):
                 post_doc.op("@@")(query),
                 Post.is_hidden.is_(False),
                 Post.is_deleted.is_(False),
-                _visible_boards(viewer),
+                boards_seen_by(viewer),
             )
         )
         title_doc = _tsvector(Thread.title)
@@ -334,7 +323,7 @@ def _postgres(viewer, words, page, readings, practices=None):
                 func.ts_rank(title_doc, query).label("rank"),
             )
             .join(Board, Board.id == Thread.board_id)
-            .where(title_doc.op("@@")(query), _visible_boards(viewer))
+            .where(title_doc.op("@@")(query), boards_seen_by(viewer))
         )
     if readings is not None:
         model, session_model = readings.model, readings.session_model

@@ -12,9 +12,9 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from portal.cohorts.models import Membership
+from portal.discussion.notifications.models import Subscription
 from portal.extensions import db
 from portal.mail import deliver_pending
-from portal.notifications.models import Subscription
 
 NEW_PASSWORD = "a brand new passphrase for testing"
 
@@ -46,7 +46,9 @@ def test_a_reset_lifts_the_login_lock_for_the_owner(mail_app):
     assert web.login(owner.email).status_code == 429  # locked, even with the right password
     web.post("/password/forgot", {"email": owner.email})
     deliver_pending()
-    link = re.search(r"http://\S+(/password/reset/\S+)", inbox.messages[0].get_content()).group(1)
+    link = re.search(
+        r"http://\S+(/password/reset/\S+)", inbox.messages[0].get_body(("plain",)).get_content()
+    ).group(1)
     assert web.post(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 303
     assert web.login(owner.email, NEW_PASSWORD).status_code == 303
 
@@ -88,7 +90,9 @@ def test_enrolling_a_trainer_answers_alike_whatever_the_address(mail_app):
 
     # The staff accounts get an invitation; the others get nothing.
     assert deliver_pending() == (2, 0)
-    by_address = {message["To"]: message.get_content() for message in inbox.messages}
+    by_address = {
+        message["To"]: message.get_body(("plain",)).get_content() for message in inbox.messages
+    }
     assert set(by_address) == {addresses["staff"], addresses["admin"]}
     link = re.search(r"http://\S+(/cohorts/\d+/trainers/join/\S+)", by_address[colleague.email])
     link = link.group(1)

@@ -15,7 +15,7 @@ from portal.accounts.models import User
 from portal.cohorts.models import Membership
 from portal.extensions import db
 from portal.learning import content_files
-from portal.public.models import Partner
+from portal.learning.models import Partner
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 

@@ -6,8 +6,8 @@ from conftest import Browserless
 from factories import enrol, mailed_link, make_cohort, make_invitation, make_user
 from sqlalchemy import func, select
 
-from portal import permissions
 from portal.audit import AuditEvent
+from portal.cohorts import permissions
 from portal.cohorts.models import Cohort, Invitation, Membership
 from portal.extensions import db
 from portal.mail import OutboxMessage

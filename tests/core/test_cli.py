@@ -8,9 +8,8 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.extensions import db
-from portal.learning.models import CurriculumSession, Objective
+from portal.learning.models import CurriculumSession, Objective, Partner
 from portal.practices.demo import DEMO_AUTHORS
-from portal.public.models import Partner
 
 
 def _count(model):

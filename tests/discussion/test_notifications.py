@@ -10,9 +10,9 @@ from sqlalchemy import delete, func, select
 from discussion.conftest import HX, post_form, sign_in
 from portal.audit import AuditEvent
 from portal.cohorts.models import Membership
+from portal.discussion.notifications.models import NotificationPreference, Subscription
 from portal.extensions import db
 from portal.mail import OutboxMessage, deliver_pending
-from portal.notifications.models import NotificationPreference, Subscription
 
 LINK = re.compile(r"http://127\.0\.0\.1:5000(/discussion/unsubscribe/[A-Za-z0-9_.\-]+)")
 
@@ -152,7 +152,7 @@ def test_a_reply_mails_per_post_subscribers_who_can_still_see_it(web, world, inb
     assert deliver_pending() == (2, 0)
     by_to = {m["To"]: m for m in inbox.messages}
     mail = by_to[world.peer.email]
-    body = mail.get_content()
+    body = mail.get_body(("plain",)).get_content()
     assert mail["Subject"] == "New reply in: How do you identify victims at borders?"
     assert "indicator" in body and "Amihan Test wrote (post #4)" in body
     assert mail["List-Unsubscribe"].startswith("<http://127.0.0.1:5000/discussion/unsubscribe/")
@@ -172,7 +172,7 @@ def test_unsubscribe_link_from_a_received_mail_works_without_signing_in(web, wor
     )
     web.logout()
     deliver_pending()
-    body = inbox.messages[0].get_content()
+    body = inbox.messages[0].get_body(("plain",)).get_content()
     stop_thread, stop_all = LINK.findall(body)
     page = web.client.get(stop_thread)
     assert page.status_code == 200
@@ -199,7 +199,7 @@ def test_unsubscribe_link_from_a_received_mail_works_without_signing_in(web, wor
 def test_a_tampered_unsubscribe_link_is_refused_kindly(web, world, inbox):
     db.session.add(Subscription(user_id=world.peer.id, thread_id=world.thread_a.id))
     db.session.commit()
-    from portal.notifications.tokens import make_token
+    from portal.discussion.notifications.tokens import make_token
 
     with web.client.application.test_request_context():
         token = make_token(world.peer.id, "thread", world.thread_a.id)
@@ -243,7 +243,7 @@ def test_daily_digest_over_smtp(app, web, world, inbox):
     assert "queued 1 digests" in result.output
     assert deliver_pending() == (1, 0)
     digest = inbox.messages[0]
-    body = digest.get_content()
+    body = digest.get_body(("plain",)).get_content()
     assert digest["To"] == world.peer.email
     assert "Digest-worthy reply about shelters." in body
     assert "Opening post text." in body  # the fixture's posts of the last hour
@@ -262,5 +262,5 @@ def test_daily_digest_over_smtp(app, web, world, inbox):
     )
     assert "queued 1 digests" in runner.invoke(args=["mail", "digest"]).output
     deliver_pending()
-    second = inbox.messages[1].get_content()
+    second = inbox.messages[1].get_body(("plain",)).get_content()
     assert "Next day." in second and "Digest-worthy" not in second

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from discussion.conftest import HX, make_thread, post_form, sign_in
 from portal.discussion.models import Post
+from portal.discussion.notifications.models import ThreadRead
 from portal.extensions import db
 from portal.markdown import render_markdown
-from portal.notifications.models import ThreadRead
 
 
 def add_reply(thread, author, body):

@@ -81,11 +81,11 @@ def test_valid_enquiry_is_stored_acknowledged_and_admins_told(enquiry_app, visit
     assert set(by_address) == {enquiry.email, admin.email}  # trainers are not mailed
     ack = by_address[enquiry.email]
     assert f"E-{enquiry.id}" in ack["Subject"]
-    body = ack.get_content()
+    body = ack.get_body(("plain",)).get_content()
     assert VALID[kind]["name"] in body
     if kind == "curriculum":
         assert "/curriculum.pdf" in body
-    notice = by_address[admin.email].get_content()
+    notice = by_address[admin.email].get_body(("plain",)).get_content()
     assert f"/enquiries/{enquiry.id}" in notice
     assert VALID[kind]["email"].lower() not in notice  # the admin mail carries no details
 

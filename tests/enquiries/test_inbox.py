@@ -218,7 +218,7 @@ def test_reply_goes_out_by_email_and_marks_answered(make_app, smtp_server):
         message = inbox.messages[0]
         assert message["To"] == "lani@example.test"
         assert message["Subject"] == "Your secondment offer"
-        assert "Could we speak next week?" in message.get_content()
+        assert "Could we speak next week?" in message.get_body(("plain",)).get_content()
         db.session.refresh(enquiry)
         assert enquiry.status == "answered"
         note = db.session.scalar(select(EnquiryNote))

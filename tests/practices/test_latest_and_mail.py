@@ -46,7 +46,7 @@ def test_author_mail_arrives_at_a_real_smtp_server(mail_app):
     message = inbox.messages[0]
     assert message["To"] == participant.email
     assert message["Subject"] == "Your practice needs a few changes"
-    body = message.get_content()
+    body = message.get_body(("plain",)).get_content()
     assert f"/practices/{practice.id}" in body
     # The trainer's comment stays on the portal, not in the mail.
     assert "Please add the results." not in body

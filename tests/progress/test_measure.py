@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from factories import enrol, make_cohort, make_user
 
-from portal.authoring.services import set_question_retired, set_reading_retired
 from portal.discussion.models import SessionPostSummary
 from portal.extensions import db
+from portal.learning.authoring_services import set_question_retired, set_reading_retired
 from portal.learning.models import QuizSummary
 from portal.learning.services import set_reading_done
 from portal.progress import queries

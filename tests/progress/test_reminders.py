@@ -57,7 +57,7 @@ def test_trainer_sends_an_edited_reminder_that_is_delivered_and_recorded(setting
     message = inbox.messages[0]
     assert message["Subject"] == "Session 1 is waiting"
     assert "Hello Late Made-up, the sessions of Reminder workshop (fictional) are open." in (
-        message.get_content()
+        message.get_body(("plain",)).get_content()
     )
     template = db.session.scalar(select(ReminderTemplate))
     assert template.body == "Hello {name}"  # the last text sent is kept for next time

@@ -75,7 +75,7 @@ def test_summaries_follow_events_and_match_a_rebuild(as_trainer, cohort):
 
 
 def test_a_retired_reading_makes_every_summary_stale(as_trainer, cohort, admin):
-    from portal.authoring.services import set_reading_retired
+    from portal.learning.authoring_services import set_reading_retired
 
     world = small_curriculum()
     person = make_user(display_name="Dara Made-up")

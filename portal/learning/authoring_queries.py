@@ -1,4 +1,4 @@
-"""What the authoring screens read."""
+"""Learning's reads for the authoring screens (sessions, readings, quizzes, questions)."""
 
 from __future__ import annotations
 

@@ -9,15 +9,15 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, func, literal, or_, select
 
 from portal.accounts.models import User
-from portal.cohorts.models import Cohort, Membership
 from portal.discussion.models import Board, Post, Thread
-from portal.extensions import db
-from portal.notifications.models import (
+from portal.discussion.notifications.models import (
     DEFAULT_EMAIL_MODE,
     NotificationPreference,
     Subscription,
     ThreadRead,
 )
+from portal.discussion.permissions import boards_seen_by_user
+from portal.extensions import db
 
 
 @dataclass
@@ -110,7 +110,7 @@ def user_subscriptions(user_id: int, today: date | None = None) -> list[Subscrip
         .outerjoin(Thread, Thread.id == Subscription.thread_id)
         .join(Board, Board.id == func.coalesce(Subscription.board_id, Thread.board_id))
         .join(User, User.id == Subscription.user_id)
-        .where(Subscription.user_id == user_id, sees_board(today))
+        .where(Subscription.user_id == user_id, boards_seen_by_user(today))
         .order_by(Subscription.board_id.is_(None), Subscription.created_at.desc())
     ).all()
     return [SubscriptionRow(*row) for row in rows]
@@ -118,22 +118,6 @@ def user_subscriptions(user_id: int, today: date | None = None) -> list[Subscrip
 
 def _email_mode():
     return func.coalesce(NotificationPreference.email_mode, literal(DEFAULT_EMAIL_MODE))
-
-
-def sees_board(today: date):
-    """SQL: the joined User may see the joined Board now (mirrors Viewer.can_see_board)."""
-    member = exists().where(Membership.user_id == User.id, Membership.cohort_id == Board.cohort_id)
-    alumni = exists().where(
-        Membership.user_id == User.id,
-        Membership.role == "participant",
-        Membership.cohort_id == Cohort.id,
-        Cohort.alumni_from <= today,
-    )
-    return or_(
-        User.role == "admin",
-        and_(Board.kind == "alumni", or_(User.role == "trainer", alumni)),
-        and_(Board.kind != "alumni", member),
-    )
 
 
 def _reachable():
@@ -160,7 +144,7 @@ def post_recipients(post: Post, thread: Thread, today: date) -> list[Recipient]:
             User.id != (post.author_id or -1),
             _reachable(),
             _email_mode() == "post",
-            sees_board(today),
+            boards_seen_by_user(today),
         )
         .order_by(User.id, Subscription.thread_id.is_(None))
     ).all()
@@ -201,7 +185,7 @@ def digest_items(now: datetime, default_since: datetime, today: date) -> Iterato
             Post.is_hidden.is_(False),
             Post.is_deleted.is_(False),
             or_(Post.author_id.is_(None), Post.author_id != User.id),
-            sees_board(today),
+            boards_seen_by_user(today),
         )
         .order_by(User.id, Thread.last_post_at.desc(), Thread.id, Post.number)
         .execution_options(yield_per=500)

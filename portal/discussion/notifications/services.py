@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import groupby
 
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
@@ -14,15 +12,15 @@ from sqlalchemy.exc import IntegrityError
 from portal import audit, mail
 from portal.database import utcnow
 from portal.discussion.models import Board, Post, Thread
-from portal.extensions import db
-from portal.notifications import queries
-from portal.notifications.models import (
+from portal.discussion.notifications import queries
+from portal.discussion.notifications.models import (
     EMAIL_MODES,
     NotificationPreference,
     Subscription,
     ThreadRead,
 )
-from portal.notifications.tokens import UnsubscribeTarget, make_token
+from portal.discussion.notifications.tokens import UnsubscribeTarget, make_token
+from portal.extensions import db
 
 EXCERPT = 300
 DIGEST_LOOKBACK = timedelta(days=1)
@@ -135,11 +133,11 @@ def unsubscribe_by_token(target: UnsubscribeTarget) -> bool:
 # --- mail ---------------------------------------------------------------------------
 
 
+_ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
 def _url(endpoint: str, anchor: str = "", **values) -> str:
-    """An absolute link for an e-mail; works inside and outside a request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return f"{base}{path}" + (f"#{anchor}" if anchor else "")
+    return mail.absolute_url(endpoint, anchor, **values)
 
 
 def _unsubscribe_url(user_id: int, kind: str, target_id: int | None = None) -> str:
@@ -182,38 +180,17 @@ def _enqueue_post_mail(recipient: queries.Recipient, post: Post, thread: Thread)
         thread_id=thread.id,
         after=max(post.number - 1, 0) or None,
     )
-    with force_locale(user.language or "en"):
-        if post.number == 1:
-            subject = _("New thread: %(title)s", title=thread.title)
-        else:
-            subject = _("New reply in: %(title)s", title=thread.title)
-        body = "\n".join(
-            [
-                _("Hello %(name)s,", name=user.display_name),
-                "",
-                _(
-                    "%(author)s wrote (post #%(number)d):",
-                    author=_author_name(post),
-                    number=post.number,
-                ),
-                "",
-                _excerpt(post.body),
-                "",
-                _("Read and reply: %(link)s", link=link),
-                "",
-                "-- ",
-                _("You receive this because you follow this discussion on the VCA Portal."),
-                _("Stop e-mails about it: %(link)s", link=stop),
-                _("Stop all e-mail from the discussions: %(link)s", link=stop_all),
-                _("Choose a daily digest instead: %(link)s", link=_url("notifications.settings")),
-            ]
-        )
-    mail.enqueue(
-        user.email,
-        subject[:200],
-        body,
-        List_Unsubscribe=f"<{stop}>",
-        List_Unsubscribe_Post="List-Unsubscribe=One-Click",
+    mail.send(
+        user,
+        "discussion_post",
+        post=post,
+        thread=thread,
+        author=_author_name(post),
+        excerpt=_excerpt(post.body),
+        link=link,
+        stop=stop,
+        stop_all=stop_all,
+        headers={"List_Unsubscribe": f"<{stop}>", "List_Unsubscribe_Post": _ONE_CLICK},
     )
 
 
@@ -241,41 +218,35 @@ def send_digests(now=None) -> int:
 def _enqueue_digest(items: list[queries.DigestItem]) -> None:
     user = items[0].user
     stop_all = _unsubscribe_url(user.id, "all")
-    with force_locale(user.language or "en"):
-        lines = [_("Hello %(name)s,", name=user.display_name), ""]
-        lines.append(_("New posts in the discussions you follow:"))
-        for _thread_id, posts in groupby(items, key=lambda item: item.thread.id):
-            posts = list(posts)
-            thread = posts[0].thread
-            lines += ["", f"== {thread.title} ({posts[0].board_title})"]
-            for item in posts:
-                lines.append(
-                    f"#{item.post.number} {_author_name(item.post)}: {_excerpt(item.post.body)}"
-                )
-            first = posts[0].post
-            lines.append(
-                _(
-                    "Read and reply: %(link)s",
-                    link=_url(
-                        "discussion.thread_detail",
-                        anchor=f"post-{first.id}",
-                        thread_id=thread.id,
-                        after=max(first.number - 1, 0) or None,
-                    ),
-                )
-            )
-        lines += [
-            "",
-            "-- ",
-            _("You receive this daily digest because you follow discussions on the VCA Portal."),
-            _("Stop all e-mail from the discussions: %(link)s", link=stop_all),
-            _("Change what you follow: %(link)s", link=_url("notifications.settings")),
-        ]
-        subject = _("Your daily discussion digest: %(count)d new posts", count=len(items))
-    mail.enqueue(
-        user.email,
-        subject,
-        "\n".join(lines),
-        List_Unsubscribe=f"<{stop_all}>",
-        List_Unsubscribe_Post="List-Unsubscribe=One-Click",
+    threads = []
+    for _thread_id, posts in groupby(items, key=lambda item: item.thread.id):
+        posts = list(posts)
+        first = posts[0].post
+        threads.append(
+            {
+                "title": posts[0].thread.title,
+                "board_title": posts[0].board_title,
+                "posts": [
+                    {
+                        "number": item.post.number,
+                        "author": _author_name(item.post),
+                        "excerpt": _excerpt(item.post.body),
+                    }
+                    for item in posts
+                ],
+                "link": _url(
+                    "discussion.thread_detail",
+                    anchor=f"post-{first.id}",
+                    thread_id=first.thread_id,
+                    after=max(first.number - 1, 0) or None,
+                ),
+            }
+        )
+    mail.send(
+        user,
+        "discussion_digest",
+        count=len(items),
+        threads=threads,
+        stop_all=stop_all,
+        headers={"List_Unsubscribe": f"<{stop_all}>", "List_Unsubscribe_Post": _ONE_CLICK},
     )

@@ -1,4 +1,5 @@
-"""Authoring use cases: each validates, writes, records an audit event (ids only), commits once."""
+"""Learning's curriculum-editing use cases, called by the authoring screens: each validates,
+writes, records an audit event (ids only), commits once."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.authoring import queries
 from portal.extensions import db
+from portal.learning import authoring_queries as queries
 from portal.learning.content_files import session_quiz_key, set_question_spec
 from portal.learning.gift import GiftProblem, parse_gift
 from portal.learning.grading import validate_question

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 
 from portal.accounts.forms import EmptyForm
 from portal.discussion import queries as discussion_queries
+from portal.discussion.notifications import bp, queries, services
+from portal.discussion.notifications.forms import EmailSettingsForm
+from portal.discussion.notifications.models import DEFAULT_EMAIL_MODE
+from portal.discussion.notifications.tokens import read_token
 from portal.extensions import csrf
-from portal.notifications import bp, queries, services
-from portal.notifications.forms import EmailSettingsForm
-from portal.notifications.models import DEFAULT_EMAIL_MODE
-from portal.notifications.tokens import read_token
 from portal.web import is_htmx, render
 
 
