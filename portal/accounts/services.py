@@ -89,6 +89,7 @@ def sign_up(form_data: dict) -> User:
         country=form_data.get("country") or "",
         organisation=(form_data.get("organisation") or "").strip(),
         organisation_type=form_data.get("organisation_type") or "",
+        language=form_data.get("language") or "en",
     )
     db.session.add(user)
     try:
