@@ -148,6 +148,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.i18n import bp as i18n_bp
 
     app.register_blueprint(i18n_bp)
+    from portal.offline import bp as offline_bp
+
+    app.register_blueprint(offline_bp)
 
     @app.get("/healthz")
     def healthz():
