@@ -1,0 +1,133 @@
+"""The curriculum in more than one language: files, pages, round trip and the authoring overview."""
+
+import filecmp
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.i18n.content import fingerprint, reading_source
+from portal.i18n.models import ContentTranslation
+from portal.learning import content_files
+from portal.learning.models import CurriculumSession, Reading
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+
+@pytest.fixture
+def curriculum(app):
+    content_files.import_curriculum(CONTENT)
+    db.session.commit()
+
+
+def _page(web, path, language):
+    web.post("/language", {"language": language, "next": "/"})
+    return web.client.get(path).get_data(as_text=True)
+
+
+def test_sessions_1_and_6_ship_in_three_languages(curriculum):
+    rows = db.session.execute(
+        select(ContentTranslation.session_number, ContentTranslation.language)
+    ).all()
+    assert sorted(rows) == [(n, lang) for n in (1, 6) for lang in ("id", "th", "ur")]
+
+
+def test_a_translated_session_shows_in_the_person_s_language(curriculum, as_participant):
+    html = _page(as_participant, "/sessions/6", "th")
+    assert "การช่วยเหลือผู้เสียหายจากการค้ามนุษย์" in html  # the Thai title
+    assert "ความช่วยเหลือเป็นสิทธิ" in html  # the Thai summary
+    assert "Assistance for victims of trafficking" not in html
+    assert "บทเรียนนี้ยังไม่ได้แปล" not in html  # no "not yet translated" note for the session
+    # Its readings are not translated yet: English, marked as such for the browser.
+    assert 'lang="en" dir="ltr">' in html
+
+
+def test_an_untranslated_session_says_so_and_is_marked_english(curriculum, as_participant):
+    html = _page(as_participant, "/sessions/2", "ur")
+    assert "یہ سیشن ابھی آپ کی زبان میں ترجمہ نہیں ہوا" in html
+    assert '<span lang="en" dir="ltr">' in html
+
+
+def test_english_pages_carry_no_language_marks(curriculum, as_participant):
+    html = as_participant.client.get("/sessions/1").get_data(as_text=True)
+    assert 'lang="en"' not in html.split("<main", 1)[1].split("<footer", 1)[0]
+    assert "not yet translated" not in html
+
+
+def test_a_translated_reading_replaces_the_english_one(curriculum, as_participant):
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "who-is-a-victim"))
+    row = db.session.scalar(
+        select(ContentTranslation).where(
+            ContentTranslation.session_number == 1, ContentTranslation.language == "id"
+        )
+    )
+    data = dict(row.data)
+    data["readings"] = {
+        "who-is-a-victim": {
+            "source": reading_source(reading),
+            "title": "Siapa korban perdagangan orang?",
+            "body": "## Satu definisi\n\nProtokol Palermo (fiksi untuk tes).",
+        }
+    }
+    row.data = data
+    db.session.commit()
+    html = _page(as_participant, "/sessions/1/readings/who-is-a-victim", "id")
+    assert "<h1>Siapa korban perdagangan orang?</h1>" in html
+    assert "<h2>Satu definisi</h2>" in html
+    assert "belum diterjemahkan" not in html
+
+
+def test_translations_survive_export_and_import_byte_for_byte(curriculum, tmp_path):
+    first = tmp_path / "first"
+    content_files.export_curriculum(first)
+    for path in CONTENT.glob("sessions/*/translations/*.yaml"):
+        exported = first / path.relative_to(CONTENT)
+        assert exported.read_bytes() == path.read_bytes()
+    db.session.query(ContentTranslation).delete()
+    db.session.commit()
+    content_files.import_curriculum(first)
+    db.session.commit()
+    second = tmp_path / "second"
+    content_files.export_curriculum(second)
+    files = [p.relative_to(first) for p in first.rglob("*") if p.is_file()]
+    assert any("translations" in str(p) for p in files)
+    match, mismatch, errors = filecmp.cmpfiles(first, second, files, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_a_file_for_a_language_we_do_not_offer_is_refused(app, tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    bad = root / "sessions" / "02-three-p-approach" / "translations" / "fr.yaml"
+    bad.parent.mkdir(exist_ok=True)
+    bad.write_text("language: fr\nsession: {title: Approche}\n", encoding="utf-8")
+    with pytest.raises(content_files.ContentError, match="fr.yaml"):
+        content_files.import_curriculum(root)
+
+
+def test_authoring_shows_missing_current_and_older_items(curriculum, as_trainer):
+    html = as_trainer.client.get("/authoring/translations").get_data(as_text=True)
+    session_one = html.split("<caption>Session 1:", 1)[1].split("</table>", 1)[0]
+    first_row = session_one.split("<tr>")[2]
+    assert first_row.count("Translated") == 3
+    assert "Missing" in session_one  # readings and questions are not translated yet
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
+    session.summary += " Corrected."
+    db.session.commit()
+    html = as_trainer.client.get("/authoring/translations").get_data(as_text=True)
+    session_one = html.split("<caption>Session 1:", 1)[1].split("</table>", 1)[0]
+    assert session_one.split("<tr>")[2].count("Older than the original") == 3
+    assert "Older than the original" not in html.split("<caption>Session 6:", 1)[1]
+
+
+def test_only_staff_see_the_overview(curriculum, web, participant):
+    assert web.client.get("/authoring/translations").status_code == 302
+    web.login(participant.email)
+    assert web.client.get("/authoring/translations").status_code == 403
+
+
+def test_the_fingerprint_ignores_surrounding_space_only():
+    assert fingerprint(" A ", "b\n") == fingerprint("A", "b")
+    assert fingerprint("A", "b") != fingerprint("A", "c")
