@@ -131,3 +131,16 @@ def test_only_staff_see_the_overview(curriculum, web, participant):
 def test_the_fingerprint_ignores_surrounding_space_only():
     assert fingerprint(" A ", "b\n") == fingerprint("A", "b")
     assert fingerprint("A", "b") != fingerprint("A", "c")
+
+
+def test_the_shipped_reading_translation_reads_right_to_left(curriculum, as_participant):
+    html = _page(as_participant, "/sessions/1/readings/who-is-a-victim", "ur")
+    assert '<html lang="ur" dir="rtl">' in html
+    assert "<h1>انسانی اسمگلنگ کا متاثرہ فرد کون ہے؟</h1>" in html
+    assert "پالرمو پروٹوکول" in html  # the Palermo Protocol, in the body
+    assert "ترجمہ نہیں ہوا" not in html  # no "not yet translated" note
+    other = _page(
+        as_participant, "/sessions/1/readings/victim-centred-approach-and-human-security", "ur"
+    )
+    assert "یہ مطالعہ ابھی آپ کی زبان میں ترجمہ نہیں ہوا" in other
+    assert '<div class="body" lang="en" dir="ltr">' in other
