@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n.content import session_texts
 from portal.learning import content_files
 from portal.learning.models import CurriculumSession, Reading
 
@@ -28,9 +29,11 @@ def learner(live_app) -> dict:
             session = db.session.scalar(
                 select(CurriculumSession).where(CurriculumSession.number == number)
             )
-            titles[number] = db.session.scalars(
-                select(Reading.title).where(Reading.session_id == session.id)
-            ).all()
+            urdu = session_texts(number, "ur")  # translated titles where they exist
+            titles[number] = [
+                urdu.reading(r.slug, "title", r.title)
+                for r in db.session.scalars(select(Reading).where(Reading.session_id == session.id))
+            ]
         return {"email": user.email, "titles": titles}
 
 
