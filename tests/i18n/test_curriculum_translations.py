@@ -144,3 +144,11 @@ def test_the_shipped_reading_translation_reads_right_to_left(curriculum, as_part
     )
     assert "یہ مطالعہ ابھی آپ کی زبان میں ترجمہ نہیں ہوا" in other
     assert '<div class="body" lang="en" dir="ltr">' in other
+
+
+def test_session_6_standards_reading_ships_in_thai_and_indonesian(curriculum, as_participant):
+    thai = _page(as_participant, "/sessions/6/readings/standards-for-assistance", "th")
+    assert "หลักการไม่ลงโทษ" in thai  # the non-punishment principle
+    indonesian = _page(as_participant, "/sessions/6/readings/standards-for-assistance", "id")
+    assert "Prinsip non-penghukuman" in indonesian
+    assert "belum diterjemahkan" not in indonesian
