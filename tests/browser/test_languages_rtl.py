@@ -82,7 +82,9 @@ def check_phone(page: Page, language: str, name: str) -> None:
         """() => [...document.querySelectorAll('body *')].filter(e => {
             const r = e.getBoundingClientRect();
             return r.right > document.documentElement.clientWidth + 1 || r.left < -1;
-        }).slice(-3).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))"""
+        }).concat([...document.querySelectorAll('body *')].filter(
+            e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'
+        )).slice(-4).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))"""
     )
     assert widths[0] <= widths[1], f"{page.url} scrolls sideways in {language}: {widths} {wide}"
     check_page(page)
