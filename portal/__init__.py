@@ -173,9 +173,10 @@ def _init_templates(app: Flask) -> None:
         can=permissions.can, country_name=country_name, nav_items=nav_items, get_locale=get_locale
     )
     from portal.i18n.content import session_texts
-    from portal.i18n.languages import languages, text_direction, when
+    from portal.i18n.languages import chart_x, languages, text_direction, when
 
     app.jinja_env.globals.update(
+        chart_x=chart_x,
         languages=languages,
         text_direction=text_direction,
         session_texts=session_texts,

@@ -1,7 +1,7 @@
 """content translations
 
 Revision ID: 0013
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-01 09:00:00
 
 Translations of the curriculum, one document per session and language (issue 14).

@@ -41,3 +41,14 @@ def when(value: datetime | date | None, style: str = "datetime") -> str:
     if style == "date" or not isinstance(value, datetime):
         return format_date(value, "medium")
     return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def chart_x(x: float, width: float = 0, total: float = 320) -> float:
+    """An x coordinate in an inline SVG chart of `total` units, mirrored on right-to-left pages.
+
+    A bar (x, width) starts at the right edge instead of the left; a text point (width 0)
+    moves to the mirrored place, where the inherited `direction: rtl` runs the text leftwards.
+    """
+    if text_direction() == "rtl":
+        return round(total - x - width, 1)
+    return round(x, 1)

@@ -519,12 +519,14 @@ def question_inline(text: str, text_format: str = "markdown"):
 
 @bp.app_template_filter("in_zone")
 def in_zone(value, zone: str) -> str:
-    """A stored UTC time shown in a time zone (the cohort's), as YYYY-MM-DD HH:MM."""
+    """A stored UTC time shown in a time zone (the cohort's), written the page's language's way."""
     from datetime import UTC
     from zoneinfo import ZoneInfo
 
-    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone or "UTC"))
-    return local.strftime("%Y-%m-%d %H:%M")
+    from portal.i18n.languages import when
+
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone or "UTC")).replace(tzinfo=None)
+    return when(local)
 
 
 @bp.app_template_filter("points")
