@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -71,17 +73,17 @@ def sign_up(form_data: dict) -> User:
     """Create a participant account and enrol it in the invitation's cohort."""
     invitation = find_invitation(form_data["code"])
     if invitation is None:
-        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
+        raise AccountError(_("This invitation code is not valid. Check it, or ask your trainer."))
     email = normalise_email(form_data["email"])
     if invitation.email and invitation.email != email:
-        raise AccountError("This invitation is for a different e-mail address.")
+        raise AccountError(_("This invitation is for a different e-mail address."))
     existing = find_user_by_email(email)
     if existing is not None:
         _tell_owner_about_signup(existing)
         raise AddressInUse()
     if not _claim_use(invitation):
         db.session.rollback()
-        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
+        raise AccountError(_("This invitation code is not valid. Check it, or ask your trainer."))
     user = User(
         email=email,
         password_hash=hash_password(form_data["password"]),
@@ -108,16 +110,27 @@ def sign_up(form_data: dict) -> User:
 def _tell_owner_about_signup(user: User) -> None:
     """Mail the owner of an address that someone tried to sign up with."""
     base = current_app.config["BASE_URL"].rstrip("/")
-    mail.enqueue(
-        user.email,
-        "Someone tried to create a VCA Portal account with your address",
-        f"Hello {user.display_name},\n\n"
-        "Someone tried to create a new VCA Portal account with this e-mail address, "
-        "which already has an account.\n\n"
-        f"If it was you, sign in instead: {base}{url_for('accounts.login')}\n"
-        f"Forgot the password? Choose a new one: {base}{url_for('accounts.password_forgot')}\n\n"
-        "If it was not you, you can ignore this message; nothing was changed.\n",
-    )
+    with force_locale(user.language or "en"):  # the owner's language, not the visitor's
+        mail.enqueue(
+            user.email,
+            _("Someone tried to create a VCA Portal account with your address"),
+            _("Hello %(name)s,", name=user.display_name)
+            + "\n\n"
+            + _(
+                "Someone tried to create a new VCA Portal account with this e-mail address, "
+                "which already has an account."
+            )
+            + "\n\n"
+            + _("If it was you, sign in instead: %(link)s", link=base + url_for("accounts.login"))
+            + "\n"
+            + _(
+                "Forgot the password? Choose a new one: %(link)s",
+                link=base + url_for("accounts.password_forgot"),
+            )
+            + "\n\n"
+            + _("If it was not you, you can ignore this message; nothing was changed.")
+            + "\n",
+        )
     audit.record("account.signup_existing", actor=user)
     db.session.commit()
 
@@ -163,7 +176,7 @@ def authenticate(email: str, password: str) -> User | None:
         db.session.delete(attempt)  # a refused try does not extend the lock
         audit.record("login.throttled")
         db.session.commit()
-        raise Throttled("Too many failed attempts. Wait 15 minutes or reset your password.")
+        raise Throttled(_("Too many failed attempts. Wait 15 minutes or reset your password."))
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active:
@@ -204,14 +217,23 @@ def request_password_reset(email: str) -> None:
     link = current_app.config["BASE_URL"].rstrip("/") + url_for(
         "accounts.password_reset", token=token
     )
-    mail.enqueue(
-        user.email,
-        "Reset your VCA Portal password",
-        f"Hello {user.display_name},\n\n"
-        f"Someone asked to reset the password of your VCA Portal account.\n"
-        f"To choose a new password, open this link within {hours} hours:\n\n{link}\n\n"
-        "The link works once. If you did not ask for this, you can ignore this message.\n",
-    )
+    with force_locale(user.language or "en"):  # the account's language
+        mail.enqueue(
+            user.email,
+            _("Reset your VCA Portal password"),
+            _("Hello %(name)s,", name=user.display_name)
+            + "\n\n"
+            + _("Someone asked to reset the password of your VCA Portal account.")
+            + "\n"
+            + ngettext(
+                "To choose a new password, open this link within %(num)d hour:",
+                "To choose a new password, open this link within %(num)d hours:",
+                hours,
+            )
+            + f"\n\n{link}\n\n"
+            + _("The link works once. If you did not ask for this, you can ignore this message.")
+            + "\n",
+        )
     audit.record("password.reset_requested", actor=user)
     db.session.commit()
 
@@ -229,7 +251,7 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password with a reset token, which is then used up."""
     row = valid_reset_token(token)
     if row is None:
-        raise AccountError("This link has expired or was used already. Ask for a new one.")
+        raise AccountError(_("This link has expired or was used already. Ask for a new one."))
     user = db.session.get(User, row.user_id)
     _set_password(user, new_password)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
@@ -240,7 +262,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def change_password(user: User, current: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not correct.")
+        raise AccountError(_("Your current password is not correct."))
     _set_password(user, new_password)
     audit.record("password.changed", actor=user)
     db.session.commit()
@@ -320,7 +342,7 @@ def export_data(user: User) -> Export:
 def delete_account(user: User, password: str) -> None:
     """Erase personal data; authored content stays and shows 'former participant'."""
     if not verify_password(user.password_hash, password):
-        raise AccountError("Your password is not correct.")
+        raise AccountError(_("Your password is not correct."))
     for eraser in ERASERS:
         eraser(user)
     audit.record("account.deleted", actor=user)

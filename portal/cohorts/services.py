@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import audit, mail
@@ -179,15 +180,29 @@ def _invite_rows(actor: User, cohort: Cohort, reader, result: BulkResult) -> Bul
 def mail_invitation(invitation: Invitation, cohort: Cohort, base: str) -> None:
     """Queue the personal invitation's mail and remember the message (its state is the truth)."""
     link = base + url_for("accounts.signup", code=invitation.code)
-    until = invitation.expires_at.date().isoformat() if invitation.expires_at else ""
+    # The invitee has no profile yet: the mail is in the language of the page that sent it.
+    from portal.i18n.languages import when
+
+    until = when(invitation.expires_at, "date") if invitation.expires_at else ""
     message = mail.enqueue(
         invitation.email,
-        f"Your invitation to the VCA Portal: {cohort.name}",
-        f"Hello {invitation.name or ''},\n\n"
-        f"You are invited to take part in {cohort.name} of the training programme on a "
-        "victim-centred approach to trafficking in persons.\n\n"
-        f"Create your account here (the link works until {until}):\n\n{link}\n\n"
-        f"Your invitation code is {invitation.code}.\n",
+        _("Your invitation to the VCA Portal: %(cohort)s", cohort=cohort.name),
+        _("Hello %(name)s,", name=invitation.name or "")
+        + "\n\n"
+        + _(
+            "You are invited to take part in %(cohort)s of the training programme on a "
+            "victim-centred approach to trafficking in persons.",
+            cohort=cohort.name,
+        )
+        + "\n\n"
+        + (
+            _("Create your account here (the link works until %(date)s):", date=until)
+            if until
+            else _("Create your account here:")
+        )
+        + f"\n\n{link}\n\n"
+        + _("Your invitation code is %(code)s.", code=invitation.code)
+        + "\n",
     )
     db.session.flush()
     invitation.outbox_message_id = message.id
@@ -196,9 +211,9 @@ def mail_invitation(invitation: Invitation, cohort: Cohort, base: str) -> None:
 def resend_invitation(actor: User, invitation: Invitation) -> None:
     """Queue the personal invitation again (valid 60 more days if it had expired)."""
     if not invitation.email:
-        raise CohortError("Only personal invitations are sent by e-mail.")
+        raise CohortError(_("Only personal invitations are sent by e-mail."))
     if invitation.revoked_at is not None or invitation.accepted_at is not None:
-        raise CohortError("This invitation is revoked or accepted; it is not sent again.")
+        raise CohortError(_("This invitation is revoked or accepted; it is not sent again."))
     now = utcnow()
     if invitation.expires_at is not None and invitation.expires_at <= now:
         invitation.expires_at = now + timedelta(days=60)
@@ -225,7 +240,7 @@ def enrol(actor: User, cohort: Cohort, user: User, role: str) -> Membership:
 def enrol_trainer(actor: User, cohort: Cohort, email: str) -> Membership:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.role not in ("trainer", "admin") or not user.is_active:
-        raise CohortError("No trainer account uses this e-mail address.")
+        raise CohortError(_("No trainer account uses this e-mail address."))
     return enrol(actor, cohort, user, "trainer")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -98,9 +100,9 @@ def send(sender, recipient, body: str, token: str | None, confirm: str | None, l
             return existing  # a repeated click
     body = normalise_body(body)
     if not body:
-        raise DirectoryError("Write something first.")
+        raise DirectoryError(_("Write something first."))
     if queries.is_blocked(recipient.id, sender.id):
-        raise Refused("This person does not accept messages from you.")
+        raise Refused(_("This person does not accept messages from you."))
     check_rate(sender)
     check_identifiers(sender, body, confirm)
     message = DirectMessage(
@@ -112,15 +114,23 @@ def send(sender, recipient, body: str, token: str | None, confirm: str | None, l
     )
     db.session.add(message)
     db.session.flush()
-    mail.enqueue(
-        recipient.email,
-        "A new message on the VCA Portal",
-        f"{sender.display_name} sent you a message through the VCA Portal directory:\n\n"
-        f"{body}\n\n"
-        f"Reply, or block the sender, on the portal: {link}\n\n"
-        "Your e-mail address is not shown to the sender, and theirs is not shown to you. "
-        "Replying to this e-mail does not reach them.\n",
-    )
+    with force_locale(recipient.language or "en"):  # the recipient's language
+        mail.enqueue(
+            recipient.email,
+            _("A new message on the VCA Portal"),
+            _(
+                "%(name)s sent you a message through the VCA Portal directory:",
+                name=sender.display_name,
+            )
+            + f"\n\n{body}\n\n"
+            + _("Reply, or block the sender, on the portal: %(link)s", link=link)
+            + "\n\n"
+            + _(
+                "Your e-mail address is not shown to the sender, and theirs is not shown to "
+                "you. Replying to this e-mail does not reach them."
+            )
+            + "\n",
+        )
     audit.record("directory.message_sent", actor=sender, target=message)
     try:
         db.session.commit()

@@ -5,7 +5,13 @@ A session folder may hold `translations/<language>.yaml`:
     language: th
     session:   {source: <fingerprint>, title: …, summary: …, discussion_prompt: …}
     readings:  {<slug>: {source: <fingerprint>, title: …, summary: …, body: …}}
-    questions: {<key>: {source: <fingerprint>, text: …, feedback: …, options: [{text, feedback}]}}
+    quiz:      {title: …, feedback_pass: …, feedback_fail: …}
+    questions: {<key>: {source: <fingerprint>, text: …, feedback: …, feedback_right: …,
+                feedback_wrong: …, options: [{text, feedback}], answers: [{feedback}],
+                pairs: [{left, right}]}}
+
+Options, answers and pairs follow the order of the English quiz file. Accepted short
+answers are not translated (they are what the grading compares); their feedback is.
 
 `source` is the fingerprint of the English texts the item was translated from: when the
 English changes, the item shows as "older than its original" until it is translated again.
@@ -30,6 +36,7 @@ from portal.i18n.models import ContentTranslation
 SESSION_FIELDS = ("title", "summary", "discussion_prompt")
 READING_FIELDS = ("title", "summary", "body")
 QUESTION_FIELDS = ("text", "feedback")
+QUESTION_FEEDBACK = ("feedback", "feedback_right", "feedback_wrong")
 FALLBACK_ATTRS = Markup(' lang="en" dir="ltr"')
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,7 +62,61 @@ def reading_source(reading) -> str:
 def question_source(question) -> str:
     spec = question.spec or {}
     options = [(o.get("text"), o.get("feedback")) for o in spec.get("options") or []]
-    return fingerprint(spec.get("text"), spec.get("feedback"), repr(options))
+    texts = [spec.get("text"), spec.get("feedback"), repr(options)]
+    # Fields beyond choice questions count only where the question has them, so the
+    # fingerprint of a choice question stays what it always was.
+    extra = [
+        (name, spec.get(name)) for name in ("feedback_right", "feedback_wrong") if spec.get(name)
+    ]
+    extra += [("answer", a.get("feedback")) for a in spec.get("answers") or [] if a.get("feedback")]
+    extra += [("pair", p.get("left"), p.get("right")) for p in spec.get("pairs") or []]
+    if extra:
+        texts.append(repr(extra))
+    return fingerprint(*texts)
+
+
+def question_texts(spec: dict, item: dict) -> dict[str, str]:
+    """English text -> its translation, for every translated string of one question.
+
+    The translation file lists options, answers and pairs in the order of the English file;
+    a text that is missing or empty stays English.
+    """
+    pairs = [(spec.get(n), item.get(n)) for n in ("text", *QUESTION_FEEDBACK)]
+    for english, translated in zip(
+        spec.get("options") or [], item.get("options") or [], strict=False
+    ):
+        pairs += [(english.get(n), (translated or {}).get(n)) for n in ("text", "feedback")]
+    for english, translated in zip(
+        spec.get("answers") or [], item.get("answers") or [], strict=False
+    ):
+        pairs.append((english.get("feedback"), (translated or {}).get("feedback")))
+    for english, translated in zip(spec.get("pairs") or [], item.get("pairs") or [], strict=False):
+        pairs += [(english.get(n), (translated or {}).get(n)) for n in ("left", "right")]
+    found = {}
+    for english, translated in pairs:
+        if isinstance(english, str) and isinstance(translated, str) and translated.strip():
+            found[english] = translated
+            found[english.strip()] = translated.strip()
+    return found
+
+
+def translate_spec(spec: dict, texts: dict[str, str]) -> dict:
+    """A copy of a question spec with its texts replaced by their translations."""
+    if not texts:
+        return spec
+
+    def tr(value):
+        return texts.get(value, value) if isinstance(value, str) else value
+
+    copy = {k: tr(v) if k in ("text", *QUESTION_FEEDBACK) else v for k, v in spec.items()}
+    for part, names in (("options", ("text", "feedback")), ("answers", ("feedback",))):
+        if spec.get(part):
+            copy[part] = [
+                {k: tr(v) if k in names else v for k, v in entry.items()} for entry in spec[part]
+            ]
+    if spec.get("pairs"):
+        copy["pairs"] = [{k: tr(v) for k, v in pair.items()} for pair in spec["pairs"]]
+    return copy
 
 
 # --------------------------------------------------------------------------- files
@@ -128,8 +189,8 @@ class SessionTexts:
         return self.language == "en"
 
     def _item(self, kind: str, key: str | None) -> dict:
-        if kind == "session":
-            return self.data.get("session") or {}
+        if kind in ("session", "quiz"):
+            return self.data.get(kind) or {}
         return (self.data.get(kind) or {}).get(key) or {}
 
     def has(self, kind: str = "session", key: str | None = None) -> bool:
@@ -145,6 +206,17 @@ class SessionTexts:
 
     def reading(self, slug: str, name: str, english: str) -> str:
         return self.text("readings", slug, name, english)
+
+    def question(self, spec: dict) -> dict[str, str]:
+        """English -> translated texts of one question (empty on English pages or if missing)."""
+        if self.is_english_page:
+            return {}
+        item = (self.data.get("questions") or {}).get(spec.get("key"))
+        return question_texts(spec, item) if isinstance(item, dict) else {}
+
+    def quiz(self, name: str, english: str) -> str:
+        """The quiz's title or end-of-quiz feedback in the page's language, else English."""
+        return self.text("quiz", None, name, english)
 
     def attrs(self, kind: str = "session", key: str | None = None) -> Markup:
         """` lang="en" dir="ltr"` for English text on a page in another language, else nothing."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ def languages() -> dict[str, str]:
 
 def select_locale() -> str:
     """Profile language when signed in, else the visitor's choice, else the browser's, else en."""
+    if not has_request_context():  # a command, a worker or a test outside a request
+        return "en"
     available = languages()
     if current_user and current_user.is_authenticated and current_user.language in available:
         return current_user.language

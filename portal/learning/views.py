@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from portal.cohorts.models import Cohort
 from portal.database import utcnow
 from portal.extensions import db, login_manager
+from portal.i18n.content import session_texts
 from portal.learning import bp, queries, services
 from portal.learning.display import (
     inline_html,
@@ -225,7 +226,8 @@ def assessment_start(window_id: int):
 
 def _attempt_page(attempt, quiz, number, status: int = 200, saved: bool = False):
     questions = queries.attempt_questions(attempt)
-    views = question_views(questions, attempt.seed, quiz.shuffle, attempt.draft)
+    texts = session_texts(number) if number else None
+    views = question_views(questions, attempt.seed, quiz.shuffle, attempt.draft, texts)
     return render(
         "learning/attempt.html",
         block="save_status" if saved else None,
@@ -350,7 +352,11 @@ def attempt_review(attempt_id: int):
         reveal=reveal,
         next_number=queries.next_session_number(number) if number else None,
         rows=(
-            review_rows(queries.attempt_answers(attempt.id), reveal=reveal)
+            review_rows(
+                queries.attempt_answers(attempt.id),
+                reveal=reveal,
+                texts=session_texts(number) if number else None,
+            )
             if reveal or not attempt.phase
             else []
         ),

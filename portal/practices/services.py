@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
@@ -86,7 +89,7 @@ def _cleaned(data: PracticeData) -> PracticeData:
         if len(texts[name]) > limit:
             raise PracticeError(f"The {name} can have at most {limit:,} characters.")
     if not texts["title"]:
-        raise PracticeError("Give the practice a title.")
+        raise PracticeError(_("Give the practice a title."))
     facets = {facet: clean_values(facet, data.facets.get(facet, ())) for facet in FACETS}
     facets["org"] = facets["org"][:1]
     return PracticeData(
@@ -130,12 +133,12 @@ def save(author, practice: Practice | None, data: PracticeData, token: str | Non
     viewer = viewer_for(author)
     if practice is None:
         if not permissions.reads_library(viewer):
-            raise PracticeError("Only participants, alumni and trainers can share practices.")
+            raise PracticeError(_("Only participants, alumni and trainers can share practices."))
         earlier = queries.posted_with_token(Practice, author.id, token)
         if earlier is not None:
             return earlier
     elif not permissions.can_edit(viewer, practice):
-        raise PracticeError("This practice can no longer be changed.")
+        raise PracticeError(_("This practice can no longer be changed."))
     data = _cleaned(data)
     is_new = practice is None
     if is_new:
@@ -192,7 +195,7 @@ def submit(author, practice: Practice, confirm: str | None = None) -> None:
     ):
         return  # a resent form: it is already with the trainers
     if not permissions.can_submit(viewer_for(author), practice):
-        raise PracticeError("This practice cannot be submitted now.")
+        raise PracticeError(_("This practice cannot be submitted now."))
     missing = missing_for_review(practice)
     if missing:
         raise Incomplete(missing)
@@ -205,7 +208,7 @@ def submit(author, practice: Practice, confirm: str | None = None) -> None:
     db.session.commit()
 
 
-def _tell_author(practice: Practice, subject: str, text: str) -> None:
+def _tell_author(practice: Practice, subject, text) -> None:
     author = practice.author
     if author is None or author.is_deleted:
         return
@@ -214,7 +217,9 @@ def _tell_author(practice: Practice, subject: str, text: str) -> None:
         "practices.practice_detail", {"practice_id": practice.id}
     )
     link = current_app.config["BASE_URL"].rstrip("/") + path
-    mail.enqueue(author.email, subject, f"Hello {author.display_name},\n\n{text}\n\n{link}\n")
+    with force_locale(author.language or "en"):  # the author's language, not the reviewer's
+        hello = _("Hello %(name)s,", name=author.display_name)
+        mail.enqueue(author.email, str(subject), f"{hello}\n\n{text}\n\n{link}\n")
 
 
 def request_changes(reviewer, practice: Practice, comment: str) -> None:
@@ -223,16 +228,18 @@ def request_changes(reviewer, practice: Practice, comment: str) -> None:
     if practice.status == "changes_requested":
         return  # a resent form
     if not permissions.can_review(viewer_for(reviewer), practice):
-        raise PracticeError("This practice is not waiting for your review.")
+        raise PracticeError(_("This practice is not waiting for your review."))
     if not comment:
-        raise PracticeError("Tell the author what to change.")
+        raise PracticeError(_("Tell the author what to change."))
     _step(reviewer, practice, "changes_requested", comment[:MAX_BODY])
     _tell_author(
         practice,
-        "Your practice needs a few changes",
-        "A trainer has read the practice you shared on the VCA Portal and asks for a few "
-        "changes before it goes into the library. Their comments are on the practice's "
-        "page; change it there and submit it again:",
+        _l("Your practice needs a few changes"),
+        _l(
+            "A trainer has read the practice you shared on the VCA Portal and asks for a few "
+            "changes before it goes into the library. Their comments are on the practice's "
+            "page; change it there and submit it again:"
+        ),
     )
     db.session.commit()
 
@@ -242,14 +249,16 @@ def publish(reviewer, practice: Practice, comment: str = "") -> None:
     if practice.status == "published":
         return  # a resent form
     if not permissions.can_review(viewer_for(reviewer), practice):
-        raise PracticeError("This practice is not waiting for your review.")
+        raise PracticeError(_("This practice is not waiting for your review."))
     practice.published_at = practice.published_at or utcnow()
     _step(reviewer, practice, "published", normalise_body(comment)[:MAX_BODY])
     _tell_author(
         practice,
-        "Your practice is in the library",
-        "Thank you for sharing your practice. A trainer has published it in the practice "
-        "library of the VCA Portal, where participants and alumni of every cohort can read it:",
+        _l("Your practice is in the library"),
+        _l(
+            "Thank you for sharing your practice. A trainer has published it in the practice "
+            "library of the VCA Portal, where participants and alumni of every cohort can read it:"
+        ),
     )
     db.session.commit()
 
@@ -260,14 +269,16 @@ def archive(actor, practice: Practice, comment: str = "") -> None:
         return
     viewer = viewer_for(actor)
     if not permissions.can_archive(viewer, practice):
-        raise PracticeError("Only published practices can be archived.")
+        raise PracticeError(_("Only published practices can be archived."))
     _step(actor, practice, "archived", normalise_body(comment)[:MAX_BODY])
     if not permissions.is_author(viewer, practice):
         _tell_author(
             practice,
-            "Your practice was archived",
-            "A trainer has taken your practice out of the library of the VCA Portal. You "
-            "still see it among your practices:",
+            _l("Your practice was archived"),
+            _l(
+                "A trainer has taken your practice out of the library of the VCA Portal. You "
+                "still see it among your practices:"
+            ),
         )
     db.session.commit()
 
@@ -276,7 +287,7 @@ def set_useful(user, practice: Practice, useful: bool) -> tuple[bool, int]:
     """Mark (or unmark) a practice as useful; one mark per person. Returns the state and
     the new count. Setting the same state twice changes nothing."""
     if not permissions.can_endorse(viewer_for(user), practice):
-        raise PracticeError("You cannot mark this practice as useful.")
+        raise PracticeError(_("You cannot mark this practice as useful."))
     if useful:
         try:
             with db.session.begin_nested():
@@ -318,14 +329,14 @@ def add_comment(
 
     body = normalise_body(body)
     if not body:
-        raise PracticeError("Write something first.")
+        raise PracticeError(_("Write something first."))
     if len(body) > MAX_BODY:
-        raise PracticeError("A comment can have at most 20,000 characters.")
+        raise PracticeError(_("A comment can have at most 20,000 characters."))
     earlier = queries.posted_with_token(PracticeComment, author.id, token)
     if earlier is not None:
         return earlier
     if not permissions.can_take_part(viewer_for(author), practice):
-        raise PracticeError("Comments are open on published practices only.")
+        raise PracticeError(_("Comments are open on published practices only."))
     if not author.is_staff and queries.recent_comments(
         author.id, utcnow() - timedelta(seconds=MIN_SECONDS_BETWEEN_COMMENTS)
     ):
@@ -365,7 +376,7 @@ def add_comment(
 def set_comment_hidden(moderator, comment: PracticeComment, hidden: bool) -> None:
     """A trainer hides a comment from everyone but moderators, or restores it."""
     if not permissions.can_moderate(viewer_for(moderator)):
-        raise PracticeError("Only trainers can hide comments.")
+        raise PracticeError(_("Only trainers can hide comments."))
     if comment.is_hidden == hidden:
         return
     comment.is_hidden = hidden
