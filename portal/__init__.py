@@ -172,7 +172,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=permissions.can, country_name=country_name, nav_items=nav_items, get_locale=get_locale
     )
-    from portal.i18n.content import session_texts
+    from portal.i18n.content import quiz_text, session_texts
     from portal.i18n.languages import chart_x, languages, text_direction, when
 
     app.jinja_env.globals.update(
@@ -180,6 +180,7 @@ def _init_templates(app: Flask) -> None:
         languages=languages,
         text_direction=text_direction,
         session_texts=session_texts,
+        quiz_text=quiz_text,
         # Country names in the page's language (CLDR), as the profile form shows them.
         country_name=lambda code: country_name(code, str(get_locale() or "en")),
     )

@@ -243,6 +243,14 @@ def session_texts(session_number: int, language: str | None = None) -> SessionTe
     return cache[key]
 
 
+def quiz_text(quiz, session_number: int | None, name: str) -> str:
+    """A session quiz's title or end-of-quiz feedback in the page's language, else English."""
+    english = getattr(quiz, name) or ""
+    if not session_number:
+        return english
+    return session_texts(session_number).quiz(name, english)
+
+
 # --------------------------------------------------------------------------- authoring
 
 

@@ -152,3 +152,43 @@ def test_session_6_standards_reading_ships_in_thai_and_indonesian(curriculum, as
     indonesian = _page(as_participant, "/sessions/6/readings/standards-for-assistance", "id")
     assert "Prinsip non-penghukuman" in indonesian
     assert "belum diterjemahkan" not in indonesian
+
+
+def test_quiz_questions_options_and_feedback_show_in_the_person_s_language(
+    curriculum, as_participant
+):
+    from portal.learning.models import Quiz
+
+    quiz = db.session.scalar(select(Quiz).where(Quiz.key == "session-06"))
+    quiz.reveal = "always"  # the review shows the feedback after this one attempt
+    db.session.commit()
+    as_participant.post("/language", {"language": "th", "next": "/"})
+    start = as_participant.post("/sessions/6/quiz/start", token_from="/sessions/6/quiz")
+    attempt_path = start.headers["Location"]
+    html = as_participant.client.get(attempt_path).get_data(as_text=True)
+    # Stem, option and quiz title of the shipped Thai translation; no English stem left.
+    assert "สถานคุ้มครองสำหรับผู้เสียหายที่เป็นผู้ใหญ่แห่งหนึ่งล็อกประตู" in html
+    assert "ยอมรับได้ตราบที่สถานคุ้มครองสะอาดและอาหารดี" in html
+    assert "แบบทดสอบเซสชันที่ 6" in html
+    assert "A shelter for adult victims locks its doors" not in html
+    # Matching: the Thai labels are shown, the submitted values stay the English texts.
+    english_right = "Help does not depend on agreeing to testify or cooperate with the police"
+    thai_right = "ความช่วยเหลือไม่ขึ้นอยู่กับการยอมเป็นพยานหรือให้ความร่วมมือกับตำรวจ"
+    assert f'<option value="{english_right}">{thai_right}</option>' in html
+    submitted = as_participant.post(attempt_path, {"action": "submit"}, token_from=attempt_path)
+    assert submitted.status_code == 303
+    review = as_participant.client.get(attempt_path + "/review").get_data(as_text=True)
+    assert "การกักตัวผู้ใหญ่ไว้โดยขัดต่อความสมัครใจของเขาเป็นการควบคุมตัว" in review  # feedback
+    assert "Holding adults against their will is detention" not in review
+
+
+def test_every_shipped_question_translation_follows_the_current_english(curriculum):
+    from portal.i18n.content import question_source
+    from portal.learning.models import Question
+
+    questions = {q.key: q for q in db.session.scalars(select(Question))}
+    for row in db.session.scalars(select(ContentTranslation)):
+        items = row.data.get("questions") or {}
+        assert len(items) == 9, (row.session_number, row.language)
+        for key, item in items.items():
+            assert item["source"] == question_source(questions[key]), (row.language, key)
