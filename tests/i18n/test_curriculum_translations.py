@@ -112,7 +112,7 @@ def test_authoring_shows_missing_current_and_older_items(curriculum, as_trainer)
     session_one = html.split("<caption>Session 1:", 1)[1].split("</table>", 1)[0]
     first_row = session_one.split("<tr>")[2]
     assert first_row.count("Translated") == 3
-    assert "Missing" in session_one  # readings and questions are not translated yet
+    assert "Missing" not in session_one  # session, both readings and every question ship
     session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
     session.summary += " Corrected."
     db.session.commit()
@@ -139,9 +139,12 @@ def test_the_shipped_reading_translation_reads_right_to_left(curriculum, as_part
     assert "<h1>انسانی اسمگلنگ کا متاثرہ فرد کون ہے؟</h1>" in html
     assert "پالرمو پروٹوکول" in html  # the Palermo Protocol, in the body
     assert "ترجمہ نہیں ہوا" not in html  # no "not yet translated" note
-    other = _page(
+    second = _page(
         as_participant, "/sessions/1/readings/victim-centred-approach-and-human-security", "ur"
     )
+    assert "<h1>متاثرین پر مرکوز طریقۂ کار اور انسانی سلامتی</h1>" in second
+    assert "ترجمہ نہیں ہوا" not in second
+    other = _page(as_participant, "/sessions/2/readings/the-three-ps", "ur")  # not translated
     assert "یہ مطالعہ ابھی آپ کی زبان میں ترجمہ نہیں ہوا" in other
     assert '<div class="body" lang="en" dir="ltr">' in other
 
@@ -152,6 +155,26 @@ def test_session_6_standards_reading_ships_in_thai_and_indonesian(curriculum, as
     indonesian = _page(as_participant, "/sessions/6/readings/standards-for-assistance", "id")
     assert "Prinsip non-penghukuman" in indonesian
     assert "belum diterjemahkan" not in indonesian
+
+
+def test_the_second_readings_of_sessions_1_and_6_ship_in_three_languages(
+    curriculum, as_participant
+):
+    expected = {
+        "th": ("ความมั่นคงของมนุษย์คืออะไร", "สถานคุ้มครองแบบปิด"),
+        "id": ("Apa itu keamanan manusia?", "rumah aman tertutup"),
+        "ur": ("انسانی سلامتی کیا ہے؟", "بند پناہ گاہ"),
+    }
+    for language, (session_1, session_6) in expected.items():
+        first = _page(
+            as_participant,
+            "/sessions/1/readings/victim-centred-approach-and-human-security",
+            language,
+        )
+        assert session_1 in first
+        sixth = _page(as_participant, "/sessions/6/readings/kinds-of-assistance", language)
+        assert session_6 in sixth
+        assert 'class="fallback-note"' not in first + sixth
 
 
 def test_quiz_questions_options_and_feedback_show_in_the_person_s_language(
