@@ -92,6 +92,17 @@ def check_phone(page: Page, language: str, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{language}-{name}.png"), full_page=True)
 
 
+def check_meters(page: Page, language: str) -> None:
+    """The progress bars fill from the start of the line: the right edge in Urdu."""
+    meters = page.locator("svg.meter")
+    assert meters.count() > 0
+    transform = meters.first.evaluate("e => getComputedStyle(e).transform")
+    if language == "ur":
+        assert transform.startswith("matrix(-1"), transform  # mirrored
+    else:
+        assert transform == "none"
+
+
 def count(live_app, statement) -> int:
     with live_app.app_context():
         return db.session.scalar(statement)
@@ -113,6 +124,10 @@ def test_sign_in_session_reading_quiz_and_reply(
     page.get_by_label(t("Password"), exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name=t("Sign in")).click()
     expect(page.get_by_role("button", name=t("Sign out"))).to_be_visible()
+
+    page.goto("/progress")
+    check_phone(page, language, "progress")
+    check_meters(page, language)
 
     page.goto("/curriculum")
     check_phone(page, language, "curriculum")
@@ -169,6 +184,14 @@ def test_urdu_layout_is_mirrored(new_context, live_server, live_app, learner):
     assert previous["x"] > following["x"], "previous comes first, on the right, in Urdu"
     arrow = page.locator("a[rel=prev] .arrow")
     assert arrow.evaluate("e => getComputedStyle(e).transform") != "none"
+
+    # A progress bar that is 40 % done fills its right-hand part in Urdu.
+    page.goto("/progress")
+    meter = page.locator("svg.meter").first
+    box = meter.bounding_box()
+    fill = meter.locator(".meter-fill").bounding_box()
+    if fill and fill["width"] > 0:
+        assert abs((fill["x"] + fill["width"]) - (box["x"] + box["width"])) < 1.5
 
     page.goto(f"/discussion/threads/{learner['thread_id']}")
     body = page.locator(".post-body").first
