@@ -12,7 +12,7 @@ export FLASK_APP := portal
 export HOST PORT
 
 .PHONY: run test test-fast install install-test lint serve migrate seed clean lock bench fonts \
-	cluster cluster-down load
+	cluster cluster-down load translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +43,9 @@ lock:
 static/vendor/htmx.min.js: scripts/fetch_vendor.py | $(BIN)/python
 	$(BIN)/python scripts/fetch_vendor.py
 
-install: $(VENV)/.installed static/vendor/htmx.min.js fonts
+install: $(VENV)/.installed static/vendor/htmx.min.js fonts compile-translations
 
-install-test: $(VENV)/.installed-test static/vendor/htmx.min.js fonts
+install-test: $(VENV)/.installed-test static/vendor/htmx.min.js fonts compile-translations
 
 # Certificate fonts (Noto for every participant script); installs them when root and missing.
 fonts:
@@ -107,3 +107,25 @@ load: install-test
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
+
+# Languages of the interface (see README, "Languages"). The .po files are our text and live
+# in git; the binary .mo files are built here, at install time.
+LOCALES := id th ur
+
+compile-translations: | $(BIN)/python
+	$(BIN)/pybabel compile -d translations
+
+# After changing strings: extract, merge into every catalogue (new ones start empty), compile.
+translations: | $(BIN)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--project "VCA Portal" -o translations/messages.pot .
+	@for lang in $(LOCALES); do \
+		if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i translations/messages.pot -d translations -l $$lang \
+				--no-fuzzy-matching --ignore-obsolete; \
+		else \
+			$(BIN)/pybabel init -i translations/messages.pot -d translations -l $$lang; \
+		fi; \
+	done
+	$(BIN)/pybabel compile -d translations
+	@$(BIN)/python scripts/catalogue_status.py

@@ -7,8 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask
 
 from portal.config import DEFAULT_SECRET_KEYS, MIN_SECRET_KEY_LENGTH, Config
 from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -106,10 +105,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    languages = list(Config.LANGUAGES)
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
-    return request.accept_languages.best_match(languages) or "en"
+    from portal.i18n.languages import select_locale
+
+    return select_locale()
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -147,6 +145,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.practices import bp as practices_bp
 
     app.register_blueprint(practices_bp)
+    from portal.i18n import bp as i18n_bp
+
+    app.register_blueprint(i18n_bp)
+    from portal.offline import bp as offline_bp
+
+    app.register_blueprint(offline_bp)
 
     @app.get("/healthz")
     def healthz():
@@ -176,6 +180,19 @@ def _init_templates(app: Flask) -> None:
         get_locale=get_locale,
         absolute_url=absolute_url,
     )
+    from portal.i18n.content import quiz_text, session_texts
+    from portal.i18n.languages import chart_x, languages, text_direction, when
+
+    app.jinja_env.globals.update(
+        chart_x=chart_x,
+        languages=languages,
+        text_direction=text_direction,
+        session_texts=session_texts,
+        quiz_text=quiz_text,
+        # Country names in the page's language (CLDR), as the profile form shows them.
+        country_name=lambda code: country_name(code, str(get_locale() or "en")),
+    )
+    app.jinja_env.filters["when"] = when
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

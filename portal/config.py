@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 DEFAULT_SECRET_KEYS = {"", "dev", "change-me", "secret", "changeme", "development"}
 MIN_SECRET_KEY_LENGTH = 32
@@ -79,7 +80,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = int(PERMANENT_SESSION_LIFETIME.total_seconds())
 
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = {"en": "English"}
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    # Each name is written in its own language; add a language here and in translations/.
+    LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "th": "ไทย", "ur": "اردو"}
 
     LOGIN_FAILURES_PER_ACCOUNT = 10
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)

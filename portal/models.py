@@ -17,6 +17,7 @@ from portal.exercises.models import (  # noqa: F401, E402
     ExerciseSection,
     ExerciseSummary,
 )
+from portal.i18n.models import ContentTranslation  # noqa: F401
 from portal.learning.models import (  # noqa: F401
     AssessmentWindow,
     AttemptAnswer,

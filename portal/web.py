@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, abort, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 from jinja2_fragments.flask import render_block
 from werkzeug.exceptions import HTTPException
 
@@ -39,14 +40,14 @@ def get_or_404(model, ident):
 
 
 ERROR_TITLES = {
-    400: "The request could not be understood",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "This action is not allowed here",
-    413: "The upload is too large",
-    429: "Too many attempts",
-    500: "Something went wrong",
-    503: "The portal is not available right now",
+    400: _l("The request could not be understood"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("This action is not allowed here"),
+    413: _l("The upload is too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+    503: _l("The portal is not available right now"),
 }
 
 

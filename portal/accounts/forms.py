@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
@@ -13,7 +15,7 @@ from portal.forms import PortalForm, select_choices
 
 
 def _country_choices():
-    return select_choices([("", _l("Choose a country")), *countries()])
+    return select_choices([("", _l("Choose a country")), *countries(str(get_locale() or "en"))])
 
 
 def _org_type_choices():
@@ -98,7 +100,9 @@ class ChangePasswordForm(PortalForm):
 
 
 class ProfileForm(ProfileFields, PortalForm):
-    language = SelectField(_l("Language"), choices=lambda: select_choices([("en", "English")]))
+    language = SelectField(
+        _l("Language"), choices=lambda: select_choices(current_app.config["LANGUAGES"].items())
+    )
     show_country = BooleanField(_l("Show my country to other participants"))
     show_organisation = BooleanField(_l("Show my organisation to other participants"))
     show_organisation_type = BooleanField(_l("Show my type of organisation to other participants"))

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -91,10 +92,10 @@ def request_signup(code: str, email: str) -> None:
     """
     invitation = find_invitation(code)
     if invitation is None:
-        raise AccountError("This invitation code is not valid. Check it, or ask your trainer.")
+        raise AccountError(_("This invitation code is not valid. Check it, or ask your trainer."))
     email = normalise_email(email)
     if invitation.email and invitation.email != email:
-        raise AccountError("This invitation is for a different e-mail address.")
+        raise AccountError(_("This invitation is for a different e-mail address."))
     existing = find_user_by_email(email)
     if existing is not None:
         _tell_owner_about_signup(existing)
@@ -159,6 +160,7 @@ def complete_signup(pending: SignupRequest, form_data: dict) -> User:
         country=form_data.get("country") or "",
         organisation=(form_data.get("organisation") or "").strip(),
         organisation_type=form_data.get("organisation_type") or "",
+        language=form_data.get("language") or "en",
     )
     db.session.add(user)
     try:
@@ -196,7 +198,7 @@ def authenticate(email: str, password: str) -> User | None:
         db.session.delete(attempt)  # a refused try does not extend the lock
         audit.record("login.throttled")
         db.session.commit()
-        raise Throttled("Too many failed attempts. Wait 15 minutes or reset your password.")
+        raise Throttled(_("Too many failed attempts. Wait 15 minutes or reset your password."))
     user = find_user_by_email(email)
     ok = verify_password(user.password_hash if user else _dummy_hash(), password)
     if user is None or not ok or not user.is_active:
@@ -253,7 +255,7 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password with a reset token, which is then used up."""
     row = valid_reset_token(token)
     if row is None:
-        raise AccountError("This link has expired or was used already. Ask for a new one.")
+        raise AccountError(_("This link has expired or was used already. Ask for a new one."))
     user = db.session.get(User, row.user_id)
     _set_password(user, new_password)
     db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == user.email))
@@ -264,7 +266,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def change_password(user: User, current: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not correct.")
+        raise AccountError(_("Your current password is not correct."))
     _set_password(user, new_password)
     audit.record("password.changed", actor=user)
     db.session.commit()
@@ -339,7 +341,7 @@ def export_data(user: User) -> Export:
 def delete_account(user: User, password: str) -> None:
     """Erase personal data; authored content stays and shows 'former participant'."""
     if not verify_password(user.password_hash, password):
-        raise AccountError("Your password is not correct.")
+        raise AccountError(_("Your password is not correct."))
     for eraser in ERASERS:
         eraser(user)
     audit.record("account.deleted", actor=user)

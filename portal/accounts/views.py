@@ -6,6 +6,7 @@ import json
 import time
 
 from flask import Response, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -113,7 +114,8 @@ def signup_confirm(token: str):
     error = None
     if form.validate_on_submit():
         try:
-            user = services.complete_signup(pending, form.data)
+            # The page's language (browser or switcher) becomes the profile's first language.
+            user = services.complete_signup(pending, {**form.data, "language": str(get_locale())})
         except services.AccountError as exc:
             error = str(exc)
         else:

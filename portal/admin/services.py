@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from portal import audit
 from portal.accounts.models import ROLES, User
 from portal.extensions import db
@@ -14,9 +16,9 @@ class AdminError(Exception):
 def update_user(actor: User, user: User, role: str, is_enabled: bool) -> None:
     """Change a user's role or deactivate them; every change is audited."""
     if role not in ROLES:
-        raise AdminError("Unknown role.")
+        raise AdminError(_("Unknown role."))
     if user.id == actor.id and (role != "admin" or not is_enabled):
-        raise AdminError("You cannot remove your own admin role or deactivate yourself.")
+        raise AdminError(_("You cannot remove your own admin role or deactivate yourself."))
     if role != user.role:
         audit.record("user.role_changed", actor=actor, target=user, old=user.role, new=role)
         user.role = role

@@ -597,3 +597,12 @@ def preview():
         abort(400)
     html = render_markdown(request.form.get(name, ""))
     return render("authoring/preview.html", block="preview", html=html)
+
+
+@bp.get("/translations")
+def translation_overview():
+    """Which curriculum texts are translated, missing or older than their original; staff
+    (the blueprint's guard)."""
+    from portal.authoring.translation_queries import curriculum_translation_status
+
+    return render("i18n/translation_overview.html", report=curriculum_translation_status())

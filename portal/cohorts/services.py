@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, or_, select, update
 
@@ -243,9 +244,9 @@ def mail_invitation(invitation: Invitation, cohort: Cohort, base: str) -> None:
 def resend_invitation(actor: User, invitation: Invitation) -> None:
     """Queue the personal invitation again (valid 60 more days if it had expired)."""
     if not invitation.email:
-        raise CohortError("Only personal invitations are sent by e-mail.")
+        raise CohortError(_("Only personal invitations are sent by e-mail."))
     if invitation.revoked_at is not None or invitation.accepted_at is not None:
-        raise CohortError("This invitation is revoked or accepted; it is not sent again.")
+        raise CohortError(_("This invitation is revoked or accepted; it is not sent again."))
     now = utcnow()
     if invitation.expires_at is not None and invitation.expires_at <= now:
         invitation.expires_at = now + timedelta(days=60)
@@ -280,7 +281,7 @@ def enrol_trainer(actor: User, cohort: Cohort, email: str) -> Membership:
     """Enrol a staff account as the cohort's trainer at once (admins, who see every account)."""
     user = _staff_account(email)
     if user is None:
-        raise CohortError("No trainer account uses this e-mail address.")
+        raise CohortError(_("No trainer account uses this e-mail address."))
     return enrol(actor, cohort, user, "trainer")
 
 

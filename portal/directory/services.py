@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -99,9 +100,9 @@ def send(sender, recipient, body: str, token: str | None, confirm: str | None, l
             return existing  # a repeated click
     body = normalise_body(body)
     if not body:
-        raise DirectoryError("Write something first.")
+        raise DirectoryError(_("Write something first."))
     if queries.is_blocked(recipient.id, sender.id):
-        raise Refused("This person does not accept messages from you.")
+        raise Refused(_("This person does not accept messages from you."))
     check_rate(sender)
     check_identifiers(sender, body, confirm)
     message = DirectMessage(

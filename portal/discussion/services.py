@@ -7,6 +7,7 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -157,9 +158,9 @@ def _new_post(thread_id: int, author, body: str, token: str | None, board: Board
 def _validated_body(body: str) -> str:
     body = normalise_body(body)
     if not body:
-        raise DiscussionError("Write something first.")
+        raise DiscussionError(_("Write something first."))
     if len(body) > MAX_BODY:
-        raise DiscussionError("A post can have at most 20,000 characters.")
+        raise DiscussionError(_("A post can have at most 20,000 characters."))
     return body
 
 
@@ -193,7 +194,7 @@ def reply(author, thread: Thread, body: str, token: str, confirm: str | None) ->
     if earlier is not None:
         return earlier
     if not viewer_for(author).can_reply(thread):
-        raise DiscussionError("This thread is locked. New replies are not possible.")
+        raise DiscussionError(_("This thread is locked. New replies are not possible."))
     check_rate(author)
     check_identifiers(author, body, confirm)
     post = _new_post(thread.id, author, body, token, thread.board)
@@ -217,7 +218,7 @@ def _commit_once(author, token, post: Post, result):
 def edit_post(editor, post: Post, body: str, confirm: str | None) -> Post:
     """Change the author's own post, keeping the old text as a revision."""
     if not viewer_for(editor).can_edit(post):
-        raise DiscussionError("You can only edit your own posts.")
+        raise DiscussionError(_("You can only edit your own posts."))
     body = _validated_body(body)
     if body == post.body:
         return post
@@ -233,7 +234,7 @@ def edit_post(editor, post: Post, body: str, confirm: str | None) -> Post:
 def delete_post(user, post: Post) -> None:
     """The author removes their post: the text and its history are erased, the place stays."""
     if post.author_id != user.id:
-        raise DiscussionError("You can only delete your own posts.")
+        raise DiscussionError(_("You can only delete your own posts."))
     if post.is_deleted:
         return
     db.session.execute(PostRevision.__table__.delete().where(PostRevision.post_id == post.id))
@@ -249,9 +250,9 @@ def delete_post(user, post: Post) -> None:
 def set_accepted(user, thread: Thread, post: Post | None) -> None:
     """Mark a reply of a question as its accepted answer, or clear it (post None)."""
     if not viewer_for(user).can_accept(thread):
-        raise DiscussionError("Only the person who asked, or a trainer, can choose the answer.")
+        raise DiscussionError(_("Only the person who asked, or a trainer, can choose the answer."))
     if post is not None and (post.thread_id != thread.id or post.number == 1 or post.is_deleted):
-        raise DiscussionError("Choose a reply in this thread.")
+        raise DiscussionError(_("Choose a reply in this thread."))
     thread.accepted_post_id = post.id if post is not None else None
     audit.record(
         "discussion.answer_accepted" if post else "discussion.answer_cleared",
@@ -266,7 +267,7 @@ def flag_post(user, post: Post, reason: str) -> Flag:
     """Ask the moderators to look at a post; one open flag per person and post."""
     reason = normalise_body(reason)
     if not reason:
-        raise DiscussionError("Tell the moderators briefly what is wrong.")
+        raise DiscussionError(_("Tell the moderators briefly what is wrong."))
     existing = db.session.scalar(
         select(Flag).where(
             Flag.post_id == post.id, Flag.reporter_id == user.id, Flag.resolved_at.is_(None)
@@ -332,7 +333,7 @@ def move_thread(moderator, thread: Thread, board: Board) -> None:
     """Move a thread to another board; the moderator must moderate both."""
     viewer = viewer_for(moderator)
     if not (viewer.can_moderate_board(thread.board) and viewer.can_moderate_board(board)):
-        raise DiscussionError("You can only move threads between boards you moderate.")
+        raise DiscussionError(_("You can only move threads between boards you moderate."))
     source = thread.board_id
     thread.board_id = board.id
     thread.board = board
@@ -350,7 +351,7 @@ def redact(moderator, post: Post, span: str) -> int:
     marker, tell the author by e-mail; returns how many places were changed."""
     span = normalise_body(span)
     if not span or span not in post.body:
-        raise DiscussionError("Copy the exact words to remove from the post.")
+        raise DiscussionError(_("Copy the exact words to remove from the post."))
     count = post.body.count(span)
     for revision in queries.post_revisions(post):
         revision.body = revision.body.replace(span, REDACTED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -131,7 +132,7 @@ def _fill(exercise: Exercise, sections) -> None:
 def start(author, session, token: str | None) -> Exercise:
     """A new draft for the session, filled with the session's starter template."""
     if session.exercise_template is None:
-        raise ExerciseError("This session has no exercise.")
+        raise ExerciseError(_("This session has no exercise."))
     exercise = Exercise(
         author_id=author.id,
         session_id=session.id,
@@ -151,7 +152,7 @@ def start(author, session, token: str | None) -> Exercise:
 def copy(author, source: Exercise, token: str | None) -> Exercise:
     """A draft copy of a published exercise for the author to adapt; it links to its source."""
     if not source.is_published:
-        raise ExerciseError("Only published checklists can be copied.")
+        raise ExerciseError(_("Only published checklists can be copied."))
     exercise = Exercise(
         author_id=author.id,
         session_id=source.session_id,
@@ -270,7 +271,7 @@ def submit(author, exercise: Exercise, revision: int | None, confirm: str | None
         return  # a repeated click
     _check_revision(exercise, revision)
     if exercise.item_count == 0:
-        raise ExerciseError("Add at least one item before you submit.")
+        raise ExerciseError(_("Add at least one item before you submit."))
     check_identifiers(author, full_text(exercise), confirm)
     exercise.state = "submitted"
     exercise.submitted_at = utcnow()
@@ -283,12 +284,12 @@ def submit(author, exercise: Exercise, revision: int | None, confirm: str | None
 def review(reviewer, exercise: Exercise, decision: str, feedback: str, link: str) -> None:
     """Submitted → accepted, or back to draft with feedback; the author is told by e-mail."""
     if exercise.state != "submitted":
-        raise WrongState("This checklist is no longer waiting for review.")
+        raise WrongState(_("This checklist is no longer waiting for review."))
     feedback = (feedback or "").replace("\x00", "").replace("\r\n", "\n").strip()
     if len(feedback) > MAX_FEEDBACK:
-        raise ExerciseError("Feedback can have at most 10,000 characters.")
+        raise ExerciseError(_("Feedback can have at most 10,000 characters."))
     if decision == "return" and not feedback:
-        raise ExerciseError("Say what to change when you send a checklist back.")
+        raise ExerciseError(_("Say what to change when you send a checklist back."))
     exercise.feedback = feedback
     exercise.feedback_html = render_markdown(feedback) if feedback else ""
     exercise.reviewer_id = reviewer.id
@@ -312,7 +313,7 @@ def publish(author, exercise: Exercise) -> None:
     if exercise.state == "published":
         return
     if exercise.state != "accepted":
-        raise WrongState("Only a checklist accepted by a trainer can be published.")
+        raise WrongState(_("Only a checklist accepted by a trainer can be published."))
     exercise.state = "published"
     exercise.published_at = utcnow()
     _touch(exercise)

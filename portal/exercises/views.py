@@ -129,7 +129,7 @@ def _edit(exercise_id: int, anchor: str, kept_key: str | None, action):
     try:
         if not exercise.is_draft:
             raise services.WrongState(
-                "This checklist is no longer a draft, so it cannot be changed."
+                _("This checklist is no longer a draft, so it cannot be changed.")
             )
         action(exercise)
     except services.ExerciseError as error:

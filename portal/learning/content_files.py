@@ -17,6 +17,7 @@ import yaml
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.i18n.content import TranslationError, export_translations, import_translations
 from portal.learning.grading import validate_question
 from portal.learning.models import (
     REVEAL_POLICIES,
@@ -242,6 +243,11 @@ def import_curriculum(root: Path) -> dict[str, int]:
             counts["sessions"] += 1
             counts["readings"] += import_readings(folder, session)
             stamp_session(session)
+            try:
+                added = import_translations(folder, session.number)
+            except TranslationError as exc:
+                raise ContentError(str(exc)) from exc
+            counts["translations"] = counts.get("translations", 0) + added
             if (folder / "quiz.yaml").exists():
                 quiz = import_quiz(
                     folder / "quiz.yaml", session_quiz_key(session.number), "session", session.id
@@ -433,6 +439,7 @@ def export_curriculum(root: Path) -> dict[str, int]:
             }
         _write(folder / "session.yaml", dump_yaml(data))
         counts["sessions"] += 1
+        export_translations(folder, session.number)
         quiz = quizzes.get(session_quiz_key(session.number))
         if quiz is not None:
             _write(folder / "quiz.yaml", dump_yaml(quiz_document(quiz)))

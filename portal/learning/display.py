@@ -48,12 +48,39 @@ def inline_html(text: str, text_format: str = "markdown") -> Markup:
     return Markup(html)
 
 
-def question_views(questions, seed: int, shuffle: bool, draft: dict) -> list[dict]:
-    """Each question as the page may show it before submission, with the saved response."""
+def _translate_view(view: dict, texts: dict[str, str]) -> None:
+    """Show a question's texts translated; values that are submitted stay as they are."""
+
+    def tr(value):
+        return texts.get(value, value) if isinstance(value, str) else value
+
+    view["text"] = tr(view.get("text"))
+    for option in view.get("options") or []:
+        option["text"] = tr(option.get("text"))
+    for left in view.get("lefts") or []:
+        left["text"] = tr(left.get("text"))
+    view["right_labels"] = {right: tr(right) for right in view.get("rights") or []}
+
+
+def question_views(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list[dict]:
+    """Each question as the page may show it before submission, with the saved response.
+
+    `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
+    where the session has a translation of it; others are marked English.
+    """
+    from portal.i18n.content import FALLBACK_ATTRS
+
     views = []
     number = 0
     for question in questions:
         view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
+        translated = texts.question(question.spec) if texts is not None else {}
+        _translate_view(view, translated)
+        view["lang_attrs"] = (
+            FALLBACK_ATTRS
+            if texts is not None and not texts.is_english_page and not translated
+            else Markup("")
+        )
         if view["type"] != "description":
             number += 1
         # "Choose all that apply" is said once: by the page unless the text says it.
@@ -152,28 +179,34 @@ def points_text(value) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def review_rows(answers, reveal: bool = True) -> list[dict]:
+def review_rows(answers, reveal: bool = True, texts=None) -> list[dict]:
     """What the review shows per question: text, the answer given, and (when the quiz
     reveals them) the right answer and feedback. Essays show the participant's text, and
-    once graded the trainer's points and comment."""
+    once graded the trainer's points and comment. `texts` translates as in question_views."""
+    from portal.i18n.content import FALLBACK_ATTRS, translate_spec
+
     rows = []
     number = 0
     for answer in answers:
-        spec = answer.question
+        translated = texts.question(answer.question) if texts is not None else {}
+        spec = translate_spec(answer.question, translated)
+        response = answer.response
+        if translated and spec.get("type") == "matching" and isinstance(response, dict):
+            response = {k: translated.get(v, v) for k, v in response.items()}
         kind = spec.get("type")
         text_format = spec.get("format") or "markdown"
         if kind == "description":
             rows.append({"is_description": True, "text": text_html(spec.get("text", ""))})
             continue
         number += 1
-        feedback = list(answer.feedback or [])
+        feedback = [translated.get(f, f) for f in answer.feedback or []]
         if spec.get("feedback"):
             feedback.append(spec["feedback"])
         row = {
             "number": number,
             "type": kind,
             "text": text_html(spec.get("text", ""), text_format),
-            "given": [inline_html(t, text_format) for t in _given_answers(spec, answer.response)],
+            "given": [inline_html(t, text_format) for t in _given_answers(spec, response)],
             "right": [inline_html(t, text_format) for t in _right_answers(spec)] if reveal else [],
             "feedback": [text_html(f, text_format) for f in feedback] if reveal else [],
             "score": points_text(answer.score),
@@ -182,6 +215,11 @@ def review_rows(answers, reveal: bool = True) -> list[dict]:
             "is_partial": 0 < answer.fraction < 1,
             "is_awaiting": answer.grading_state == "awaiting",
             "is_essay": kind == "essay",
+            "lang_attrs": (
+                FALLBACK_ATTRS
+                if texts is not None and not texts.is_english_page and not translated
+                else Markup("")
+            ),
             "comment": render_markdown(answer.grader_comment) if answer.grader_comment else "",
         }
         if kind == "essay":

@@ -417,3 +417,38 @@ def to_utc(local: datetime, zone: str) -> datetime:
     from zoneinfo import ZoneInfo
 
     return local.replace(tzinfo=ZoneInfo(zone or "UTC")).astimezone(UTC).replace(tzinfo=None)
+
+
+def record_readings_done(user, readings: list[Reading], done_ids: set[int]) -> int:
+    """Set done / not done for several readings of one session at once (read offline).
+
+    Only the given readings change; sending the same form twice changes nothing the second
+    time. Returns how many readings became done.
+    """
+    ids = [reading.id for reading in readings]
+    already = set(
+        db.session.scalars(
+            select(ReadingProgress.reading_id).where(
+                ReadingProgress.user_id == user.id, ReadingProgress.reading_id.in_(ids)
+            )
+        )
+    )
+    wanted = done_ids & set(ids)
+    new = wanted - already
+    for reading_id in sorted(new):
+        db.session.execute(
+            _insert(ReadingProgress)
+            .values(user_id=user.id, reading_id=reading_id, done_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["user_id", "reading_id"])
+        )
+    undone = already - wanted
+    if undone:
+        db.session.execute(
+            delete(ReadingProgress).where(
+                ReadingProgress.user_id == user.id, ReadingProgress.reading_id.in_(undone)
+            )
+        )
+    if new or undone:
+        audit.record("reading.recorded", actor=user, done=len(new), undone=len(undone))
+    db.session.commit()
+    return len(new)

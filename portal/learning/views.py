@@ -24,6 +24,7 @@ from portal.cohorts.models import Cohort
 from portal.cohorts.permissions import can_manage_cohort
 from portal.database import utcnow
 from portal.extensions import db
+from portal.i18n.content import session_texts
 from portal.learning import bp, queries, services
 from portal.learning.display import (
     inline_html,
@@ -209,7 +210,8 @@ def assessment_start(window_id: int):
 
 def _attempt_page(attempt, quiz, number, status: int = 200, saved: bool = False):
     questions = queries.attempt_questions(attempt)
-    views = question_views(questions, attempt.seed, quiz.shuffle, attempt.draft)
+    texts = session_texts(number) if number else None
+    views = question_views(questions, attempt.seed, quiz.shuffle, attempt.draft, texts)
     return render(
         "learning/attempt.html",
         block="save_status" if saved else None,
@@ -337,7 +339,11 @@ def attempt_review(attempt_id: int):
         reveal=reveal,
         next_number=queries.next_session_number(number) if number else None,
         rows=(
-            review_rows(queries.attempt_answers(attempt.id), reveal=reveal)
+            review_rows(
+                queries.attempt_answers(attempt.id),
+                reveal=reveal,
+                texts=session_texts(number) if number else None,
+            )
             if reveal or not attempt.phase
             else []
         ),
@@ -506,12 +512,14 @@ def question_inline(text: str, text_format: str = "markdown"):
 
 @bp.app_template_filter("in_zone")
 def in_zone(value, zone: str) -> str:
-    """A stored UTC time shown in a time zone (the cohort's), as YYYY-MM-DD HH:MM."""
+    """A stored UTC time shown in a time zone (the cohort's), written the page's language's way."""
     from datetime import UTC
     from zoneinfo import ZoneInfo
 
-    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone or "UTC"))
-    return local.strftime("%Y-%m-%d %H:%M")
+    from portal.i18n.languages import when
+
+    local = value.replace(tzinfo=UTC).astimezone(ZoneInfo(zone or "UTC")).replace(tzinfo=None)
+    return when(local)
 
 
 @bp.app_template_filter("points")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import gettext
+from flask_babel import gettext as _
 from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 
@@ -89,7 +90,7 @@ def _cleaned(data: PracticeData) -> PracticeData:
         if len(texts[name]) > limit:
             raise PracticeError(f"The {name} can have at most {limit:,} characters.")
     if not texts["title"]:
-        raise PracticeError("Give the practice a title.")
+        raise PracticeError(_("Give the practice a title."))
     facets = {facet: clean_values(facet, data.facets.get(facet, ())) for facet in FACETS}
     facets["org"] = facets["org"][:1]
     return PracticeData(
@@ -134,12 +135,12 @@ def save(author, practice: Practice | None, data: PracticeData, token: str | Non
     viewer = viewer_for(author)
     if practice is None:
         if not permissions.reads_library(viewer):
-            raise PracticeError("Only participants, alumni and trainers can share practices.")
+            raise PracticeError(_("Only participants, alumni and trainers can share practices."))
         earlier = queries.posted_with_token(Practice, author.id, token)
         if earlier is not None:
             return earlier
     elif not permissions.can_edit(viewer, practice):
-        raise PracticeError("This practice can no longer be changed.")
+        raise PracticeError(_("This practice can no longer be changed."))
     data = _cleaned(data)
     is_new = practice is None
     if is_new:
@@ -255,7 +256,7 @@ def submit(author, practice: Practice, confirm: str | None = None) -> None:
     ):
         return  # a resent form: it is already with the trainers
     if not permissions.can_submit(viewer_for(author), practice):
-        raise PracticeError("This practice cannot be submitted now.")
+        raise PracticeError(_("This practice cannot be submitted now."))
     missing = missing_for_review(practice)
     if missing:
         raise Incomplete(missing)
@@ -283,9 +284,9 @@ def request_changes(reviewer, practice: Practice, comment: str) -> None:
     if practice.status == "changes_requested":
         return  # a resent form
     if not permissions.can_review(viewer_for(reviewer), practice):
-        raise PracticeError("This practice is not waiting for your review.")
+        raise PracticeError(_("This practice is not waiting for your review."))
     if not comment:
-        raise PracticeError("Tell the author what to change.")
+        raise PracticeError(_("Tell the author what to change."))
     _step(reviewer, practice, "changes_requested", comment[:MAX_BODY])
     _tell_author(practice, "changes")
     db.session.commit()
@@ -296,7 +297,7 @@ def publish(reviewer, practice: Practice, comment: str = "") -> None:
     if practice.status == "published":
         return  # a resent form
     if not permissions.can_review(viewer_for(reviewer), practice):
-        raise PracticeError("This practice is not waiting for your review.")
+        raise PracticeError(_("This practice is not waiting for your review."))
     practice.published_at = practice.published_at or utcnow()
     _step(reviewer, practice, "published", normalise_body(comment)[:MAX_BODY])
     _tell_author(practice, "published")
@@ -309,7 +310,7 @@ def archive(actor, practice: Practice, comment: str = "") -> None:
         return
     viewer = viewer_for(actor)
     if not permissions.can_archive(viewer, practice):
-        raise PracticeError("Only published practices can be archived.")
+        raise PracticeError(_("Only published practices can be archived."))
     _step(actor, practice, "archived", normalise_body(comment)[:MAX_BODY])
     if not permissions.is_author(viewer, practice):
         _tell_author(practice, "archived")
@@ -320,7 +321,7 @@ def set_useful(user, practice: Practice, useful: bool) -> tuple[bool, int]:
     """Mark (or unmark) a practice as useful; one mark per person. Returns the state and
     the new count. Setting the same state twice changes nothing."""
     if not permissions.can_endorse(viewer_for(user), practice):
-        raise PracticeError("You cannot mark this practice as useful.")
+        raise PracticeError(_("You cannot mark this practice as useful."))
     if useful:
         try:
             with db.session.begin_nested():
@@ -362,14 +363,14 @@ def add_comment(
 
     body = normalise_body(body)
     if not body:
-        raise PracticeError("Write something first.")
+        raise PracticeError(_("Write something first."))
     if len(body) > MAX_BODY:
-        raise PracticeError("A comment can have at most 20,000 characters.")
+        raise PracticeError(_("A comment can have at most 20,000 characters."))
     earlier = queries.posted_with_token(PracticeComment, author.id, token)
     if earlier is not None:
         return earlier
     if not permissions.can_take_part(viewer_for(author), practice):
-        raise PracticeError("Comments are open on published practices only.")
+        raise PracticeError(_("Comments are open on published practices only."))
     if not author.is_staff and queries.recent_comments(
         author.id, utcnow() - timedelta(seconds=MIN_SECONDS_BETWEEN_COMMENTS)
     ):
@@ -409,7 +410,7 @@ def add_comment(
 def set_comment_hidden(moderator, comment: PracticeComment, hidden: bool) -> None:
     """A trainer hides a comment from everyone but moderators, or restores it."""
     if not permissions.can_moderate(viewer_for(moderator)):
-        raise PracticeError("Only trainers can hide comments.")
+        raise PracticeError(_("Only trainers can hide comments."))
     if comment.is_hidden == hidden:
         return
     comment.is_hidden = hidden

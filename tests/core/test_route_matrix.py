@@ -514,6 +514,16 @@ EXPECT: dict[str, dict[str, str]] = {
         "POST": "ok ok ok ok ok ok ok",
     },
     "accounts.signup_sent": {"GET": "200 200 200 200 200 200 200"},
+    # Anyone, signed in or not, chooses the interface language (a missing choice: 400).
+    "i18n.language_set": {"POST": "ok ok ok ok ok ok ok"},
+    "authoring.translation_overview": {"GET": "302 403 403 403 200 200 200"},
+    # Offline copies of a session: for everyone who takes part in the e-learning.
+    "offline.session_file": {"GET": "302 200 200 200 200 200 200"},
+    "offline.session_pdf": {"GET": "302 200 200 200 200 200 200"},
+    "offline.readings_record": {
+        "GET": "302 200 200 200 200 200 200",
+        "POST": "302 ok ok ok ok ok ok",
+    },
     # A trainer's invitation link works only for the invited staff account: 404 otherwise.
     "cohorts.trainer_join": {
         "GET": "302 404 404 404 404 404 404",

@@ -1,0 +1,56 @@
+"""The languages the interface speaks, the choice for a request, and locale-aware formats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import format_date, format_time, get_locale
+from flask_login import current_user
+
+SESSION_KEY = "language"
+RIGHT_TO_LEFT = {"ur", "ar", "fa", "he", "ps", "dv"}
+
+
+def languages() -> dict[str, str]:
+    """Language code -> its name in that language, in the order the switcher shows them."""
+    return dict(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """Profile language when signed in, else the visitor's choice, else the browser's, else en."""
+    if not has_request_context():  # a command, a worker or a test outside a request
+        return "en"
+    available = languages()
+    if current_user and current_user.is_authenticated and current_user.language in available:
+        return current_user.language
+    chosen = session.get(SESSION_KEY)
+    if chosen in available:
+        return chosen
+    return request.accept_languages.best_match(list(available)) or "en"
+
+
+def text_direction(locale: str | None = None) -> str:
+    """'rtl' for a right-to-left language, else 'ltr'."""
+    code = str(locale or get_locale() or "en").split("_")[0]
+    return "rtl" if code in RIGHT_TO_LEFT else "ltr"
+
+
+def when(value: datetime | date | None, style: str = "datetime") -> str:
+    """A date or a date and time (UTC), written the way the page's language writes it."""
+    if value is None:
+        return ""
+    if style == "date" or not isinstance(value, datetime):
+        return format_date(value, "medium")
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def chart_x(x: float, width: float = 0, total: float = 320) -> float:
+    """An x coordinate in an inline SVG chart of `total` units, mirrored on right-to-left pages.
+
+    A bar (x, width) starts at the right edge instead of the left; a text point (width 0)
+    moves to the mirrored place, where the inherited `direction: rtl` runs the text leftwards.
+    """
+    if text_direction() == "rtl":
+        return round(total - x - width, 1)
+    return round(x, 1)

@@ -1,0 +1,66 @@
+"""Every interface string is translated, nothing is fuzzy, and placeholders match the source."""
+
+import pytest
+from babel.messages.catalog import Catalog
+
+from portal.config import Config
+from portal.i18n.catalogues import check, load, locales, placeholders, source_messages
+
+LANGUAGES = sorted(set(Config.LANGUAGES) - {"en"})
+
+
+@pytest.fixture(scope="module")
+def sources():
+    return source_messages()
+
+
+def test_every_offered_language_has_a_catalogue():
+    assert locales() == LANGUAGES == ["id", "th", "ur"]
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_catalogue_is_complete_and_not_fuzzy(locale, sources):
+    report = check(locale, sources)
+    assert report.missing == []
+    assert report.untranslated == []
+    assert report.fuzzy == []
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_placeholders_match_the_source(locale, sources):
+    assert check(locale, sources).placeholders == []
+
+
+def test_the_source_strings_include_templates_and_python(sources):
+    assert "Skip to content" in sources  # templates/base.html
+    assert "The passwords differ." in sources  # portal/accounts/forms.py (lazy)
+    assert sources["%(num)d result"] == ("%(num)d result", "%(num)d results")
+
+
+def test_the_check_reports_what_a_translator_can_get_wrong(sources):
+    catalog = Catalog(locale="id")
+    catalog.add("Hello %(name)s,", "Halo %(nama)s,")
+    catalog.add("Your post", "", flags=("fuzzy",))
+    catalog.add("Skip to content", "Langsung ke isi", flags=("fuzzy",))
+    catalog.add("Password", "")
+    report = check("id", sources, catalog)
+    assert report.placeholders == ["Hello %(name)s, -> Halo %(nama)s,"]
+    assert "Skip to content" in report.fuzzy
+    assert "Password" in report.untranslated
+    assert "Search" in report.missing
+
+
+def test_placeholders_are_compared_as_a_set_of_names_and_types():
+    assert placeholders("%(score)s of %(max)s (%(p)s%%)") == ["%%", "%(max)s", "%(p)s", "%(score)s"]
+    assert placeholders("%(max)s میں سے %(score)s (%(p)s%%)") == placeholders(
+        "%(score)s of %(max)s (%(p)s%%)"
+    )
+    assert placeholders("%(n)d") != placeholders("%(n)s")
+
+
+@pytest.mark.parametrize("locale", ["ur"])
+def test_urdu_has_two_plural_forms_and_both_are_filled(locale):
+    catalog = load(locale)
+    assert catalog.num_plurals == 2
+    message = catalog.get("%(num)d result")
+    assert all(message.string) and len(message.string) == 2
