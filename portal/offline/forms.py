@@ -1,7 +1,7 @@
 """Forms for offline reading."""
 
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 
 
-class RecordForm(FlaskForm):
+class RecordForm(PortalForm):
     """Carries the CSRF token; the ticked readings come as a list of ids."""
