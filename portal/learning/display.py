@@ -35,7 +35,7 @@ def text_html(text: str, text_format: str = "markdown") -> Markup:
         return render_html(text)
     if text_format == "moodle":
         # Moodle's auto-format: HTML allowed (and sanitised), line breaks kept.
-        return Markup(render_html(text).replace("\n", "<br>\n"))
+        return Markup(str(render_html(text)).replace("\n", "<br>\n"))
     return render_markdown(text)
 
 
