@@ -113,9 +113,11 @@ def test_windows_are_entered_in_the_cohort_time_zone_and_cannot_overlap(
 
 
 def test_participants_and_trainers_see_window_times_in_the_cohort_time_zone(
-    web, participant, trainer, cohort, assessment
+    app, web, participant, trainer, cohort, assessment
 ):
     from datetime import datetime
+
+    from portal.i18n.languages import when
 
     cohort.time_zone = "Asia/Kathmandu"  # UTC+5:45
     db.session.commit()
@@ -123,7 +125,8 @@ def test_participants_and_trainers_see_window_times_in_the_cohort_time_zone(
     closes = datetime(now.year + 1, 3, 1, 12, 0)  # stored in UTC: 17:45 in Kathmandu
     window(cohort, assessment, "pre", now - timedelta(days=2), now - timedelta(days=1))
     window(cohort, assessment, "post", now - timedelta(hours=1), closes)
-    shown = f"{closes.year}-03-01 17:45"
+    with app.test_request_context():  # written as an English page writes it
+        shown = re.sub(r"\s+", " ", when(datetime(closes.year, 3, 1, 17, 45)))
     web.login(participant.email)
     for path in ("/progress", "/curriculum"):
         text = text_of(web.client.get(path))
@@ -136,4 +139,4 @@ def test_participants_and_trainers_see_window_times_in_the_cohort_time_zone(
     web.login(trainer.email)
     text = text_of(web.client.get(f"/cohorts/{cohort.id}"))
     assert "Assessment windows, in the cohort's time zone (Asia/Kathmandu)" in text
-    assert f"Post-assessment {(now - timedelta(hours=1)).year}" in text and shown in text
+    assert "Post-assessment" in text and shown in text
