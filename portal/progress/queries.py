@@ -311,10 +311,10 @@ def alumni_forum_news(limit: int = 5) -> list[tuple[Thread, Board]]:
     )
 
 
-def _own_activity(user) -> tuple[Activity, dict[str, dict]]:
-    """The user's activity and their pre/post assessment points, in one statement."""
-    ids = _ids(user.id)
-    assessments = select(
+def _assessment_union_rows(user_ids):
+    """Rows ("a", user, 0, 0.0, 1 for pre or 2 for post, per-objective points) of the pre/post
+    assessment summaries of these users, shaped to join the activity union."""
+    return select(
         literal("a"),
         QuizSummary.user_id,
         literal(0),
@@ -323,9 +323,15 @@ def _own_activity(user) -> tuple[Activity, dict[str, dict]]:
         QuizSummary.objectives,
     ).where(
         QuizSummary.phase.in_(("pre", "post")),
-        QuizSummary.user_id.in_(ids),
+        QuizSummary.user_id.in_(user_ids),
         QuizSummary.quiz_id.in_(select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY)),
     )
+
+
+def _own_activity(user) -> tuple[Activity, dict[str, dict]]:
+    """The user's activity and their pre/post assessment points, in one statement."""
+    ids = _ids(user.id)
+    assessments = _assessment_union_rows(ids)
     activity, by_phase = Activity(), {}
     parts = [*_activity_statement(ids).selects, assessments]
     for kind, _user_id, ref, value, flag, data in db.session.execute(union_all(*parts)):
@@ -612,18 +618,7 @@ def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) ->
         literal(0),
         cast(null(), JSON),
     )
-    assessments = select(
-        literal("a"),
-        QuizSummary.user_id,
-        literal(0),
-        cast(literal(0), Float),
-        case((QuizSummary.phase == "pre", 1), else_=2),
-        QuizSummary.objectives,
-    ).where(
-        QuizSummary.phase.in_(("pre", "post")),
-        QuizSummary.user_id.in_(stale_select),
-        QuizSummary.quiz_id.in_(select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY)),
-    )
+    assessments = _assessment_union_rows(stale_select)
     found: dict[int, Activity] = defaultdict(Activity)
     version_of: dict[int, int] = {}
     tested: dict[int, dict] = defaultdict(dict)
