@@ -223,7 +223,8 @@ def _reading_deleted(_mapper, connection, reading):
 
 POSTGRES_PRACTICE_DDL = (
     "CREATE INDEX IF NOT EXISTS ix_search_practice ON practice "
-    "USING gin (to_tsvector('english', title || ' ' || summary || ' ' || description))"
+    "USING gin (to_tsvector('english', title || ' ' || summary || ' ' || description "
+    "|| ' ' || results || ' ' || lessons))"
 )
 
 

@@ -258,12 +258,10 @@ def _headline(document, query, words: int = 30):
 def _practice_document(practice):
     """A practice's searchable text on PostgreSQL, exactly as in its GIN index."""
     sep = literal_column("' '")
-    return _tsvector(
-        practice.title.op("||")(sep)
-        .op("||")(practice.summary)
-        .op("||")(sep)
-        .op("||")(practice.description)
-    )
+    document = practice.title
+    for field in (practice.summary, practice.description, practice.results, practice.lessons):
+        document = document.op("||")(sep).op("||")(field)
+    return _tsvector(document)
 
 
 def practice_match(practice, words: list[str]):

@@ -134,7 +134,12 @@ def test_free_text_and_sorting(people):
         people.author, people.trainer, title="Shelter intake in an invented town", summary="Intake."
     )
     loud = published(
-        people.author, people.trainer, title="Hotline for fishers at sea", summary="A hotline."
+        people.author,
+        people.trainer,
+        title="Hotline for fishers at sea",
+        summary="A hotline.",
+        results="Calls were answered.",
+        lessons="Staff the line at night.",
     )
     loud.useful_count = 5
     db.session.commit()
@@ -193,6 +198,50 @@ def test_free_text_uses_the_site_search_mechanism(people):
     page = run(viewer, q="campaign")
     assert page.total == 1
     assert dict(page.facets["country"]) == {"PH": 1}
+
+
+def test_free_text_finds_words_in_results_and_lessons(people):
+    """Every text field a reader sees is searched, on both databases (the PostgreSQL index
+    covers results and lessons since migration 0016, as FTS5 does on SQLite)."""
+    practice = published(
+        people.author,
+        people.trainer,
+        title="Referral cards for an invented port",
+        summary="Cards listing who to call.",
+        description="Volunteers handed out cards.",
+        results="Forty invented crews telephoned the counselling hotline.",
+        lessons="Laminate the cards: seawater ruined the first batch.",
+    )
+    viewer = viewer_for(people.peer)
+
+    def found(q):
+        return [p.id for p in run(viewer, q=q).practices]
+
+    assert found("counselling") == [practice.id]
+    assert found("seawater laminated") == [practice.id]
+    assert found("seawater caseworkers") == []
+
+
+def test_the_postgresql_index_covers_the_searched_expression(app):
+    """The GIN index is built on the same expression the library's query uses, so
+    PostgreSQL can use it (a different expression would leave every search a full scan)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's expression index")
+    from sqlalchemy import text
+    from sqlalchemy.dialects import postgresql
+
+    from portal.search.queries import _practice_document
+
+    definition = db.session.scalar(
+        text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_practice'")
+    )
+    compiled = str(
+        _practice_document(Practice).compile(
+            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+        )
+    )
+    for column in ("title", "summary", "description", "results", "lessons"):
+        assert column in definition and f"practice.{column}" in compiled
 
 
 def test_unknown_filter_values_are_ignored(web, people):
