@@ -299,8 +299,10 @@ def invite_trainer(actor: User, cohort: Cohort, email: str) -> None:
     which addresses belong to staff accounts; the invitee joins by opening the link.
     """
     user = _staff_account(email)
+    invited = audit.record("cohort.trainer_invited", actor=actor, target=cohort)
     if user is not None:
-        token = _trainer_invitations().dumps([user.id, cohort.id])
+        db.session.flush()  # the event's id is the link's nonce (see trainer_invitee_id)
+        token = _trainer_invitations().dumps([user.id, cohort.id, invited.id])
         mail.send(
             user,
             "trainer_invitation",
@@ -309,21 +311,35 @@ def invite_trainer(actor: User, cohort: Cohort, email: str) -> None:
             days=TRAINER_INVITATION_DAYS,
             link=mail.absolute_url("cohorts.trainer_join", cohort_id=cohort.id, token=token),
         )
-    audit.record("cohort.trainer_invited", actor=actor, target=cohort)
     db.session.commit()
 
 
-def trainer_invitee_id(token: str, cohort: Cohort) -> int | None:
-    """The account a trainer invitation link for this cohort was made for, if still valid."""
+def trainer_invitation(token: str, cohort: Cohort) -> tuple[int, bool] | None:
+    """The account a trainer invitation link for this cohort was made for, and whether the
+    link is used up; None for a link that is not this cohort's, tampered with or expired.
+
+    A link is used up once its account has been enrolled in, or removed from, the cohort
+    after the invitation was sent: the audit log holds both events, and the link carries
+    the id of its invitation's event. So a trainer removed within the seven days cannot
+    rejoin with an old link, and a link opened twice enrols once.
+    """
     try:
-        user_id, cohort_id = _trainer_invitations().loads(
+        user_id, cohort_id, invited_id = _trainer_invitations().loads(
             token, max_age=TRAINER_INVITATION_DAYS * 86400
         )
     except (BadData, TypeError, ValueError):
         return None
-    if cohort_id != cohort.id or not isinstance(user_id, int):
+    if cohort_id != cohort.id or not isinstance(user_id, int) or not isinstance(invited_id, int):
         return None
-    return user_id
+    later = db.session.scalars(
+        select(audit.AuditEvent.detail).where(
+            audit.AuditEvent.id > invited_id,
+            audit.AuditEvent.action.in_(("cohort.enrolled", "cohort.removed")),
+            audit.AuditEvent.target_type == "cohort",
+            audit.AuditEvent.target_id == cohort.id,
+        )
+    )
+    return user_id, any((detail or {}).get("user_id") == user_id for detail in later)
 
 
 def remove_member(actor: User, member: Membership) -> None:

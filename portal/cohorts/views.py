@@ -17,7 +17,7 @@ from portal.cohorts.forms import (
     PublishForm,
 )
 from portal.cohorts.models import Cohort, Invitation, Membership
-from portal.cohorts.permissions import can_manage_cohort
+from portal.cohorts.permissions import can_manage_cohort, membership
 from portal.web import get_or_404, render
 
 
@@ -180,8 +180,15 @@ def trainer_enrol(cohort_id: int):
 def trainer_join(cohort_id: int, token: str):
     """Accept an invitation to run a cohort as a trainer (only the invited account)."""
     cohort = get_or_404(Cohort, cohort_id)
-    invitee = services.trainer_invitee_id(token, cohort)
-    if invitee != current_user.id or not permissions.is_staff(current_user):
+    invitation = services.trainer_invitation(token, cohort)
+    if invitation is None or invitation[0] != current_user.id:
+        abort(404)
+    if invitation[1]:  # used up: a second click after joining lands where the first did
+        joined = membership(current_user, cohort.id)
+        if joined is not None and joined.role == "trainer":
+            return redirect(url_for("cohorts.cohort_detail", cohort_id=cohort.id), code=303)
+        abort(404)
+    if not permissions.is_staff(current_user):
         abort(404)
     form = EmptyForm()
     if form.validate_on_submit():

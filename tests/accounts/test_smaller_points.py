@@ -9,8 +9,9 @@ from conftest import Browserless
 from discussion.conftest import board_for, make_sessions, make_thread
 from factories import PASSWORD, enrol, make_cohort, make_user
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal.audit import AuditEvent
 from portal.cohorts.models import Membership
 from portal.discussion.notifications.models import Subscription
 from portal.extensions import db
@@ -112,6 +113,33 @@ def test_enrolling_a_trainer_answers_alike_whatever_the_address(mail_app):
     assert db.session.scalar(role) == "trainer"
     tampered = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
     assert web.client.get(tampered).status_code == 404
+
+    # The link is used up: a second click lands on the cohort and enrols nothing more.
+    again = web.post(link, token_from=f"/cohorts/{cohort.id}")
+    assert again.status_code == 303 and again.location == f"/cohorts/{cohort.id}"
+    enrolments = select(func.count()).where(
+        AuditEvent.action == "cohort.enrolled", AuditEvent.target_id == cohort.id
+    )
+    assert db.session.scalar(enrolments) == 1  # the colleague joined once (factories do not audit)
+
+    # Removed within the seven days, the colleague cannot rejoin with the old link.
+    member = db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == colleague.id, Membership.cohort_id == cohort.id
+        )
+    )
+    web.logout()
+    web.login(trainer.email)
+    removed = web.post(
+        f"/cohorts/{cohort.id}/members/{member.id}/remove", token_from=f"/cohorts/{cohort.id}"
+    )
+    assert removed.status_code == 303
+    web.logout()
+    web.login(colleague.email)
+    assert web.client.get(link).status_code == 404
+    refused = web.post(link, token_from="/")
+    assert refused.status_code == 404
+    assert db.session.scalar(role) is None
 
 
 def test_an_admin_enrols_a_trainer_at_once(as_admin, cohort):
