@@ -215,3 +215,13 @@ def test_every_shipped_question_translation_follows_the_current_english(curricul
         assert len(items) == 9, (row.session_number, row.language)
         for key, item in items.items():
             assert item["source"] == question_source(questions[key]), (row.language, key)
+
+
+def test_the_confirmation_page_names_the_quiz_in_the_person_s_language(curriculum, as_participant):
+    as_participant.post("/language", {"language": "th", "next": "/"})
+    start = as_participant.post("/sessions/6/quiz/start", token_from="/sessions/6/quiz")
+    confirm = as_participant.client.get(start.headers["Location"] + "/confirm")
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert "แบบทดสอบเซสชันที่ 6" in html  # the shipped Thai title of the session 6 quiz
+    assert "Session 6 quiz" not in html
