@@ -60,8 +60,10 @@ seed: migrate
 run: seed
 	@echo "Serving the VCA Portal on http://$(HOST):$(PORT)/"
 	@echo "Mail is delivered every 5 seconds (development: .eml files in instance/mail/)"
+	@echo "Progress summaries made stale by new events are recomputed every 5 seconds"
 	$(BIN)/flask mail deliver --loop --every 5 & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/flask progress refresh --loop --every 5 & refresher=$$!; \
+	trap 'kill $$worker $$refresher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'portal:create_app()'
 
 lint: install-test

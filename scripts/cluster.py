@@ -8,7 +8,8 @@ Layout: nginx (Debian's package) on CLUSTER_PORT (8180) balancing over two porta
 instances (gunicorn, CLUSTER_WORKERS workers each) on the next two ports; both on one
 PostgreSQL database (CLUSTER_DATABASE_URL, default the local `cluster` database, created
 when missing) and one Redis (CLUSTER_REDIS_URL); two outbox workers (`flask mail deliver
---loop`) writing mail as files under instance/cluster/mail (MAIL_BACKEND=file). Everything
+--loop`) writing mail as files under instance/cluster/mail (MAIL_BACKEND=file) and two
+progress refreshers (`flask progress refresh --loop`). Everything
 listens on 127.0.0.1 only. State (pids, the shared secret key, logs) is in instance/cluster.
 """
 
@@ -169,6 +170,13 @@ def up() -> None:
         name = f"outbox-{index}"
         if name not in running:
             _start(name, [str(BIN / "flask"), "mail", "deliver", "--loop", "--every", "2"], env)
+    # Two progress refreshers as well: they claim stale people with FOR UPDATE SKIP LOCKED,
+    # so running both is safe and shows it.
+    refresh = [str(BIN / "flask"), "progress", "refresh", "--loop", "--every", "2"]
+    for index in (1, 2):
+        name = f"progress-{index}"
+        if name not in running:
+            _start(name, refresh, env)
     if "nginx" not in running:
         conf = STATE / "nginx.conf"
         conf.write_text(NGINX_CONF.format(state=STATE, a=INSTANCES[0], b=INSTANCES[1], port=PORT))
@@ -177,7 +185,8 @@ def up() -> None:
         _wait(port)
     print(
         f"cluster up: nginx http://127.0.0.1:{PORT}/ -> 127.0.0.1:{INSTANCES[0]}, "
-        f"127.0.0.1:{INSTANCES[1]} ({WORKERS} workers each); two outbox workers;"
+        f"127.0.0.1:{INSTANCES[1]} ({WORKERS} workers each); two outbox workers, "
+        "two progress refreshers;"
     )
     print(f"  PostgreSQL {DATABASE_URL}, Redis {REDIS_URL}; logs in {STATE}")
 

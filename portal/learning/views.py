@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 from datetime import date
-from pathlib import Path
 
 from flask import (
     abort,
@@ -36,6 +33,7 @@ from portal.learning.display import (
 )
 from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
 from portal.learning.models import Quiz
+from portal.learning.pdf import render_pdf
 from portal.learning.permissions import can_take_part
 from portal.markdown import render_markdown
 from portal.permissions import requires
@@ -67,23 +65,6 @@ def curriculum():
     return render("learning/curriculum.html", taking_part=taking_part, **context)
 
 
-def render_pdf_cached(html: str) -> bytes:
-    """The PDF for this HTML, made once and kept in the instance folder for every worker."""
-    from weasyprint import CSS, HTML
-
-    digest = hashlib.sha256((html + PDF_CSS).encode()).hexdigest()[:32]
-    folder = Path(current_app.instance_path) / "pdf-cache"
-    path = folder / f"{digest}.pdf"
-    if path.exists():
-        return path.read_bytes()
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(pdf)
-    partial.replace(path)  # atomic, so a concurrent reader never sees half a file
-    return pdf
-
-
 @bp.get("/curriculum.pdf")
 def curriculum_pdf():
     """The curriculum outline as a PDF, for anyone."""
@@ -95,7 +76,7 @@ def curriculum_pdf():
         contact_url=base + url_for("public.contact"),
         **queries.outline(),
     )
-    response = make_response(render_pdf_cached(html))
+    response = make_response(render_pdf(html, PDF_CSS, cache_key="curriculum"))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = 'attachment; filename="vca-curriculum.pdf"'
     return response

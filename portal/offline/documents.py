@@ -1,11 +1,10 @@
-"""Turning a session into files: inlined images for the HTML copy, and the PDF."""
+"""Turning a session into files: inlined images for the HTML copy, and the PDF's stylesheet
+(the PDF itself is made by `portal.learning.pdf.render_pdf`)."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
 import mimetypes
-import os
 import re
 from pathlib import Path
 
@@ -53,20 +52,3 @@ def _static_bytes(src: str) -> bytes | None:
     if root not in path.parents or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
         return None
     return path.read_bytes()
-
-
-def render_pdf(html: str) -> bytes:
-    """The PDF for this HTML, made once and kept in the instance folder for every worker."""
-    from weasyprint import CSS, HTML
-
-    digest = hashlib.sha256((html + PDF_CSS).encode()).hexdigest()[:32]
-    folder = Path(current_app.instance_path) / "pdf-cache"
-    path = folder / f"session-{digest}.pdf"
-    if path.exists():
-        return path.read_bytes()
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(pdf)
-    partial.replace(path)
-    return pdf

@@ -10,9 +10,10 @@ from flask_login import current_user
 from portal.database import utcnow
 from portal.extensions import login_manager
 from portal.learning import services as learning_services
+from portal.learning.pdf import render_pdf
 from portal.learning.permissions import can_take_part
 from portal.offline import bp, queries
-from portal.offline.documents import inline_images, render_pdf
+from portal.offline.documents import PDF_CSS, inline_images
 from portal.offline.forms import RecordForm
 from portal.web import render
 
@@ -64,7 +65,9 @@ def session_pdf(number: int):
         saved_on=utcnow(),
         for_pdf=True,
     )
-    return _attachment(render_pdf(html), "application/pdf", _file_name(number, "pdf"))
+    return _attachment(
+        render_pdf(html, PDF_CSS, cache_key="session"), "application/pdf", _file_name(number, "pdf")
+    )
 
 
 @bp.route("/sessions/<int:number>/readings/record", methods=["GET", "POST"])

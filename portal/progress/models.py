@@ -55,9 +55,10 @@ class ProgressSummary(db.Model):
     match. Objective n (1 … 4) holds activities done and mastery points earned on it, and the
     person's pre- and post-assessment percent on it (None when not taken).
 
-    Pages bring the stale rows of the people they show up to date
-    (`queries.refresh_progress`, a constant number of statements) and
-    `flask --app portal progress rebuild` recomputes them all.
+    The background refresh (`flask --app portal progress refresh --loop`,
+    `queries.refresh_stale`) recomputes stale rows in small batches; pages still bring the
+    stale rows of the people they show up to date (`queries.refresh_progress`, a constant
+    number of statements) and `flask --app portal progress rebuild` recomputes them all.
     """
 
     __tablename__ = "progress_summary"

@@ -23,6 +23,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     literal,
     null,
@@ -416,11 +417,6 @@ def _points(column, objective: int, index: int):
     return column[(str(objective), index)].as_float()
 
 
-def _points(column, objective: int, index: int):
-    """Earned (index 0) or possible (1) points of an objective in a summary's JSON."""
-    return column[(str(objective), index)].as_float()
-
-
 _GAINS_COLUMNS: dict[tuple[int, ...], tuple] = {}
 
 
@@ -568,11 +564,7 @@ def _percents(objectives: dict | None) -> dict[int, float]:
 
 def _store_summaries(rows: list[dict]) -> None:
     """Upsert summary rows in one statement and commit without expiring loaded objects."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(ProgressSummary)
+    statement = _dialect_insert()(ProgressSummary)
     statement = statement.on_conflict_do_update(
         index_elements=["user_id", "objective"],
         set_={
@@ -631,13 +623,98 @@ def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) ->
         else:
             _add(found[user_id], kind, ref, value, flag, data)
     rows = []
-    for user_id, version in version_of.items():
+    # People in user-id order, each person's totals row (objective 0) first: every writer of
+    # these rows takes their locks in that order, so on PostgreSQL a page, a rebuild and the
+    # background refresh can wait for one another but never deadlock.
+    for user_id, version in sorted(version_of.items()):
         rows += _summary_rows(
             cat, key, user_id, found.get(user_id, Activity()), version, tested.get(user_id, {})
         )
     if rows:
         _store_summaries(rows)
     return found
+
+
+REFRESH_BATCH = 500
+
+
+def _dialect_insert():
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
+def _add_missing_totals() -> None:
+    """Give every participant without one a totals row marked stale (refreshed -1), in one
+    short transaction, so that the triggers can mark them and the refresh can claim them."""
+    summary = ProgressSummary.__table__
+    has_totals = exists().where(summary.c.user_id == Membership.user_id, summary.c.objective == 0)
+    missing = (
+        select(Membership.user_id, literal(0), literal(0), literal(-1), literal(""))
+        .where(Membership.role == "participant", ~has_totals)
+        .distinct()
+    )
+    statement = (
+        _dialect_insert()(summary)
+        .from_select(["user_id", "objective", "version", "refreshed", "catalogue_key"], missing)
+        .on_conflict_do_nothing(index_elements=["user_id", "objective"])
+    )
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def _claim_stale(key: str, limit: int) -> list[int]:
+    """Up to `limit` people whose summary is stale, in user-id order, locked for this
+    transaction. On PostgreSQL FOR UPDATE SKIP LOCKED leaves the people another refresher
+    (or a page, or an event's trigger) holds to them, so two refreshers never take the same
+    person; on SQLite the transaction holds the write lock from its start (BEGIN IMMEDIATE
+    outside requests), which serialises the refreshers."""
+    summary = ProgressSummary.__table__
+    return list(
+        db.session.scalars(
+            select(summary.c.user_id)
+            .where(
+                summary.c.objective == 0,
+                (summary.c.version != summary.c.refreshed) | (summary.c.catalogue_key != key),
+            )
+            .order_by(summary.c.user_id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
+def refresh_stale(batch: int = REFRESH_BATCH, pause: float | None = None) -> int:
+    """Recompute every stale summary in batches of `batch` people; returns how many people.
+
+    The background refresh (`flask --app portal progress refresh`). Each batch is one short
+    transaction of three statements: claim the people, read their activity, store their
+    rows. An event stored meanwhile raises the person's version (its trigger waits for the
+    batch's lock on PostgreSQL), so the row stays stale and a later batch takes it again;
+    nothing is lost and nobody is computed twice at once. On SQLite a batch holds the one
+    write lock, so the refresh pauses `pause` seconds (default 0.1) between batches: a page
+    waiting to write gets its turn instead of waiting for the whole run.
+    """
+    import time
+
+    if pause is None:
+        pause = 0.1 if db.engine.dialect.name == "sqlite" else 0.0
+    cat = catalogue()
+    key = catalogue_key(cat)
+    db.session.commit()
+    _add_missing_totals()
+    refreshed = 0
+    while True:
+        ids = _claim_stale(key, batch)
+        if not ids:
+            db.session.commit()
+            return refreshed
+        refresh_progress(cat, select(User.id).where(User.id.in_(ids)), force=True)
+        refreshed += len(ids)
+        if pause:
+            time.sleep(pause)
 
 
 def rebuild_progress(batch: int = 2000) -> int:
@@ -773,6 +850,12 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
     cat = catalogue()
     members = filters.members(cohort.id)
     page = _member_page(members, filters)
+    # Normally nobody here is stale: the background refresh (`flask --app portal progress
+    # refresh --loop`, started beside the outbox worker) recomputes a person's rows within
+    # seconds of the event that made them stale, in small batches outside any request. The
+    # check stays, at no extra statement (it rides on the read of the page's activity), so
+    # that the figures are never older than the events: someone who acted since the last
+    # batch, a worker that is not running, or a catalogue just changed are recomputed here.
     found = refresh_progress(cat, members, also=select(page.subquery().c.id))
     people = db.session.scalars(
         select(User).where(User.id.in_(page)).order_by(User.display_name, User.id)

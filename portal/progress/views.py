@@ -25,6 +25,7 @@ from portal.cohorts.models import Cohort
 from portal.cohorts.permissions import managed_cohort
 from portal.countries import countries
 from portal.database import utcnow
+from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
@@ -234,8 +235,6 @@ ul { list-style: none; padding: 0; } .code { margin-top: 1cm; font-size: 10pt; c
 @login_required
 def certificate_pdf(cohort_id: int):
     """The participant's own certificate as a PDF (WeasyPrint, Noto fonts for every script)."""
-    from weasyprint import CSS, HTML
-
     cohort = queries.participant_cohort(current_user, cohort_id)
     certificate = queries.certificate_of(current_user.id, cohort_id) if cohort else None
     if certificate is None:
@@ -250,7 +249,7 @@ def certificate_pdf(cohort_id: int):
         programme=queries.programme_title(),
         verify_url=url_for("progress.certificate_verify", code=certificate.code, _external=True),
     )
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(string=CERTIFICATE_CSS)])
+    pdf = render_pdf(html, CERTIFICATE_CSS)  # not cached: it carries the person's name
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = 'attachment; filename="vca-certificate.pdf"'
     return response

@@ -89,3 +89,133 @@ def test_a_retired_reading_makes_every_summary_stale(as_trainer, cohort, admin):
     text = text_of(as_trainer.client.get(f"/cohorts/{cohort.id}/progress"))
     assert totals_of(person).done == 0  # recomputed against the new catalogue
     assert "Not started: 1. Behind: 0." in text
+
+
+def stale_people() -> int:
+    db.session.expire_all()
+    return len(
+        db.session.scalars(
+            select(ProgressSummary.user_id).where(
+                ProgressSummary.objective == 0,
+                ProgressSummary.version != ProgressSummary.refreshed,
+            )
+        ).all()
+    )
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(args=["progress", *args], cli=current_app.cli)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_the_background_refresh_leaves_nothing_for_the_dashboard_to_recompute(
+    app, as_trainer, cohort
+):
+    from measure import count_statements
+
+    world = small_curriculum()
+    sessions, readings, quizzes = world["sessions"], world["readings"], world["quizzes"]
+    ana, bo, chen = (make_user(display_name=f"{n} Made-up") for n in ("Ana", "Bo", "Chen"))
+    for person in (ana, bo, chen):
+        enrol(person, cohort)
+    db.session.commit()
+    set_reading_done(ana, readings[(sessions[0].id, 1)], True)
+    answer(ana, quizzes[0], {"a", "b"})
+    post_in_session(ana, cohort, sessions[0])
+    answer(bo, quizzes[1], {"d"})
+
+    # Nobody has a summary yet: the refresh gives all three one (Chen's says nothing done).
+    assert "refreshed 3 participant progress summaries" in run("refresh")
+    assert stale_people() == 0
+    assert totals_of(ana).done == 3 and totals_of(chen).done == 0
+
+    # New events make Ana and Bo stale; one refresh run brings exactly them up to date.
+    set_reading_done(bo, readings[(sessions[1].id, 1)], True)
+    set_reading_done(ana, readings[(sessions[0].id, 2)], True)
+    assert stale_people() == 2
+    assert "refreshed 2 participant progress summaries" in run("refresh", "--batch", "1")
+    assert stale_people() == 0
+    assert totals_of(bo).done == 2 and totals_of(ana).done == 4
+    refreshed = rows()
+
+    # The dashboard finds nothing stale: no statement stores a summary, one fewer in all.
+    url = f"/cohorts/{cohort.id}/progress"
+    with count_statements(app) as log:
+        text = text_of(as_trainer.client.get(url))
+    assert "Not started: 1. Behind: 1." in text  # Chen; Bo 2 of 7 (Ana 4 of 7 is not behind)
+    assert not [s for s in log.statements if "progress_summary (" in s.lower()], log.statements
+    print("dashboard with nothing stale:", log.count, "statements")
+    # The session's user, the cohort, the catalogue, the page's activity (with the check for
+    # stale people), the page's people, the figures and the attention list.
+    assert log.count == 7, "\n\n".join(s[:150] for s in log.statements)
+    assert rows() == refreshed
+
+    # The rebuild from the raw records gives the same numbers.
+    run("rebuild")
+    assert rows() == refreshed
+    assert "refreshed 0 participant progress summaries" in run("refresh")
+
+
+def test_two_refreshers_at_once_share_the_work(app, cohort):
+    """Two refreshers started together (threads, each with its own connection) on the same
+    stale people: each person is recomputed once, neither fails (no deadlock), and the
+    result is what recomputing everyone gives. On PostgreSQL they claim different people (FOR UPDATE
+    SKIP LOCKED); on SQLite the write lock takes their batches in turn."""
+    import threading
+
+    from portal.progress.queries import rebuild_progress, refresh_stale
+    from tests.progress.bulk import add_participants
+
+    small_curriculum()
+    add_participants(cohort, 600)
+    db.session.commit()
+    assert "refreshed 600" in run("refresh")
+    # Every person becomes stale again, as after a bulk change.
+    db.session.execute(
+        ProgressSummary.__table__.update()
+        .where(ProgressSummary.objective == 0)
+        .values(version=ProgressSummary.version + 1)
+    )
+    db.session.commit()
+    assert stale_people() == 600
+    db.session.commit()  # on SQLite this test's own transaction would hold the write lock
+
+    start = threading.Barrier(2)
+    counts, errors = [], []
+
+    def refresher() -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                counts.append(refresh_stale(batch=25))
+                db.session.remove()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=refresher) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    print("two refreshers took", counts)
+    assert sum(counts) == 600 and len(counts) == 2
+    assert stale_people() == 0
+    refreshed = rows()
+    # Recomputing everyone from their summary rows gives the same (the bulk people have quiz
+    # summaries but no raw attempts, so the full rebuild would empty their quiz results).
+    rebuild_progress()
+    assert rows() == refreshed
+
+
+def test_make_run_and_the_cluster_start_the_refresher():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    makefile = (root / "Makefile").read_text()
+    run_target = makefile[makefile.index("\nrun:") : makefile.index("\nlint:")]
+    assert "flask progress refresh --loop" in run_target
+    assert "flask mail deliver --loop" in run_target
+    cluster = (root / "scripts" / "cluster.py").read_text()
+    assert '"progress", "refresh", "--loop"' in cluster
