@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -35,7 +35,26 @@ def configure_sqlite(engine: Engine) -> None:
         # A read-only page starts a deferred transaction so readers never queue;
         # everything else takes the write lock at BEGIN, where the busy timeout
         # applies, instead of failing later when a read lock has to be upgraded.
-        if has_request_context() and request.method in READ_METHODS:
+        if (
+            has_request_context()
+            and request.method in READ_METHODS
+            and not g.get("sqlite_write_lock")
+        ):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def lost_read_snapshot(error: Exception) -> bool:
+    """A read-only page's deferred transaction could not start writing on SQLite: another
+    writer committed since it began reading, so its snapshot is out of date and SQLite
+    refuses at once ("database is locked"), before any busy timeout. Retry with
+    `write_lock_for_this_request`."""
+    orig = getattr(error, "orig", error)
+    return type(orig).__module__.startswith("sqlite3") and "database is locked" in str(orig)
+
+
+def write_lock_for_this_request() -> None:
+    """The rest of this read-only request writes: its next transaction on SQLite begins
+    IMMEDIATE (queueing for the write lock under the busy timeout) instead of deferred."""
+    g.sqlite_write_lock = True

@@ -30,10 +30,12 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import JSON
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
+from portal.database import lost_read_snapshot, write_lock_for_this_request
 from portal.discussion.models import Board, Post, SessionPostSummary, Thread
 from portal.exercises.models import ExerciseSummary
 from portal.extensions import db
@@ -856,7 +858,18 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
     # check stays, at no extra statement (it rides on the read of the page's activity), so
     # that the figures are never older than the events: someone who acted since the last
     # batch, a worker that is not running, or a catalogue just changed are recomputed here.
-    found = refresh_progress(cat, members, also=select(page.subquery().c.id))
+    try:
+        found = refresh_progress(cat, members, also=select(page.subquery().c.id))
+    except OperationalError as error:
+        # On SQLite this GET read in a deferred transaction; when it has stale rows to
+        # store and another writer (the background refresh) committed meanwhile, SQLite
+        # refuses the write at once. Start again holding the write lock from the start.
+        if not lost_read_snapshot(error):
+            raise
+        db.session.rollback()
+        write_lock_for_this_request()
+        cat = catalogue()
+        found = refresh_progress(cat, members, also=select(page.subquery().c.id))
     people = db.session.scalars(
         select(User).where(User.id.in_(page)).order_by(User.display_name, User.id)
     ).all()

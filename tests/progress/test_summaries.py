@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 from factories import enrol, make_user
 from flask import current_app
@@ -219,3 +220,48 @@ def test_make_run_and_the_cluster_start_the_refresher():
     assert "flask mail deliver --loop" in run_target
     cluster = (root / "scripts" / "cluster.py").read_text()
     assert '"progress", "refresh", "--loop"' in cluster
+
+
+def test_a_dashboard_that_must_store_after_another_writer_committed_still_answers(
+    app, as_trainer, cohort
+):
+    """SQLite: the dashboard reads in a deferred transaction; when it finds stale people and
+    another writer (the background refresh, a participant) commits before it stores their
+    rows, SQLite refuses the write at once. The page starts again with the write lock
+    instead of answering 500."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's deferred read transactions")
+    world = small_curriculum()
+    sessions, readings = world["sessions"], world["readings"]
+    ana = make_user(display_name="Ana Made-up")
+    enrol(ana, cohort)
+    db.session.commit()
+    set_reading_done(ana, readings[(sessions[0].id, 1)], True)  # Ana's summary is stale
+    path, cohort_id = db.engine.url.database, cohort.id
+    interrupted = []
+
+    def another_writer_commits(conn, cursor, statement, parameters, context, executemany):
+        if "progress_summary (" in statement.lower() and not interrupted:
+            interrupted.append(statement)
+            other = sqlite3.connect(path, timeout=5)
+            # A real change: SQLite writes nothing for an update that changes nothing.
+            other.execute(
+                "UPDATE cohort SET location = ? WHERE id = ?", ("Elsewhere (fictional)", cohort_id)
+            )
+            other.commit()
+            other.close()
+
+    event.listen(db.engine, "before_cursor_execute", another_writer_commits)
+    try:
+        response = as_trainer.client.get(f"/cohorts/{cohort.id}/progress")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", another_writer_commits)
+    assert interrupted  # the other writer did commit between the read and the store
+    assert response.status_code == 200
+    assert "1 of 7 done" in text_of(response)
+    db.session.rollback()  # the test's own reads start afresh, after the page's commit
+    assert totals_of(ana).done == 1 and totals_of(ana).version == totals_of(ana).refreshed
