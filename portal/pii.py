@@ -299,9 +299,24 @@ _ALNUM_ID = re.compile(
     r")(?![\w/-])"
 )
 
+# Mongolian civil register number (регистрийн дугаар): two Cyrillic letters and eight digits,
+# the digits YYMMDD of the birth date (20 is added to the month for births from 2000) and two
+# more, e.g. УБ99031512. Confirmed only by the validation code of Mongolian applications
+# (khsbyr/MIS src/constants/Pattern.js: two letters incl. Ө and Ү, then eight digits), not by
+# an official source, so the month and day must look like a birth date.
+_MN_REGISTER = re.compile(r"(?<![\w/.-])[А-ЯЁӨҮа-яёөү]{2}\s?(?P<digits>\d{8})(?![\w/-])")
+
+
+def _mn_register_ok(digits: str) -> bool:
+    month, day = int(digits[2:4]), int(digits[4:6])
+    return (1 <= month <= 12 or 21 <= month <= 32) and 1 <= day <= 31
+
+
 _ID_KEYWORD = re.compile(
-    r"(?:(?P<strong>\bpassport|\b(?-i:ID|I\.D|IC|NIC|CNIC|NRIC|NID|KTP|NIK|PAN|UMID|SSS|TIN|NIN)"
-    r"|\bidentity\s+card|\bnational\s+id(?:entity)?(?:\s+card)?|\baadhaa?r|\bmykad"
+    r"(?:(?P<strong>\bpassport|\b(?-i:ID|I\.D|IC|NIC|CNIC|NRIC|NID|KTP|NIK|PAN|UMID|SSS|TIN|NIN"
+    r"|PSN|PCN)"
+    r"|\bidentity\s+card|\bnational\s+id(?:entity)?(?:\s+card)?|\baadhaa?r|\bmykad|\bphilsys"
+    r"|\bphilid"
     r"|\bvoter\s+id|\bcitizenship\s+(?:card|certificate))"
     r"|(?P<weak>\bcase|\bfile|\breference|\bref|\bregistration|\bwork\s+permit|\bpermit"
     r"|\bvisa|\bdocket|\bcomplaint|\baccount|\bcertificate|\bidentification"
@@ -319,7 +334,8 @@ _YEARISH_TOKEN = re.compile(rf"{_YEAR}(?:\s*[-/–]\s*(?:{_YEAR}|\d{{2}}))?")
 
 
 _ID_WORDS = frozenset(
-    "passport id i ic nic cnic nric nid ktp nik pan umid sss tin nin identity national "
+    "passport id i ic nic cnic nric nid ktp nik pan umid sss tin nin psn pcn philsys philid "
+    "identity national "
     "aadhaar aadhar mykad voter citizenship case file reference ref registration work permit "
     "visa docket complaint account certificate identification driver drivers licence license "
     "employee seafarer seafarers seaman membership control".split()
@@ -340,6 +356,9 @@ def _id_candidates(text: str) -> list[tuple[int, int, str]]:
         if _YEARISH_TOKEN.fullmatch(tok):
             continue
         found.append((m.start("tok"), m.end("tok"), "id_keyword"))
+    for m in _MN_REGISTER.finditer(text):
+        if _mn_register_ok(m.group("digits")):
+            found.append((m.start(), m.end(), "id_number"))
     for m in _ALNUM_ID.finditer(text):
         letters = m.group("letters") or m.group("letters2")
         if letters and letters in _CURRENCY_CODES:
@@ -391,6 +410,31 @@ _REFERENCE_BEFORE = re.compile(
     r"|step|level|room|goal|target|indicator|sdg|between)\.?\s*$",
     re.IGNORECASE,
 )
+
+
+# Every match of _PHONE_CONTEXT holds one of these words (lower-cased), so a run with none of
+# them in the 60 characters before it has no phone context and needs no regex search.
+_PHONE_WORDS = frozenset(
+    "tel telephone phone phones phoned mobile mob cell cellphone handphone call called calling "
+    "ring rang dial dialled dialed text texted texting messaged sms whats whatsapp viber "
+    "telegram wechat zalo signal fax hotline helpline contact reach number hp line ph".split()
+)
+
+
+_ENDINGS = ".$€£¥₱฿₹₩₫৳"
+
+
+def _before_matches(pattern: re.Pattern[str], text: str, end: int, reach: int) -> bool:
+    """Whether ``pattern`` (which ends in ``\\s*$``) matches in the 60 characters before
+    ``end``. Only its last word can match, so only ``reach`` characters before the trailing
+    spaces are searched: the same answer as a search of all 60, at a fraction of the cost."""
+    floor = max(0, end - 60)
+    word_end = end
+    while word_end > floor and text[word_end - 1].isspace():
+        word_end -= 1
+    if word_end == floor or not (text[word_end - 1].isalpha() or text[word_end - 1] in _ENDINGS):
+        return False  # both patterns end in a letter, a full stop or a currency sign
+    return pattern.search(text, max(floor, word_end - reach), end) is not None
 
 
 def _is_yearish(group: str) -> bool:
@@ -451,6 +495,11 @@ def _classify_digits(run: str, groups: list[str], seps: list[str], phone_context
         return "phone"  # India, Nepal, North America
     if n == 11 and digits[0] == "1" and digits[1] in "3456789" and shape in ((11,), (3, 4, 4)):
         return "phone"  # China mobile
+    if shape == (10,) and digits[0] in "12345" and not digits.endswith("0000"):
+        # Bangladesh smart NID: ten digits, the first not 0, the last a check digit; a number
+        # of ten digits that does not start like a mobile number (6-9) is taken for one.
+        # Round figures ("1500000000") are left alone.
+        return "id_number"
     if shape == (4, 4) and digits[0] in "56789":
         if not (groups[0].endswith("00") and groups[1].endswith("00")):
             return "phone"  # Mongolia, Singapore, Hong Kong
@@ -460,11 +509,15 @@ def _classify_digits(run: str, groups: list[str], seps: list[str], phone_context
     return ""
 
 
+_SEP_DIGIT = re.compile(r"[,/:]\d")
 _MAX_GROUPS = 8  # no phone or ID number has more digit groups than this
+_MAX_DIGITS = 20  # nor more digits than this (the longest, China's RIC, has 18)
 
 
 def _run_candidates(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
+    index = _word_starts(text)
+    phone_words = sorted(at for word in _PHONE_WORDS for at in index.get(word, ()))
     for m in _RUN.finditer(text):
         start, end = m.start(), m.end()
         run = m.group()
@@ -480,26 +533,38 @@ def _run_candidates(text: str) -> list[tuple[int, int, str]]:
         if sum(g.end() - g.start() for g in groups_m) < 7:
             continue  # too short for any phone or ID number
         following = text[end : end + 2]
-        if following[:1].isalnum() or following[:1] == "%" or re.match(r"[,/:]\d", following):
+        if following[:1].isalnum() or following[:1] == "%" or _SEP_DIGIT.match(following):
             continue
-        phone_context = bool(_PHONE_CONTEXT.search(text, max(0, start - 60), start))
+        near = bisect.bisect_left(phone_words, start - 60)
+        phone_context = (
+            near < len(phone_words)
+            and phone_words[near] < start
+            and bool(_PHONE_CONTEXT.search(text, max(0, start - 60), start))
+        )
         # Take the longest valid number from the left, then carry on after it, so that
         # "0812 345 678 3 times" and two numbers separated by a space are both handled.
         first = 0
         while first < len(groups_m):
             sub_start = start if first == 0 else groups_m[first].start()
-            before = text[max(0, sub_start - 60) : sub_start]
             plus = text.startswith(("+", "(+"), sub_start)
-            if not plus and _CURRENCY_BEFORE.search(before):
+            # The longest word either pattern ends with has 12 characters ("resolutions.").
+            if not plus and _before_matches(_CURRENCY_BEFORE, text, sub_start, 16):
                 break
             if (
                 not plus
                 and not phone_context
                 and not groups_m[first].group().startswith("0")
-                and _REFERENCE_BEFORE.search(before)
+                and _before_matches(_REFERENCE_BEFORE, text, sub_start, 16)
             ):
                 break
-            last = min(len(groups_m), first + _MAX_GROUPS)
+            # Longest candidate first, but never more groups or digits than any number has:
+            # a run of many ten-digit numbers is then tried one number at a time.
+            last, digit_count = first, 0
+            while last < min(len(groups_m), first + _MAX_GROUPS):
+                digit_count += groups_m[last].end() - groups_m[last].start()
+                if digit_count > _MAX_DIGITS and last > first:
+                    break
+                last += 1
             hit = 0
             for k in range(last, first, -1):
                 sub_end = end if k == len(groups_m) else groups_m[k - 1].end()

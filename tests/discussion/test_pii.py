@@ -481,6 +481,16 @@ def test_keyword_gated_scan_equals_a_full_scan() -> None:
     assert near == [m.span() for m in pii._ID_KEYWORD.finditer(text)]
     near = [m.span() for m in pii._near(pii._DOB_KEYWORD, text, pii._DOB_WORDS, 2, 24)]
     assert near == [m.span() for m in pii._DOB_KEYWORD.finditer(text)]
+    # The short cuts before a number run: phone-context words, and the last word only for
+    # currency and reference words.
+    index = pii._word_starts(text)
+    phone_words = [at for word in pii._PHONE_WORDS for at in index.get(word, ())]
+    for start in [m.start() for m in pii._RUN.finditer(text)]:
+        if pii._PHONE_CONTEXT.search(text, max(0, start - 60), start):
+            assert any(start - 60 <= at < start for at in phone_words), text[start - 60 : start]
+        before = text[max(0, start - 60) : start]
+        for pattern in (pii._CURRENCY_BEFORE, pii._REFERENCE_BEFORE):
+            assert pii._before_matches(pattern, text, start, 16) == bool(pattern.search(before))
 
 
 def test_empty_and_plain_text() -> None:
@@ -570,3 +580,62 @@ def test_local_words_in_prose_are_not_addresses(text: str) -> None:
 )
 def test_a_year_or_a_count_after_an_address_is_not_its_postcode(text: str, expected: str) -> None:
     assert [f.text for f in find_identifiers(text)] == [expected]
+
+
+# ------------------------------------------------------------------- issue 12: national numbers
+# Sources: Mongolian civil register number, two Cyrillic letters and eight digits (YYMMDD + 2,
+# month + 20 from 2000), as validated in khsbyr/MIS src/constants/Pattern.js (no official
+# source was found); Bangladesh smart NID of ten digits, the first not 0 (maxbangla.com,
+# "Meaning Of Bangladesh Smart National ID Card Number"), and the older 13/17-digit numbers
+# (voklee.com, blog.ashik.info); PhilSys: the PSN has 12 digits and the PhilID shows the PCN
+# instead (philsys.gov.ph/philsys-number/). All numbers here are invented.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Her register number УБ99031512 was copied.", "УБ99031512"),
+        ("He gave ХЗ 05221133 as his registration number.", "ХЗ 05221133"),
+        ("the number уб99031512 was typed in lower case", "уб99031512"),
+        ("She copied 4651237895 from the new smart card.", "4651237895"),
+        ("The old card reads 2612345123456 in the photo.", "2612345123456"),
+        ("The old card reads 19852612345123456 in the photo.", "19852612345123456"),
+        ("Her PSN 1234-5678-9012 was on the form.", "1234-5678-9012"),
+        ("His PhilSys number 0123 4567 8901 was in the file.", "0123 4567 8901"),
+        ("The PCN 4821-0937-5561-2204 was used online.", "4821-0937-5561-2204"),
+    ],
+)
+def test_national_numbers_of_the_participant_countries(text: str, expected: str) -> None:
+    assert [f.text for f in find_identifiers(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The УБ team met 12 times in 2023.",
+        "Code АБ12345678 is not a register number: there is no 34th month.",
+        "Code АБ99130512 is not one either: month 13 does not exist.",
+        "The region is home to some 1400000000 people.",
+        "The WHO recommendations carry ISBN 9241546255.",
+        "Article 6(3) and pages 112-118 cover assistance.",
+        "The hotline answered 1024 calls in 2022 and 1310 in 2023.",
+    ],
+)
+def test_national_number_rules_leave_figures_alone(text: str) -> None:
+    assert find_identifiers(text) == []
+
+
+def test_the_shipped_curriculum_raises_no_false_alarm() -> None:
+    # Every reading, session file, quiz and the assessment is full of years, article numbers,
+    # resolution symbols and statistics: none of it may look like a personal identifier.
+    content = Path(__file__).resolve().parents[2] / "content"
+    files = sorted(content.glob("sessions/**/*.md")) + sorted(content.glob("sessions/**/*.yaml"))
+    files += [content / "programme.yaml", content / "assessment.yaml"]
+    assert len(files) > 40
+    alarms = [
+        (path.relative_to(content).as_posix(), finding.text)
+        for path in files
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n")
+        for finding in find_identifiers(paragraph)
+    ]
+    assert alarms == []
