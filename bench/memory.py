@@ -117,7 +117,7 @@ def measure(env: dict, port: int, workers: str, trainer_cookie, cohort_path: str
             "max_requests": LOAD_REQUESTS,
             "max_seconds": LOAD_SECONDS,
             "exit_status": load.returncode,
-            "summary": summary[-14:],
+            "summary": summary[-20:],
             "errors": load.stderr[-1500:] if load.returncode else "",
         },
         "trainer_pages": trainer_pages,
