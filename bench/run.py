@@ -169,6 +169,15 @@ def static_measures(paths: dict[str, str], env: dict) -> dict[str, dict]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def step(measure, *args) -> dict:
+    """A page-weight or memory step; its failure is reported, the other figures kept."""
+    try:
+        return measure(*args)
+    except (Exception, SystemExit) as error:  # noqa: BLE001
+        print(f"{measure.__module__} failed: {error!r}", file=sys.stderr)
+        return {"error": repr(error)}
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (Debian package wrk)")
@@ -220,7 +229,7 @@ def main() -> int:
         rss = worker_rss_mb(portal)
         # --- page weight in Chromium (bench/weight.py) ---
         base = f"http://127.0.0.1:{portal_port}"
-        page_weight = weight.measure(base, env, all_paths, PASSWORD) if WEIGHT else None
+        page_weight = step(weight.measure, base, env, all_paths, PASSWORD) if WEIGHT else None
     finally:
         for process in (portal, bare):
             process.send_signal(signal.SIGTERM)
@@ -243,7 +252,7 @@ def main() -> int:
         port = free_port()
         trainer = lambda base: sign_in(port, "trainer@demo.test")  # noqa: E731
         dashboard = all_paths["cohort dashboard"]
-        worker_memory = memory.measure(env, port, WORKERS, trainer, dashboard)
+        worker_memory = step(memory.measure, env, port, WORKERS, trainer, dashboard)
     shutil.rmtree(work, ignore_errors=True)
 
     rows = []
@@ -305,10 +314,11 @@ def main() -> int:
     print("SQL: statements per page with the demo data; at scale: with 10,000 more participants,")
     print("1,000 more replies in the thread and 500 more practices (budget: 8, the same at both)")
     print(f"largest worker resident memory after the run: {rss:.1f} MB (budget 150 MB)")
-    for line in weight.report(page_weight) if page_weight else []:
-        print(line)
-    for line in memory.report(worker_memory) if worker_memory else []:
-        print(line)
+    for module, figures in ((weight, page_weight), (memory, worker_memory)):
+        if figures and "error" in figures:
+            print(f"\n{module.__name__}: FAILED, {figures['error']}")
+        elif figures:
+            print("\n".join(module.report(figures)))
     return 0
 
 
