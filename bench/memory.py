@@ -82,10 +82,11 @@ def measure(env: dict, port: int, workers: str, trainer_cookie, cohort_path: str
     """Serve, load, read the workers' memory, stop. `trainer_cookie(base)` signs the demo
     trainer in; `cohort_path` is the cohort dashboard's path."""
     base = f"http://127.0.0.1:{port}"
+    log = Path(env["PORTAL_INSTANCE"]) / "memory-gunicorn.log"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", workers, "--bind", f"127.0.0.1:{port}",
          "portal:create_app()"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "wb"),  # noqa: SIM115
     )  # fmt: skip
     started = time.monotonic()
     try:
@@ -115,6 +116,11 @@ def measure(env: dict, port: int, workers: str, trainer_cookie, cohort_path: str
             server.kill()
             server.wait()
     summary = [line for line in load.stdout.splitlines() if line.strip()]
+    server_log = log.read_text(errors="replace")
+    # The last server error, when there was one: an error answer is then explained.
+    last_error = (
+        server_log[server_log.rfind("Traceback") :][-3000:] if "Traceback" in server_log else ""
+    )
     return {
         "budget_mb": BUDGET_MB,
         "load": {
@@ -126,6 +132,7 @@ def measure(env: dict, port: int, workers: str, trainer_cookie, cohort_path: str
             "errors": load.stderr[-1500:] if load.returncode else "",
         },
         "trainer_pages": trainer_pages,
+        "server_error": last_error,
         "workers_before": before,
         "workers_after_load": after_load,
         "workers": after,
