@@ -83,10 +83,14 @@ test-fast: install-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -p no:cacheprovider -q -x -m "not slow and not browser"
 
-# Benchmarks (not part of make test): installs Debian's wrk when missing and this is root.
+# Benchmarks (not part of make test): installs Debian's wrk and chromium (page weight) when
+# missing and this is root.
 bench: install-test
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "install Debian's wrk to run the benchmarks"; exit 1; }
+	@[ -x /usr/bin/chromium ] || [ "$${BENCH_WEIGHT:-1}" = 0 ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "install Debian's chromium for the page weight (or BENCH_WEIGHT=0)"; exit 1; }
 	$(BIN)/python bench/run.py
 
 # Two instances behind nginx on PostgreSQL and Redis, two outbox workers, then the

@@ -2,6 +2,8 @@
 
     python bench/load.py                    a fresh single instance on SQLite (gunicorn)
     python bench/load.py --target cluster   a running `make cluster` (PostgreSQL, Redis)
+    python bench/load.py --base URL         a portal already served on loopback at URL, whose
+                                            database the environment names (bench/memory.py)
 
 Each participant signs in, then repeats a mix until the request or time budget is spent:
 read (session page, a reading), mark a reading done, take a quiz (start, answer, submit),
@@ -318,11 +320,14 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--requests", type=int, default=6000)
     parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--base", help="a running portal on loopback (its env is ours)")
     args = parser.parse_args()
 
     logs: list[Path] = []
     server = None
-    if args.target == "cluster":
+    if args.base:
+        env, base = dict(os.environ), args.base.rstrip("/")
+    elif args.target == "cluster":
         import cluster
 
         env = cluster.environment()
@@ -409,8 +414,8 @@ def main() -> int:
             locked += handle.read().decode(errors="replace").count("database is locked")
     total = sum(sum(s.values()) for s in run.statuses.values())
     errors = sum(n for s in run.statuses.values() for code, n in s.items() if code >= 500)
-    print(f"\n{args.target}: {len(crowd)} participants, {total} requests in {elapsed:.1f} s "
-          f"({total / elapsed:.0f}/s)")  # fmt: skip
+    print(f"\n{args.base or args.target}: {len(crowd)} participants, {total} requests in "
+          f"{elapsed:.1f} s ({total / elapsed:.0f}/s)")  # fmt: skip
     print(f"{'action':<14}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}  answers")
     for action, times in run.latency.items():
         answers = ", ".join(f"{c}: {n}" for c, n in sorted(run.statuses[action].items()))

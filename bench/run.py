@@ -5,6 +5,10 @@ Loopback only and bounded: each page gets BENCH_SECONDS of load (default 8) from
 BENCH_PAGES (names separated by commas) limits the run to some pages.
 Prints one table and writes bench/results.json. The portal runs on a fresh SQLite database
 in a temporary folder (or on BENCH_DATABASE_URL, which it then fills: use a scratch one).
+
+Two more steps (SPEC §4), each skipped with its variable set to 0: page weight in Chromium
+(bench/weight.py; BENCH_WEIGHT) while the portal is up, and worker memory after a load
+run over 10,000 participants (bench/memory.py; BENCH_MEMORY) once the data has grown.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+import memory  # noqa: E402  (worker memory after load at scale)
+import weight  # noqa: E402  (page weight in the browser)
 from setup_data import TRAINER_PAGES  # noqa: E402  (pages measured as the demo trainer)
 
 BIN = ROOT / ".venv" / "bin"
@@ -34,6 +40,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 PASSWORD = "bench passphrase for fictional demo accounts"
 TARGET_RATIO = 0.15  # SPEC §4: every signed-in page at least 15% of the bare route
+WEIGHT = os.environ.get("BENCH_WEIGHT", "1") != "0"
+MEMORY = os.environ.get("BENCH_MEMORY", "1") != "0"
 
 
 def free_port() -> int:
@@ -161,6 +169,15 @@ def static_measures(paths: dict[str, str], env: dict) -> dict[str, dict]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def step(measure, *args) -> dict:
+    """A page-weight or memory step; its failure is reported, the other figures kept."""
+    try:
+        return measure(*args)
+    except (Exception, SystemExit) as error:  # noqa: BLE001
+        print(f"{measure.__module__} failed: {error!r}", file=sys.stderr)
+        return {"error": repr(error)}
+
+
 def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench` installs it (Debian package wrk)")
@@ -181,6 +198,7 @@ def main() -> int:
     subprocess.run([str(BIN / "flask"), "seed"], **quiet)
     setup = subprocess.run([str(BIN / "python"), "bench/setup_data.py"], **quiet)
     paths = json.loads(setup.stdout.strip().splitlines()[-1])
+    all_paths = dict(paths)
     if os.environ.get("BENCH_PAGES"):  # e.g. BENCH_PAGES="reading,thread": only these
         wanted = {name.strip() for name in os.environ["BENCH_PAGES"].split(",")}
         paths = {name: path for name, path in paths.items() if name in wanted}
@@ -209,6 +227,9 @@ def main() -> int:
             pages[name] = load(portal_port, path, cookie, portal)
             bare_runs.append(load(bare_port, "/", None, bare))
         rss = worker_rss_mb(portal)
+        # --- page weight in Chromium (bench/weight.py) ---
+        base = f"http://127.0.0.1:{portal_port}"
+        page_weight = step(weight.measure, base, env, all_paths, PASSWORD) if WEIGHT else None
     finally:
         for process in (portal, bare):
             process.send_signal(signal.SIGTERM)
@@ -225,6 +246,13 @@ def main() -> int:
     subprocess.run([str(BIN / "python"), "bench/grow_data.py", thread_id], **quiet)
     for name, measured in static_measures(paths, env).items():
         statics.setdefault(name, {})["statements_large"] = measured["statements"]
+    # --- worker memory after a load run over the 10,000 participants (bench/memory.py) ---
+    worker_memory = None
+    if MEMORY:
+        port = free_port()
+        trainer = lambda base: sign_in(port, "trainer@demo.test")  # noqa: E731
+        dashboard = all_paths["cohort dashboard"]
+        worker_memory = step(memory.measure, env, port, WORKERS, trainer, dashboard)
     shutil.rmtree(work, ignore_errors=True)
 
     rows = []
@@ -260,6 +288,8 @@ def main() -> int:
         },
         "pages": rows,
         "worker_rss_mb": round(rss, 1),
+        "page_weight": page_weight,
+        "memory_at_scale": worker_memory,
         "settings": {"workers": WORKERS, "seconds": SECONDS, "connections": CONNECTIONS},
         "load_average": os.getloadavg(),
     }
@@ -284,6 +314,11 @@ def main() -> int:
     print("SQL: statements per page with the demo data; at scale: with 10,000 more participants,")
     print("1,000 more replies in the thread and 500 more practices (budget: 8, the same at both)")
     print(f"largest worker resident memory after the run: {rss:.1f} MB (budget 150 MB)")
+    for module, figures in ((weight, page_weight), (memory, worker_memory)):
+        if figures and "error" in figures:
+            print(f"\n{module.__name__}: FAILED, {figures['error']}")
+        elif figures:
+            print("\n".join(module.report(figures)))
     return 0
 
 
