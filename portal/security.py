@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -46,8 +47,20 @@ def safe_next(target: str | None, default: str) -> str:
     return target if is_safe_next(target) else default
 
 
+class StaticFreeSessionInterface(SecureCookieSessionInterface):
+    """The signed cookie session, except that static files neither set the cookie nor
+    vary on it: a versioned asset is the same for everybody, and `Vary: Cookie` made
+    browsers re-check cached assets whenever a visitor's session cookie changed."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_security(app: Flask) -> None:
     """Add security headers, no-store for signed-in pages and gzip to every response."""
+    app.session_interface = StaticFreeSessionInterface()
     init_input_guard(app)
 
     @app.after_request

@@ -1,5 +1,7 @@
 """SPEC §4 page budgets for the foundation's pages."""
 
+import re
+
 from measure import count_statements, page_weight
 
 COLD_BYTES = 50 * 1024
@@ -30,6 +32,21 @@ def test_static_assets_are_versioned_and_cacheable(client):
     with client.get("/static/css/portal.css?v=1") as response:
         assert "max-age" in response.headers["Cache-Control"]
         assert b"font-family" in response.get_data()
+
+
+def test_static_assets_do_not_vary_on_the_session_cookie(client):
+    """A visitor's session cookie changes as they browse; an asset that varied on it would
+    be fetched again (or re-checked) on every page instead of coming from the cache."""
+    page = client.get("/login")
+    assert "session=" in page.headers.get("Set-Cookie", "")  # the visitor has a session
+    css = re.search(r'href="(/static/css/portal\.css\?v=[^"]+)"', page.get_data(as_text=True))
+    with client.get(css.group(1), headers={"Accept-Encoding": "gzip"}) as response:
+        assert response.status_code == 200
+        assert "immutable" in response.headers["Cache-Control"]
+        assert "Cookie" not in response.headers.get("Vary", "")
+        assert "Set-Cookie" not in response.headers
+    # Pages still vary on it (they differ per person).
+    assert "Cookie" in client.get("/login").headers.get("Vary", "")
 
 
 def test_home_statement_count_is_small(app, client):
