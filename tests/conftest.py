@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,9 +17,10 @@ from factories import PASSWORD, csrf_from, enrol, make_cohort, make_user  # noqa
 
 from portal import create_app  # noqa: E402
 from portal.config import TestConfig, normalise_database_url  # noqa: E402
-from portal.extensions import db  # noqa: E402
+from portal.extensions import db, limiter  # noqa: E402
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DB", "")
+CONTENT = Path(__file__).resolve().parents[1] / "content"
 
 
 def test_settings(**overrides) -> dict:
@@ -82,9 +84,36 @@ class FreshContextClient(FlaskClient):
         return response
 
 
+@pytest.fixture(scope="session")
+def shared_app(_schema, database_url):
+    """The one app with the default test settings, built once per session: building an app
+    and compiling its templates cost more than most tests. The `app` fixture hands it to
+    each test with its settings and rate limits as built, and empty tables."""
+    app = create_app(test_settings(SQLALCHEMY_DATABASE_URI=database_url))
+    app.test_client_class = FreshContextClient
+    # What a test may change: its settings (restored before each test) and the limiter,
+    # whose storage lives on the extension object that every create_app re-binds.
+    app.extensions["portal_test_baseline"] = (dict(app.config), dict(limiter.__dict__))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def restore_shared_app(app) -> None:
+    """Settings and rate limits as the shared app was built, counters at zero."""
+    config, limiter_state = app.extensions["portal_test_baseline"]
+    app.config.clear()
+    app.config.update(config)
+    limiter.__dict__.clear()
+    limiter.__dict__.update(limiter_state)
+    limiter.reset()
+
+
 @pytest.fixture
 def make_app(_schema, database_url):
-    """Build an app on the test database with extra settings; all are cleaned up."""
+    """Build a separate app on the test database with extra settings (for settings read
+    when the app is built, or a second app beside the shared one); all are cleaned up."""
     apps = []
 
     def _make(**overrides):
@@ -103,12 +132,78 @@ def make_app(_schema, database_url):
 
 
 @pytest.fixture
-def app(make_app):
-    app = make_app()
-    with app.app_context():
-        yield app
+def app(shared_app, make_app):
+    # make_app is set up first so that it is torn down last: a separate app clears the
+    # tables only after this test's session (which may hold SQLite's write lock) is gone.
+    restore_shared_app(shared_app)
+    with shared_app.app_context():
+        yield shared_app
         clear_tables()
         db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def _curriculum_rows(shared_app) -> dict:
+    """The rows that importing content/ writes, imported once per session (2-3 s each
+    time); `load_curriculum` copies them into a test's empty tables in milliseconds."""
+    from portal.search.indexing import TABLE, uses_fts5
+
+    with shared_app.app_context():
+        clear_tables()
+        import_curriculum()
+        rows = {}
+        with db.engine.connect() as conn:
+            for table in db.metadata.sorted_tables:
+                found = [dict(row._mapping) for row in conn.execute(table.select())]
+                if found:
+                    rows[table.name] = found
+            if uses_fts5(conn):
+                rows[TABLE] = conn.execute(
+                    text(f"SELECT rowid, title, body, kind, ref_id FROM {TABLE}")
+                ).all()
+        clear_tables()
+        db.session.remove()
+    return rows
+
+
+def import_curriculum() -> None:
+    from portal.learning import content_files
+
+    content_files.import_curriculum(CONTENT)
+    db.session.commit()
+
+
+def load_curriculum(rows: dict) -> None:
+    """The shipped curriculum as importing content/ stores it (rows from `_curriculum_rows`);
+    imported for real when one of its tables already has rows."""
+    from portal.search.indexing import TABLE
+
+    db.session.commit()
+    tables = [t for t in db.metadata.sorted_tables if t.name in rows]
+    with db.engine.connect() as conn:
+        in_use = any(conn.execute(table.select().limit(1)).first() for table in tables)
+    if in_use:
+        import_curriculum()
+        return
+    with db.engine.begin() as conn:
+        for table in tables:
+            conn.execute(table.insert(), rows[table.name])
+        if TABLE in rows:
+            conn.execute(
+                text(
+                    f"INSERT INTO {TABLE} (rowid, title, body, kind, ref_id) "
+                    "VALUES (:rowid, :title, :body, :kind, :ref_id)"
+                ),
+                [row._asdict() for row in rows[TABLE]],
+            )
+    db.session.expire_all()
+
+
+@pytest.fixture
+def shipped_curriculum(app, _curriculum_rows):
+    """The curriculum of content/ in the test database, as importing it stores it."""
+    load_curriculum(_curriculum_rows)
+    return CONTENT
 
 
 @pytest.fixture
@@ -226,14 +321,13 @@ def smtp_server():
 
 
 @pytest.fixture
-def mail_app(make_app, smtp_server):
-    """An app whose mail goes to the local SMTP server; yields (app, inbox)."""
+def mail_app(app, smtp_server):
+    """The app with its mail going to the local SMTP server; yields (app, inbox). The
+    mail settings are read when mail is sent, so the shared app serves (settings restored
+    for the next test)."""
     inbox, port = smtp_server
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    with app.app_context():
-        yield app, inbox
-        clear_tables()
-        db.session.remove()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    return app, inbox
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -15,14 +16,16 @@ from portal.extensions import db
 
 ROLES = ("participant", "trainer", "admin")
 STAFF_ROLES = ("trainer", "admin")
+# The one list of organisation types: a person's profile, the directory, enquiries,
+# practices and the reports all use it. Labels are translated where they are shown.
 ORGANISATION_TYPES = {
-    "national_government": "National government",
-    "local_government": "Provincial or local government",
-    "ngo": "NGO or civil society",
-    "international": "International organisation",
-    "survivor_led": "Survivor-led group",
-    "academia": "Academia",
-    "other": "Other",
+    "national_government": _l("National government"),
+    "local_government": _l("Provincial or local government"),
+    "ngo": _l("NGO or civil society"),
+    "international": _l("International organisation"),
+    "survivor_led": _l("Survivor-led group"),
+    "academia": _l("Academia"),
+    "other": _l("Other"),
 }
 FORMER_PARTICIPANT = "Former participant"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+# A practice's organisation types are a person's (one list, kept in accounts).
+from portal.accounts.models import ORGANISATION_TYPES
 from portal.countries import countries, country_name
 
 PILLARS = {
@@ -11,15 +13,6 @@ PILLARS = {
     "protection": _l("Protection"),
     "prosecution": _l("Prosecution"),
     "partnership": _l("Partnership"),
-}
-ORGANISATION_TYPES = {
-    "national_government": _l("National government"),
-    "local_government": _l("Provincial or local government"),
-    "ngo": _l("NGO or civil society"),
-    "international": _l("International organisation"),
-    "survivor_led": _l("Survivor-led group"),
-    "academia": _l("Academia"),
-    "other": _l("Other"),
 }
 TARGET_GROUPS = {
     "women": _l("Women"),

@@ -37,6 +37,7 @@ from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.database import lost_read_snapshot, write_lock_for_this_request
 from portal.discussion.models import Board, Post, SessionPostSummary, Thread
+from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.exercises.models import ExerciseSummary
 from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
@@ -301,13 +302,14 @@ def certificate_of(user_id: int, cohort_id: int) -> Certificate | None:
     )
 
 
-def alumni_forum_news(limit: int = 5) -> list[tuple[Thread, Board]]:
-    """The alumni-forum threads with the latest posts."""
+def alumni_forum_news(viewer: Viewer, limit: int = 5) -> list[tuple[Thread, Board]]:
+    """The alumni-forum threads with the latest posts that the viewer may see (the board
+    rule's SQL twin decides, as on the forum's own pages)."""
     return list(
         db.session.execute(
             select(Thread, Board)
             .join(Board, Board.id == Thread.board_id)
-            .where(Board.kind == "alumni")
+            .where(Board.kind == "alumni", boards_seen_by(viewer))
             .order_by(Thread.last_post_at.desc())
             .limit(limit)
         ).all()
@@ -348,7 +350,11 @@ def _own_activity(user) -> tuple[Activity, dict[str, dict]]:
 def home(user, today) -> dict:
     """Everything the participant home shows, in four statements: the latest cohort with the
     person's certificate code, the catalogue, the person's activity with their pre/post
-    assessment points, and (in the alumni phase) the forum news."""
+    assessment points, and (for those who may read the alumni forum) the forum news.
+
+    Who reads the alumni forum is the discussion board rule (Viewer.sees_alumni_forum): a
+    participant of any cohort whose alumni phase began, not only of the latest one. The
+    request's Viewer costs no statement of its own here: the navigation loads it anyway."""
     code = (
         select(Certificate.code)
         .where(
@@ -371,7 +377,8 @@ def home(user, today) -> dict:
     cat = catalogue()
     activity, by_phase = _own_activity(user)
     progress = measure(cat, activity, threshold)
-    is_alumni = bool(cohort and cohort.is_alumni_phase(today))
+    viewer = viewer_for(user, today)
+    is_alumni = viewer.sees_alumni_forum
     return {
         "cohort": cohort,
         "progress": progress,
@@ -379,7 +386,7 @@ def home(user, today) -> dict:
         "certificate_code": certificate_code,
         "can_certify": bool(cohort) and meets_completion_rule(cohort.completion_rule, progress),
         "is_alumni": is_alumni,
-        "forum_news": alumni_forum_news() if is_alumni else [],
+        "forum_news": alumni_forum_news(viewer) if is_alumni else [],
         "change": change_from(by_phase),
     }
 

@@ -184,11 +184,9 @@ def participant_detail(cohort_id: int, user_id: int):
 @permissions.requires(permissions.is_admin, status=404)
 def programme_report():
     """People trained, completion and gains across cohorts, for admins; small groups hidden."""
-    from portal.practices.vocab import ORGANISATION_TYPES as PRACTICE_ORGANISATION_TYPES
-
     return render(
         "progress/programme_report.html",
-        practice_org_types=PRACTICE_ORGANISATION_TYPES,
+        organisation_types=ORGANISATION_TYPES,
         **queries.programme_report(),
     )
 

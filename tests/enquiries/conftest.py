@@ -5,24 +5,16 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import Browserless, clear_tables
+from conftest import Browserless
 from factories import csrf_from
 
 from portal.enquiries.forms import started_token
-from portal.extensions import db, limiter
 
 
 @pytest.fixture
-def enquiry_app(make_app, smtp_server):
-    """(app, inbox): mail goes to aiosmtpd; rate limits start afresh."""
-    inbox, port = smtp_server
-    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    with app.app_context():
-        limiter.reset()
-        yield app, inbox
-        limiter.reset()
-        clear_tables()
-        db.session.remove()
+def enquiry_app(mail_app):
+    """(app, inbox): mail goes to aiosmtpd; rate limits start afresh (the `app` fixture)."""
+    return mail_app
 
 
 class Visitor(Browserless):

@@ -17,9 +17,8 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 @pytest.fixture
-def curriculum(app):
-    content_files.import_curriculum(CONTENT)
-    db.session.commit()
+def curriculum(shipped_curriculum):
+    return shipped_curriculum
 
 
 def _page(web, path, language):

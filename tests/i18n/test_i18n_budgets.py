@@ -5,16 +5,11 @@ from pathlib import Path
 import pytest
 from measure import count_statements, page_weight
 
-from portal.extensions import db
-from portal.learning import content_files
-
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 @pytest.fixture
-def urdu_participant(app, as_participant):
-    content_files.import_curriculum(CONTENT)
-    db.session.commit()
+def urdu_participant(shipped_curriculum, as_participant):
     as_participant.post("/language", {"language": "ur", "next": "/"})
     return as_participant
 

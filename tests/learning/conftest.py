@@ -6,15 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from portal.extensions import db
-from portal.learning import content_files
-
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 @pytest.fixture
-def shipped(app):
-    """The curriculum of content/, imported into the test database."""
-    content_files.import_curriculum(CONTENT)
-    db.session.commit()
-    return CONTENT
+def shipped(shipped_curriculum):
+    """The curriculum of content/ in the test database, as importing it stores it."""
+    return shipped_curriculum

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from portal.audit import AuditEvent
 from portal.extensions import db
-from portal.learning import content_files
 from portal.learning.models import CurriculumSession, Reading, ReadingProgress
 from portal.markdown import render_markdown
 
@@ -18,9 +17,8 @@ LIMIT = 150 * 1024
 
 
 @pytest.fixture
-def curriculum(app):
-    content_files.import_curriculum(CONTENT)
-    db.session.commit()
+def curriculum(shipped_curriculum):
+    return shipped_curriculum
 
 
 def _readings(number):

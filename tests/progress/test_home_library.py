@@ -100,3 +100,16 @@ def test_the_library_news_costs_one_statement(app, web, cohort):
     roles = [s for s in log.statements if s.startswith("SELECT membership.cohort_id")]
     assert len(roles) <= 1, roles
     print("alumni home:", log.count, "statements")
+
+
+def test_an_alumna_back_in_a_new_cohort_still_sees_the_alumni_threads(app, web, cohort):
+    """The home follows the forum's own rule: a participant of any cohort whose alumni
+    phase began reads the alumni forum, even while their latest cohort is still running."""
+    alumnus, _participant = make_world(cohort)
+    enrol(alumnus, cohort)  # the current cohort starts later than her earlier one
+    db.session.commit()
+    web.login(alumnus.email)
+    side = panels(web.client.get("/progress").get_data(as_text=True))
+    assert "New in the alumni forums" in side and THREAD in side
+    link = re.search(r'<a href="([^"]+)">' + re.escape(THREAD), side).group(1)
+    assert web.client.get(link).status_code == 200  # as the forum agrees

@@ -14,7 +14,6 @@ from sqlalchemy import select
 from portal.audit import AuditEvent
 from portal.cohorts.models import Cohort
 from portal.extensions import db
-from portal.learning import content_files
 from portal.public.models import BROCHURE_COUNTRIES, CountryTrained
 from portal.seed import ensure_countries_trained
 
@@ -35,8 +34,7 @@ PUBLIC_PAGES = [
 
 
 @pytest.fixture
-def shipped(app):
-    content_files.import_curriculum(CONTENT)
+def shipped(shipped_curriculum):
     ensure_countries_trained()
     db.session.commit()
 
