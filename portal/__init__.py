@@ -167,7 +167,7 @@ def _init_templates(app: Flask) -> None:
     from portal import permissions
     from portal.countries import country_name
     from portal.mail import absolute_url
-    from portal.navigation import fixed_url, nav_items
+    from portal.navigation import fixed_url, item_url, nav_items
     from portal.translations import install_template_gettext
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -177,6 +177,7 @@ def _init_templates(app: Flask) -> None:
         country_name=country_name,
         nav_items=nav_items,
         fixed_url=fixed_url,
+        item_url=item_url,
         get_locale=get_locale,
         absolute_url=absolute_url,
     )

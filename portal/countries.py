@@ -22,6 +22,11 @@ def countries(locale: str = "en") -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: pair[1]))
 
 
+@cache
+def _names(locale: str) -> dict[str, str]:
+    return dict(countries(locale))
+
+
 def country_name(code: str, locale: str = "en") -> str:
     """The country's name, or the empty string for an unknown code."""
-    return dict(countries(locale)).get(code, "")
+    return _names(locale).get(code, "")

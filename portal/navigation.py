@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
 from portal import permissions
+from portal.translations import current_translations
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,52 @@ def fixed_url(endpoint: str, filename: str | None = None) -> str:
     return url
 
 
+_MARKER = 987_654_321_000_000_000  # a whole number no real id or page number reaches
+
+
+def item_url(endpoint: str, **values) -> str:
+    """url_for(endpoint, **values) for an address whose values are whole numbers (ids,
+    page numbers), built from a pattern made once per app: a list of items builds one
+    address per item, and url_for is slow. Values of None are left out, as url_for does;
+    any other kind of value, and debug mode, use url_for itself."""
+    values = {key: value for key, value in values.items() if value is not None}
+    if current_app.debug or not all(type(value) is int for value in values.values()):
+        return url_for(endpoint, **values)
+    keys = tuple(sorted(values))
+    patterns = current_app.extensions.setdefault("portal_item_urls", {})
+    cache_key = (request.script_root, endpoint, keys)
+    pattern = patterns.get(cache_key)
+    if pattern is None:
+        markers = {str(_MARKER + n): key for n, key in enumerate(keys)}
+        built = url_for(endpoint, **{key: _MARKER + n for n, key in enumerate(keys)})
+        pieces = re.split("(" + "|".join(markers) + ")", built) if markers else [built]
+        # Literal text at even places, the name of the value at odd places; no pattern
+        # (url_for each time) unless each value appears once, as written by str().
+        pattern = patterns[cache_key] = (
+            tuple(markers[piece] if n % 2 else piece for n, piece in enumerate(pieces))
+            if len(pieces) == 2 * len(keys) + 1
+            else ()
+        )
+    if not pattern:
+        return url_for(endpoint, **values)
+    return "".join(str(values[piece]) if n % 2 else piece for n, piece in enumerate(pattern))
+
+
+def _translate(label, translations) -> object:
+    """A lazy label translated with the request's catalogue (found once for the page);
+    anything else as it is."""
+    if isinstance(label, LazyString) and label._func is gettext and not label._kwargs:
+        return translations.ugettext(*label._args)
+    return label
+
+
 def nav_items() -> list[dict]:
     """The entries the current user may see, in order (who may see each is checked on
     every request; only the order and the addresses are kept)."""
     user = current_user._get_current_object()
-    entries = _sorted_entries()
-    return [{"label": e.label, "url": fixed_url(e.endpoint)} for e in entries if e.visible(user)]
+    translations = current_translations()
+    return [
+        {"label": _translate(e.label, translations), "url": fixed_url(e.endpoint)}
+        for e in _sorted_entries()
+        if e.visible(user)
+    ]

@@ -103,6 +103,8 @@ def viewer_for(user, today: date | None = None) -> Viewer:
     """The request's Viewer for the user (one statement, cached on `g`)."""
     from portal.discussion import queries
 
+    # The user itself, not the current_user proxy: a page asks the Viewer dozens of times.
+    user = getattr(user, "_get_current_object", lambda: user)()
     cached = g.get("_discussion_viewer")
     if cached is not None and cached.user.id == user.id:
         return cached

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
+from babel import dates as babel_dates
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
 SESSION_KEY = "language"
@@ -36,13 +38,36 @@ def text_direction(locale: str | None = None) -> str:
     return "rtl" if code in RIGHT_TO_LEFT else "ltr"
 
 
+# Each language's "medium" date and "short" time patterns, parsed once per process (Babel
+# parses them again on every look-up through Locale.date_formats).
+_PATTERNS: dict[str, tuple] = {}
+_ENGLISH = Locale.parse("en")
+
+
+def _patterns(locale) -> tuple:
+    key = str(locale)
+    found = _PATTERNS.get(key)
+    if found is None:
+        found = _PATTERNS[key] = (locale.date_formats["medium"], locale.time_formats["short"])
+    return found
+
+
 def when(value: datetime | date | None, style: str = "datetime") -> str:
-    """A date or a date and time (UTC), written the way the page's language writes it."""
+    """A date or a date and time (UTC), written the way the page's language writes it.
+
+    The same text as Flask-Babel's format_date(value, "medium") and format_time(value,
+    "short"), with the locale, time zone and patterns looked up once, not per call."""
     if value is None:
         return ""
-    if style == "date" or not isinstance(value, datetime):
-        return format_date(value, "medium")
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+    locale = get_locale() or _ENGLISH
+    day_pattern, time_pattern = _patterns(locale)
+    if not isinstance(value, datetime):
+        return babel_dates.format_date(value, day_pattern, locale)
+    day = babel_dates.format_date(to_user_timezone(value), day_pattern, locale)
+    if style == "date":
+        return day
+    moment = babel_dates.format_time(value, time_pattern, get_timezone(), locale)
+    return f"{day} {moment}"
 
 
 def chart_x(x: float, width: float = 0, total: float = 320) -> float:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, lambda_stmt, select
+from sqlalchemy import and_, bindparam, case, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
@@ -174,50 +174,82 @@ def open_windows(user, now: datetime) -> list[dict]:
     return [{"window": w, "attempt_id": a, "state": s, "zone": z or "UTC"} for w, a, s, z in rows]
 
 
-# The statements of the pages people open most are lambda statements: SQLAlchemy builds
-# each once per process and afterwards only binds the new values (the closure variables),
-# instead of building and hashing the whole statement on every request.
+# The statements of the pages people open most are built once per process with bind
+# parameters: a request only binds its values, instead of building and hashing the whole
+# statement (or, for a lambda statement, having the ORM copy it with the new values).
+
+_SESSION_BY_NUMBER = (
+    select(CurriculumSession)
+    .options(joinedload(CurriculumSession.objectives))
+    .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
+)
 
 
 def session_by_number(number: int) -> CurriculumSession | None:
     """A session with its objectives."""
-    return (
-        db.session.scalars(
-            lambda_stmt(
-                lambda: (
-                    select(CurriculumSession)
-                    .options(joinedload(CurriculumSession.objectives))
-                    .where(
-                        CurriculumSession.number == number, CurriculumSession.is_retired.is_(False)
-                    )
-                )
-            )
-        )
-        .unique()
-        .one_or_none()
-    )
+    return db.session.scalars(_SESSION_BY_NUMBER, {"number": number}).unique().one_or_none()
 
 
-def _readings_statement(session_id: int, user_id: int | None, with_body: bool):
-    statement = lambda_stmt(lambda: select(Reading))
-    if user_id is not None:
-        statement += lambda s: s.add_columns(ReadingProgress.id).outerjoin(
+def _build_readings_statement(with_progress: bool, with_body: bool):
+    statement = select(Reading)
+    if with_progress:
+        statement = statement.add_columns(ReadingProgress.id).outerjoin(
             ReadingProgress,
-            and_(ReadingProgress.reading_id == Reading.id, ReadingProgress.user_id == user_id),
+            and_(
+                ReadingProgress.reading_id == Reading.id,
+                ReadingProgress.user_id == bindparam("user_id"),
+            ),
         )
     if not with_body:
-        statement += lambda s: s.options(_READING_LIST)
-    statement += lambda s: s.where(
-        Reading.session_id == session_id, Reading.is_retired.is_(False)
+        statement = statement.options(_READING_LIST)
+    return statement.where(
+        Reading.session_id == bindparam("session_id"), Reading.is_retired.is_(False)
     ).order_by(Reading.position)
-    return statement
+
+
+_READINGS = {
+    (with_progress, with_body): _build_readings_statement(with_progress, with_body)
+    for with_progress in (False, True)
+    for with_body in (False, True)
+}
 
 
 def readings_with_progress(session_id: int, user, with_body: bool = False) -> list[dict]:
     """The session's readings in order, each with whether the user marked it done."""
-    user_id = user.id if user is not None else None
-    rows = db.session.execute(_readings_statement(session_id, user_id, with_body)).all()
+    statement = _READINGS[(user is not None, with_body)]
+    values = {"session_id": session_id}
+    if user is not None:
+        values["user_id"] = user.id
+    rows = db.session.execute(statement, values).all()
     return [{"reading": row[0], "done": user is not None and row[1] is not None} for row in rows]
+
+
+_QUIZ_OVERVIEW = (
+    select(
+        Quiz,
+        select(func.count(Question.id))
+        .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
+        .scalar_subquery(),
+        QuizSummary,
+        select(QuizAttempt.id)
+        .where(
+            QuizAttempt.quiz_id == Quiz.id,
+            QuizAttempt.user_id == bindparam("user_id"),
+            QuizAttempt.state == "in_progress",
+        )
+        .limit(1)
+        .scalar_subquery(),
+    )
+    .outerjoin(
+        QuizSummary,
+        and_(
+            QuizSummary.quiz_id == Quiz.id,
+            QuizSummary.user_id == bindparam("user_id"),
+            QuizSummary.phase == "",
+        ),
+    )
+    .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
+)
 
 
 def quiz_overview(session_id: int, user) -> dict | None:
@@ -225,37 +257,7 @@ def quiz_overview(session_id: int, user) -> dict | None:
 
     None when the session has no quiz or its quiz is retired.
     """
-    user_id = user.id
-    row = db.session.execute(
-        lambda_stmt(
-            lambda: (
-                select(
-                    Quiz,
-                    select(func.count(Question.id))
-                    .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
-                    .scalar_subquery(),
-                    QuizSummary,
-                    select(QuizAttempt.id)
-                    .where(
-                        QuizAttempt.quiz_id == Quiz.id,
-                        QuizAttempt.user_id == user_id,
-                        QuizAttempt.state == "in_progress",
-                    )
-                    .limit(1)
-                    .scalar_subquery(),
-                )
-                .outerjoin(
-                    QuizSummary,
-                    and_(
-                        QuizSummary.quiz_id == Quiz.id,
-                        QuizSummary.user_id == user_id,
-                        QuizSummary.phase == "",
-                    ),
-                )
-                .where(Quiz.session_id == session_id, Quiz.is_retired.is_(False))
-            )
-        )
-    ).first()
+    row = db.session.execute(_QUIZ_OVERVIEW, {"user_id": user.id, "session_id": session_id}).first()
     if row is None:
         return None
     quiz, count, summary, open_id = row
@@ -279,20 +281,21 @@ def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:
     ).all()
 
 
+_ATTEMPT_FOR = (
+    select(QuizAttempt, Quiz, CurriculumSession.number)
+    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+    .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
+    .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"))
+)
+
+
 def attempt_for(attempt_id: int, user) -> tuple[QuizAttempt, Quiz, int | None] | None:
     """The attempt with its quiz and session number, only for its owner."""
-    user_id = user.id
-    row = db.session.execute(
-        lambda_stmt(
-            lambda: (
-                select(QuizAttempt, Quiz, CurriculumSession.number)
-                .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
-                .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
-                .where(QuizAttempt.id == attempt_id, QuizAttempt.user_id == user_id)
-            )
-        )
-    ).first()
+    row = db.session.execute(_ATTEMPT_FOR, {"attempt_id": attempt_id, "user_id": user.id}).first()
     return tuple(row) if row else None
+
+
+_QUESTIONS_BY_ID = select(Question).where(Question.id.in_(bindparam("ids", expanding=True)))
 
 
 def attempt_questions(attempt: QuizAttempt) -> list[Question]:
@@ -300,7 +303,7 @@ def attempt_questions(attempt: QuizAttempt) -> list[Question]:
     ids = [int(i) for i in attempt.question_ids or []]
     if not ids:
         return []
-    found = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(ids)))}
+    found = {q.id: q for q in db.session.scalars(_QUESTIONS_BY_ID, {"ids": ids})}
     return [found[i] for i in ids if i in found]
 
 

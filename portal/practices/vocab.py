@@ -85,6 +85,9 @@ def label(facet: str, value: str, names: dict | None = None) -> str:
     return names.get((facet, value), value)
 
 
+_LABELS: dict[str, dict[str, dict[str, str]]] = {}
+
+
 def request_labels() -> dict[str, dict[str, str]]:
     """Every facet label translated once per request (templates call this many times)."""
     from flask import g
@@ -93,6 +96,9 @@ def request_labels() -> dict[str, dict[str, str]]:
     cached = g.get("_practice_labels")
     if cached is None:
         locale = str(get_locale() or "en")
+        # The same for everyone reading in this language: made once per process.
+        cached = _LABELS.get(locale)
+    if cached is None:
         try:
             names = dict(countries(locale))
         except ValueError:  # a locale without CLDR territory names
@@ -103,5 +109,6 @@ def request_labels() -> dict[str, dict[str, str]]:
             "org": {k: str(v) for k, v in ORGANISATION_TYPES.items()},
             "target": {k: str(v) for k, v in TARGET_GROUPS.items()},
         }
-        g._practice_labels = cached
+        _LABELS[locale] = cached
+    g._practice_labels = cached
     return cached

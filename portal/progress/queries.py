@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import (
     Float,
@@ -94,9 +95,10 @@ class ObjectiveInfo:
     description: str
 
 
-def catalogue() -> Catalogue:
-    """The current sessions with their objectives, their readings and quizzes, and each
-    objective's maximum points: one statement, whatever the number of participants."""
+@cache
+def _catalogue_statement():
+    """The catalogue's statement: it has no per-request values, so it is built once per
+    process."""
     text_null = cast(null(), String)
     int_null = cast(null(), Integer)
     sessions_part = (
@@ -148,9 +150,13 @@ def catalogue() -> Catalogue:
         )
     )
     union = union_all(sessions_part, readings_part, questions_part).subquery()
-    rows = db.session.execute(
-        select(union).order_by(union.c.kind, union.c.b, union.c.c, union.c.a)
-    ).all()
+    return select(union).order_by(union.c.kind, union.c.b, union.c.c, union.c.a)
+
+
+def catalogue() -> Catalogue:
+    """The current sessions with their objectives, their readings and quizzes, and each
+    objective's maximum points: one statement, whatever the number of participants."""
+    rows = db.session.execute(_catalogue_statement()).all()
     sessions: dict[int, dict] = {}
     objectives: dict[int, ObjectiveInfo] = {}
     readings: dict[int, list] = defaultdict(list)
