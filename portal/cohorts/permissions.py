@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import false, select, true
 
 from portal import permissions
@@ -47,22 +45,3 @@ def managed_cohort(user, cohort_id: int) -> Cohort | None:
     if not permissions.is_staff(user):
         return None
     return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id, managed_cohorts(user)))
-
-
-def is_alumni(user, today: date | None = None) -> bool:
-    """A participant of at least one cohort whose alumni phase has begun (the discussion
-    Viewer reads the same from the membership rows it loads anyway)."""
-    if not permissions.is_signed_in(user):
-        return False
-    today = today or date.today()
-    found = db.session.scalar(
-        select(Membership.id)
-        .join(Cohort)
-        .where(
-            Membership.user_id == user.id,
-            Membership.role == "participant",
-            Cohort.alumni_from <= today,
-        )
-        .limit(1)
-    )
-    return found is not None
