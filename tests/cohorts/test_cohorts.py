@@ -139,7 +139,7 @@ def test_bulk_invite_from_csv(as_trainer, cohort):
         ("lin.fictional@example.test", "TH", 1),
         ("arun.fictional@example.test", "NP", 1),
     ]
-    mails = db.session.scalars(select(OutboxMessage)).all()
+    mails = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert len(mails) == 2 and invitations[0].code in mails[0].body_text
     signup = as_trainer.client.get(f"/signup?code={invitations[0].code}")
     assert signup.status_code == 302  # signed in already; the code page is for the invitee

@@ -192,7 +192,9 @@ def test_comment_with_identifier_check_and_moderation(web, people):
     sign_in(web, people.peer)
     assert "Jalan Merdeka" not in web.client.get(path).get_data(as_text=True)
     events = db.session.scalars(
-        select(AuditEvent.action).where(AuditEvent.target_type == "practicecomment")
+        select(AuditEvent.action)
+        .where(AuditEvent.target_type == "practicecomment")
+        .order_by(AuditEvent.id)
     ).all()
     assert events == ["practice.comment_added", "practice.comment_hidden"]
 

@@ -25,7 +25,11 @@ def actions(practice) -> list[str]:
 
 def outbox_to(user) -> list[OutboxMessage]:
     return list(
-        db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_addr == user.email))
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.to_addr == user.email)
+            .order_by(OutboxMessage.id)
+        )
     )
 
 

@@ -160,7 +160,9 @@ def test_admin_publishes_and_withdraws_a_cohort(as_admin, admin, client):
     assert as_admin.post(f"{path}/publish", {"publish": "0"}, token_from=path).status_code == 303
     db.session.refresh(cohort)
     assert not cohort.is_published
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == cohort.id))
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.target_id == cohort.id).order_by(AuditEvent.id)
+    )
     assert ["cohort.published", "cohort.unpublished"] == [
         a for a in actions if a.startswith("cohort.")
     ]
