@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
-from sqlalchemy import false, select, true
+from flask import g, has_request_context
+from sqlalchemy import bindparam, event, false, select, true
 
 from portal import permissions
 from portal.cohorts.models import Cohort, Membership
 from portal.extensions import db
+
+# Built once per process; each request only binds the user id.
+_MEMBERSHIP_ROWS = (
+    select(Membership.cohort_id, Membership.role, Cohort.alumni_from, Cohort.elearning_opens)
+    .join(Cohort, Cohort.id == Membership.cohort_id)
+    .where(Membership.user_id == bindparam("user_id"))
+)
+
+
+def membership_rows(user_id: int) -> list:
+    """(cohort id, role, alumni_from, elearning_opens) of every cohort the user belongs to.
+
+    One statement per request, shared by the rules that read them: the discussion Viewer
+    (board visibility, alumni) and who takes part in the e-learning. A membership stored
+    or removed during the request drops the kept rows (see `_memberships_changed`)."""
+    if not has_request_context():
+        return db.session.execute(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
+    kept = g.setdefault("_membership_rows", {})
+    if user_id not in kept:
+        kept[user_id] = db.session.execute(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
+    return kept[user_id]
+
+
+@event.listens_for(Membership, "after_insert")
+@event.listens_for(Membership, "after_update")
+@event.listens_for(Membership, "after_delete")
+def _memberships_changed(_mapper, _connection, member) -> None:
+    if has_request_context():
+        g.pop("_membership_rows", None)
 
 
 def membership(user, cohort_id: int) -> Membership | None:

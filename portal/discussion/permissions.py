@@ -11,6 +11,7 @@ from sqlalchemy import and_, exists, false, or_, true
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
+from portal.cohorts.permissions import membership_rows
 from portal.discussion.models import Board, Post, Thread
 
 
@@ -101,8 +102,6 @@ def boards_seen_by_user(today: date):
 
 def viewer_for(user, today: date | None = None) -> Viewer:
     """The request's Viewer for the user (one statement, cached on `g`)."""
-    from portal.discussion import queries
-
     # The user itself, not the current_user proxy: a page asks the Viewer dozens of times.
     user = getattr(user, "_get_current_object", lambda: user)()
     cached = g.get("_discussion_viewer")
@@ -110,7 +109,7 @@ def viewer_for(user, today: date | None = None) -> Viewer:
         return cached
     today = today or date.today()
     viewer = Viewer(user=user)
-    for cohort_id, role, alumni_from in queries.membership_rows(user.id):
+    for cohort_id, role, alumni_from, _opens in membership_rows(user.id):
         viewer.roles[cohort_id] = role
         if role == "participant" and alumni_from <= today:
             viewer.is_alumni = True

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, url_for
-from sqlalchemy import and_, bindparam, case, false, func, select, true
+from sqlalchemy import and_, case, false, func, select, true
 from sqlalchemy.orm import joinedload
 
-from portal.cohorts.models import Cohort, Membership
+from portal.cohorts.models import Cohort
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.notifications.models import ThreadRead
 from portal.discussion.notifications.queries import read_join, unread_posts
@@ -20,20 +20,6 @@ from portal.learning.models import CurriculumSession
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 KIND_ORDER = case((Board.kind == "cohort", 0), (Board.kind == "session", 1), else_=2)
-
-
-# Built once per process; each request only binds the user id. (A lambda statement costs
-# more here: the ORM copies it with the new values on every execution.)
-_MEMBERSHIP_ROWS = (
-    select(Membership.cohort_id, Membership.role, Cohort.alumni_from)
-    .join(Cohort, Cohort.id == Membership.cohort_id)
-    .where(Membership.user_id == bindparam("user_id"))
-)
-
-
-def membership_rows(user_id: int) -> list[tuple[int, str, object]]:
-    """(cohort id, role, alumni_from) for every cohort the user belongs to."""
-    return db.session.execute(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
 
 
 @dataclass
