@@ -193,14 +193,53 @@ def quiz(run: Run, who: Participant, world: dict, rng: random.Random) -> None:
 # ---------------------------------------------------------------------------- set-up
 
 
+def demo_participants(wanted: list[tuple[str, str]], password: str, created_at=None):
+    """Fictional participants (e-mail, display name) in the demo cohort, created the first
+    time and found afterwards; returns the cohort's id and the users. Inside an app context
+    of the portal's environment (the load run and the page-weight bench use it)."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import User
+    from portal.accounts.passwords import hash_password
+    from portal.cohorts.models import Membership
+    from portal.extensions import db
+
+    cohort_id = db.session.scalar(
+        select(Membership.cohort_id)
+        .join(User, User.id == Membership.user_id)
+        .where(User.email == "participant@demo.test")
+    )
+    password_hash = hash_password(password)
+    users = []
+    for email, name in wanted:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(
+                email=email,
+                display_name=name,
+                password_hash=password_hash,
+                role="participant",
+                country="TH",
+                organisation="Fictional Agency",
+                organisation_type="ngo",
+            )
+            if created_at is not None:
+                user.created_at = created_at
+            db.session.add(user)
+            db.session.flush()
+            db.session.add(Membership(user_id=user.id, cohort_id=cohort_id))
+        users.append(user)
+    db.session.commit()
+    return cohort_id, users
+
+
 def prepare(count: int) -> tuple[dict, list[tuple[str, int]]]:
     """Participants in the demo cohort and the paths they use (inside the portal's env)."""
     from sqlalchemy import select
 
     from portal import create_app
     from portal.accounts.models import User
-    from portal.accounts.passwords import hash_password
-    from portal.cohorts.models import Cohort, Membership
+    from portal.cohorts.models import Cohort
     from portal.discussion import services as discussion
     from portal.discussion.models import Board
     from portal.extensions import db
@@ -209,31 +248,9 @@ def prepare(count: int) -> tuple[dict, list[tuple[str, int]]]:
 
     app = create_app()
     with app.app_context():
-        cohort_id = db.session.scalar(
-            select(Membership.cohort_id)
-            .join(User, User.id == Membership.user_id)
-            .where(User.email == "participant@demo.test")
-        )
-        password_hash = hash_password(PASSWORD)
-        people = []
-        for n in range(count):
-            email = f"load-{n:03d}@example.test"
-            user = db.session.scalar(select(User).where(User.email == email))
-            if user is None:
-                user = User(
-                    email=email,
-                    display_name=f"Load Participant {n}",
-                    password_hash=password_hash,
-                    role="participant",
-                    country="TH",
-                    organisation="Fictional Agency",
-                    organisation_type="ngo",
-                )
-                db.session.add(user)
-                db.session.flush()
-                db.session.add(Membership(user_id=user.id, cohort_id=cohort_id))
-            people.append((email, user.id))
-        db.session.commit()
+        wanted = [(f"load-{n:03d}@example.test", f"Load Participant {n}") for n in range(count)]
+        cohort_id, users = demo_participants(wanted, PASSWORD)
+        people = [(user.email, user.id) for user in users]
         session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
         readings = db.session.scalars(
             select(Reading).where(Reading.session_id == session.id).order_by(Reading.position)

@@ -164,12 +164,10 @@ def setup() -> dict:
     once in 30 s), a submitted and an open quiz attempt, and the paths to measure."""
     from datetime import timedelta
 
+    from load import demo_participants
     from sqlalchemy import select
 
     from portal import create_app
-    from portal.accounts.models import User
-    from portal.accounts.passwords import hash_password
-    from portal.cohorts.models import Membership
     from portal.database import utcnow
     from portal.extensions import db
     from portal.learning import services as learning
@@ -178,32 +176,11 @@ def setup() -> dict:
 
     app = create_app()
     with app.app_context():
-        cohort_id = db.session.scalar(
-            select(Membership.cohort_id)
-            .join(User, User.id == Membership.user_id)
-            .where(User.email == "participant@demo.test")
-        )
-        password_hash = hash_password(PASSWORD)
-        people = {}
-        for role in ("pages", "session"):
-            email = f"weight-{role}@example.test"
-            user = db.session.scalar(select(User).where(User.email == email))
-            if user is None:
-                user = User(
-                    email=email,
-                    display_name=f"Weight Participant ({role})",
-                    password_hash=password_hash,
-                    role="participant",
-                    country="TH",
-                    organisation="Fictional Agency",
-                    organisation_type="ngo",
-                    created_at=utcnow() - timedelta(days=60),  # not a new account
-                )
-                db.session.add(user)
-                db.session.flush()
-                db.session.add(Membership(user_id=user.id, cohort_id=cohort_id))
-            people[role] = user
-        db.session.commit()
+        roles = ("pages", "session")
+        wanted = [(f"weight-{role}@example.test", f"Weight Participant ({role})") for role in roles]
+        old_enough = utcnow() - timedelta(days=60)  # not a new account (posting limits)
+        cohort_id, users = demo_participants(wanted, PASSWORD, created_at=old_enough)
+        people = dict(zip(roles, users, strict=True))
         session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
         readings = db.session.scalars(
             select(Reading)
