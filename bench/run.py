@@ -42,6 +42,7 @@ PASSWORD = "bench passphrase for fictional demo accounts"
 TARGET_RATIO = 0.15  # SPEC §4: every signed-in page at least 15% of the bare route
 WEIGHT = os.environ.get("BENCH_WEIGHT", "1") != "0"
 MEMORY = os.environ.get("BENCH_MEMORY", "1") != "0"
+FLOOR_PATH = "/bench/no-such-page"
 
 
 def free_port() -> int:
@@ -226,6 +227,12 @@ def main() -> int:
             load(portal_port, path, cookie, portal)  # warm-up: templates, pooled connections
             pages[name] = load(portal_port, path, cookie, portal)
             bare_runs.append(load(bare_port, "/", None, bare))
+        # A reference, not a page: a signed-in "page not found" is the layout alone (the
+        # user loaded, the navigation, header and footer) with no content of its own, so
+        # its ratio is the most any signed-in page can reach without changing those.
+        load(portal_port, FLOOR_PATH, cookies[False], portal)
+        floor = load(portal_port, FLOOR_PATH, cookies[False], portal)
+        bare_runs.append(load(bare_port, "/", None, bare))
         rss = worker_rss_mb(portal)
         # --- page weight in Chromium (bench/weight.py) ---
         base = f"http://127.0.0.1:{portal_port}"
@@ -242,7 +249,7 @@ def main() -> int:
     statics = static_measures(paths, env)
     # The same pages again at scale (10,000 participants, 1,000 replies, 500 practices):
     # SPEC §4 wants as many statements as at small data.
-    thread_id = paths.get("thread", "/discussion/threads/0").rsplit("/", 1)[-1]
+    thread_id = all_paths["thread"].rsplit("/", 1)[-1]
     subprocess.run([str(BIN / "python"), "bench/grow_data.py", thread_id], **quiet)
     for name, measured in static_measures(paths, env).items():
         statics.setdefault(name, {})["statements_large"] = measured["statements"]
@@ -287,6 +294,13 @@ def main() -> int:
             "p50_ms": bare_runs[0]["p50"] / 1000,
         },
         "pages": rows,
+        "signed_in_floor": {
+            "path": FLOOR_PATH,
+            "rps": floor["rps"],
+            "ratio": round(floor["rps"] / bare_rps, 4),
+            "cpu_ms": round(floor["cpu_ms"], 3),
+            "status_404": floor["non2xx"],
+        },
         "worker_rss_mb": round(rss, 1),
         "page_weight": page_weight,
         "memory_at_scale": worker_memory,
@@ -311,6 +325,10 @@ def main() -> int:
             f"{row.get('cold_bytes', '-'):>8}"
             f"  {'met' if row['ratio_met'] else 'MISSED'} (>= {TARGET_RATIO:.0%})"
         )
+    print(
+        f"reference, a signed-in page-not-found (layout only): {floor['rps']:.0f} req/s, "
+        f"{floor['rps'] / bare_rps:.1%} of the bare route, {floor['cpu_ms']:.2f} CPU ms"
+    )
     print("SQL: statements per page with the demo data; at scale: with 10,000 more participants,")
     print("1,000 more replies in the thread and 500 more practices (budget: 8, the same at both)")
     print(f"largest worker resident memory after the run: {rss:.1f} MB (budget 150 MB)")
