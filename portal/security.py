@@ -57,6 +57,18 @@ class StaticFreeSessionInterface(SecureCookieSessionInterface):
             return
         super().save_session(app, session, response)
 
+    def get_signing_serializer(self, app):
+        """Flask's serializer, made once per secret key (and fallbacks) instead of twice a
+        request: it holds nothing but the keys and settings it is made from."""
+        if not app.secret_key:
+            return None
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        kept = app.extensions.setdefault("portal_session_serializer", {})
+        serializer = kept.get(key)
+        if serializer is None:
+            serializer = kept[key] = super().get_signing_serializer(app)
+        return serializer
+
 
 def init_security(app: Flask) -> None:
     """Add security headers, no-store for signed-in pages and gzip to every response."""
