@@ -37,11 +37,17 @@ def can_see(viewer: Viewer, practice: Practice) -> bool:
     return practice.status != "draft" and viewer.is_staff
 
 
+# The two answers of visible_in_library, made once: the library reuses the statements
+# built around each (the rule itself is asked on every request).
+_PUBLISHED = Practice.status == "published"
+_NOTHING = false()
+
+
 def visible_in_library(viewer: Viewer):
     """SQL twin of can_see for the library: published practices, for readers only."""
     if not reads_library(viewer):
-        return false()
-    return Practice.status == "published"
+        return _NOTHING
+    return _PUBLISHED
 
 
 def can_edit(viewer: Viewer, practice: Practice) -> bool:

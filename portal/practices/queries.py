@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import and_, exists, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from portal.discussion.permissions import Viewer
@@ -82,9 +82,22 @@ class LibraryQuery:
         return bool(self.filters or self.text)
 
 
+@dataclass(slots=True)
+class LibraryItem:
+    """A practice as a library card shows it (read from columns, not loaded as an entity):
+    its countries and pillars in value order, as the practice's `values()` gives them."""
+
+    id: int
+    title: str
+    summary: str
+    useful_count: int
+    countries: list[str] = field(default_factory=list)
+    pillars: list[str] = field(default_factory=list)
+
+
 @dataclass
 class LibraryPage:
-    practices: list[Practice]
+    practices: list[LibraryItem]
     total: int
     facets: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], most first
     adaptations: dict[int, list[str]]  # practice id -> countries it was adapted in
@@ -94,8 +107,9 @@ class LibraryPage:
         return page * PER_PAGE < self.total
 
 
-def _has_value(facet: str, values: list[str]):
-    """SQL: the practice carries one of these values of the facet (OR within a facet)."""
+def _has_value(facet: str, values):
+    """SQL: the practice carries one of these values of the facet (OR within a facet);
+    `values` is a list or an expanding bound parameter."""
     tag = aliased(PracticeTag)
     return (
         exists()
@@ -112,40 +126,112 @@ def _text_match(words: list[str]):
     return practice_match(Practice, words)
 
 
+_ORDER = {
+    "useful": (Practice.useful_count.desc(), Practice.published_at.desc(), Practice.id.desc()),
+    "newest": (Practice.published_at.desc(), Practice.id.desc()),
+}
+_FILTER_VALUES = {facet: bindparam(f"facet_{facet}", expanding=True) for facet in FACETS}
+
+
+def _library_statements(visible, words: list[str], sort: str, filtered: tuple[str, ...]):
+    """The page and facet-count statements for this shape of query: which practices the
+    reader may see (`visible`, from permissions), the free text, the sort and the filtered
+    facets; the facets' values, the limit and the offset are bound at execution."""
+    base = [visible, _text_match(words)]
+    has = {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
+    page = (
+        select(
+            Practice.id,
+            Practice.title,
+            Practice.summary,
+            Practice.useful_count,
+            func.count().over().label("total"),
+        )
+        .where(*base, *has.values())
+        .order_by(*_ORDER[sort])
+        .limit(PER_PAGE)
+        .offset(bindparam("offset"))
+    )
+    per_facet = [
+        and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
+        for facet in FACETS
+    ]
+    counts = (
+        select(PracticeTag.facet, PracticeTag.value, func.count())
+        .join(Practice, Practice.id == PracticeTag.practice_id)
+        .where(*base, or_(*per_facet))
+        .group_by(PracticeTag.facet, PracticeTag.value)
+    )
+    return page, counts
+
+
+# Statements without free text, built once per shape (sort, filtered facets, and which of
+# the permission module's visibility conditions applies: the condition is still asked
+# for on every request, a statement is reused only for the very same condition object).
+_SHAPES: dict[tuple, tuple] = {}
+_MAX_SHAPES = 512
+
+
+def _statements_for(visible, query: LibraryQuery):
+    words = query.words
+    filtered = tuple(query.filters)  # in FACETS order (from_args)
+    if words:  # the text is part of the statement (the site search builds it)
+        return _library_statements(visible, words, query.sort, filtered)
+    key = (id(visible), query.sort, filtered)
+    found = _SHAPES.get(key)
+    if found is None or found[0] is not visible:
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        found = _SHAPES[key] = (visible, *_library_statements(visible, [], query.sort, filtered))
+    return found[1], found[2]
+
+
+# The page's countries and pillars, and the countries its published adaptations are in
+# (facet "adapted"), in one statement.
+_PAGE_IDS = bindparam("ids", expanding=True)
+_CARD_VALUES = union_all(
+    select(
+        PracticeTag.practice_id.label("ref"),
+        PracticeTag.facet.label("facet"),
+        PracticeTag.value.label("value"),
+    ).where(PracticeTag.practice_id.in_(_PAGE_IDS), PracticeTag.facet.in_(("country", "pillar"))),
+    select(Practice.adapts_id, literal("adapted"), PracticeTag.value)
+    .join(PracticeTag, PracticeTag.practice_id == Practice.id)
+    .where(
+        Practice.adapts_id.in_(_PAGE_IDS),
+        Practice.status == "published",
+        PracticeTag.facet == "country",
+    )
+    .distinct(),
+)
+_CARD_VALUES = _CARD_VALUES.order_by(_CARD_VALUES.selected_columns.value)
+
+
 def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
     """A page of published practices matching the query, with per-value facet counts.
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    Four statements, whatever the size of the library."""
-    base = [permissions.visible_in_library(viewer), _text_match(query.words)]
-    has = {facet: _has_value(facet, values) for facet, values in query.filters.items()}
-    order = (
-        [Practice.useful_count.desc(), Practice.published_at.desc(), Practice.id.desc()]
-        if query.sort == "useful"
-        else [Practice.published_at.desc(), Practice.id.desc()]
-    )
-    rows = db.session.execute(
-        select(Practice, func.count().over().label("total"))
-        .where(*base, *has.values())
-        .order_by(*order)
-        .limit(PER_PAGE)
-        .offset((query.page - 1) * PER_PAGE)
-    ).all()
-    practices = [row[0] for row in rows]
+    At most four statements, whatever the size of the library."""
+    page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
+    params = {f"facet_{facet}": values for facet, values in query.filters.items()}
+    # Rows of columns only: the session's connection, without the ORM's result handling.
+    connection = db.session.connection()
+    rows = connection.execute(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
+    practices = [LibraryItem(*row[:4]) for row in rows]
     total = rows[0].total if rows else 0
-    per_facet = [
-        and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
-        for facet in FACETS
-    ]
-    counted = db.session.execute(
-        select(PracticeTag.facet, PracticeTag.value, func.count())
-        .join(Practice, Practice.id == PracticeTag.practice_id)
-        .where(*base, or_(*per_facet))
-        .group_by(PracticeTag.facet, PracticeTag.value)
-    ).all()
+    adaptations: dict[int, list[str]] = {}
+    if practices:
+        by_id = {item.id: item for item in practices}
+        for ref, facet, value in connection.execute(_CARD_VALUES, {"ids": list(by_id)}).all():
+            if facet == "adapted":
+                adaptations.setdefault(ref, []).append(value)
+            elif facet == "country":
+                by_id[ref].countries.append(value)
+            else:
+                by_id[ref].pillars.append(value)
     facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-    for facet, value, count in counted:
+    for facet, value, count in connection.execute(counts_stmt, params).all():
         facets[facet].append((value, count))
     for facet, values in facets.items():
         seen = {value for value, _count in values}
@@ -160,46 +246,27 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
         practices=practices,
         total=total,
         facets=facets,
-        adaptations=adapted_in([p.id for p in practices]),
-        names=curriculum_names(),
+        adaptations=adaptations,
+        # Labels of the curriculum values only when the page shows some.
+        names=curriculum_names() if facets["objective"] or facets["session"] else {},
     )
 
 
-def adapted_in(practice_ids: list[int]) -> dict[int, list[str]]:
-    """For each practice, the countries of its published adaptations (one statement)."""
-    if not practice_ids:
-        return {}
-    rows = db.session.execute(
-        select(Practice.adapts_id, PracticeTag.value)
-        .join(PracticeTag, PracticeTag.practice_id == Practice.id)
-        .where(
-            Practice.adapts_id.in_(practice_ids),
-            Practice.status == "published",
-            PracticeTag.facet == "country",
-        )
-        .distinct()
-        .order_by(Practice.adapts_id, PracticeTag.value)
-    ).all()
-    out: dict[int, list[str]] = {}
-    for source_id, country in rows:
-        out.setdefault(source_id, []).append(country)
-    return out
+_CURRICULUM_NAMES = union_all(
+    select(
+        literal("objective").label("facet"),
+        Objective.number.label("number"),
+        Objective.title.label("title"),
+    ),
+    select(literal("session"), CurriculumSession.number, CurriculumSession.title).where(
+        CurriculumSession.is_retired.is_(False)
+    ),
+)
 
 
 def curriculum_names() -> dict[tuple[str, str], str]:
     """Labels of the objective and session facet values (one statement)."""
-    rows = db.session.execute(
-        union_all(
-            select(
-                literal("objective").label("facet"),
-                Objective.number.label("number"),
-                Objective.title.label("title"),
-            ),
-            select(literal("session"), CurriculumSession.number, CurriculumSession.title).where(
-                CurriculumSession.is_retired.is_(False)
-            ),
-        )
-    ).all()
+    rows = db.session.connection().execute(_CURRICULUM_NAMES).all()
     return {(facet, str(number)): f"{number}. {title}" for facet, number, title in rows}
 
 

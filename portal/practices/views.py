@@ -4,14 +4,18 @@ Every page works without JavaScript; htmx swaps named blocks of the same templat
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal.discussion.permissions import viewer_for
+from portal.navigation import item_url
 from portal.practices import bp, permissions, queries, services
 from portal.practices.forms import CommentForm, PracticeForm, ReviewForm
+from portal.practices.vocab import request_labels
 from portal.web import is_htmx, render
 
 FIELD_LABELS = {
@@ -39,7 +43,70 @@ def library():
     viewer = _reader()
     query = queries.LibraryQuery.from_args(request.args)
     page = queries.library(viewer, query)
-    return render("practices/library.html", block="library", query=query, result=page)
+    labels = request_labels()
+    return render(
+        "practices/library.html",
+        block="library",
+        query=query,
+        result=page,
+        facets=_facet_choices(page, query, labels),
+        cards=_cards(page, labels),
+    )
+
+
+class Card(NamedTuple):
+    """A practice card of the library, its labels in the reader's language."""
+
+    url: str
+    title: str
+    summary: str
+    useful_count: int
+    countries: str  # names, comma-separated
+    pillars: list[str]
+    adapted: str  # the countries of its adaptations, comma-separated ("" if none)
+
+
+def _cards(page: queries.LibraryPage, labels: dict) -> list[Card]:
+    countries, pillars = labels["country"], labels["pillar"]
+
+    def names(codes):
+        return ", ".join([countries.get(code, code) for code in codes])
+
+    return [
+        Card(
+            item_url("practices.practice_detail", practice_id=p.id),
+            p.title,
+            p.summary,
+            p.useful_count,
+            names(p.countries),
+            [pillars.get(value, "") for value in p.pillars],
+            names(page.adaptations.get(p.id, ())),
+        )
+        for p in page.practices
+    ]
+
+
+def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, labels: dict):
+    """[(facet, [(input id, value, label, count, is ticked)])] for the facets with values."""
+    out = []
+    for facet, values in page.facets.items():
+        if not values:
+            continue
+        if facet in ("objective", "session"):
+            text = {value: page.names.get((facet, value), value) for value, _count in values}
+        else:
+            text = labels[facet]
+        selected = query.filters.get(facet, ())
+        out.append(
+            (
+                facet,
+                [
+                    (f"f-{facet}-{value}", value, text.get(value, value), count, value in selected)
+                    for value, count in values
+                ],
+            )
+        )
+    return out
 
 
 @bp.get("/mine")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 
 # A practice's organisation types are a person's (one list, kept in accounts).
@@ -41,7 +43,9 @@ FACET_TITLES = {
 }
 
 
+@cache
 def country_codes() -> frozenset[str]:
+    """Every country code (CLDR's list, fixed for the process): made once."""
     return frozenset(code for code, _name in countries())
 
 
@@ -58,6 +62,8 @@ def valid_values(facet: str) -> frozenset[str] | None:
 
 def clean_values(facet: str, values) -> list[str]:
     """Known values only, each once, in a stable order (unknown ones are dropped)."""
+    if not values:
+        return []
     allowed = valid_values(facet)
     out = []
     for value in values:

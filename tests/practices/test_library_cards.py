@@ -1,0 +1,81 @@
+"""What a library card shows (read from columns since the library stopped loading
+Practice entities), and that the statements the library keeps per query shape never let
+a person who may not read the library see a practice."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+
+from portal.discussion.permissions import viewer_for
+from portal.extensions import db
+from portal.practices import permissions, queries
+from practices.conftest import HX, published, sign_in
+
+
+def run(viewer, **args) -> queries.LibraryPage:
+    return queries.library(viewer, queries.LibraryQuery.from_args(MultiDict(args)))
+
+
+def test_a_card_shows_countries_pillars_usefulness_and_where_it_travelled(web, people):
+    source = published(
+        people.author,
+        people.trainer,
+        title="Desk & <referrals>",
+        summary="A summary " + "long " * 60,
+        countries=["TH", "KH"],
+        pillars=["protection", "partnership"],
+    )
+    source.useful_count = 3
+    db.session.commit()
+    published(
+        people.member_b,
+        people.trainer,
+        title="The desk, adapted",
+        countries=["NP"],
+        adapts_id=source.id,
+    )
+    published(people.author, people.trainer, title="Again", countries=["NP"], adapts_id=source.id)
+    sign_in(web, people.peer)
+    for headers in ({}, HX):
+        html = web.client.get("/practices/", headers=headers).get_data(as_text=True)
+        card = html[html.index(f'<a href="/practices/{source.id}">') :]
+        card = card[: card.index("</article>")]
+        assert card.startswith(f'<a href="/practices/{source.id}">Desk &amp; &lt;referrals&gt;</a>')
+        # Countries by name and pillars in value order, as the practice page lists them.
+        assert (
+            '<p class="practice-meta">Cambodia, Thailand <span class="tag">Partnership</span> '
+            '<span class="tag">Protection</span><span class="hint">3 found it useful</span></p>'
+        ) in card
+        assert '<p class="practice-summary">A summary long' in card and "...</p>" in card
+        # Two published adaptations in one country: the country once.
+        assert '<p class="hint travelled">Adapted in: Nepal</p>' in card
+
+
+def test_the_library_shows_nothing_to_who_may_not_read_it_whatever_came_before(people):
+    published(people.author, people.trainer, countries=["TH"])
+    reader, outsider = viewer_for(people.peer), viewer_for(people.outsider)
+    assert not permissions.reads_library(outsider)
+    for args in ({}, {"country": ["TH"]}, {"sort": "useful"}, {"q": "referral"}):
+        assert run(reader, **args).total == 1, args
+        page = run(outsider, **args)  # the same shape of query, just after a reader's
+        assert page.total == 0 and page.practices == [] and page.adaptations == {}, args
+        assert all(count == 0 for values in page.facets.values() for _v, count in values)
+        assert run(reader, **args).total == 1, args
+
+
+def test_filters_paging_and_sort_bind_their_values(people):
+    for n in range(12):
+        published(
+            people.author,
+            people.trainer,
+            title=f"Practice {n}",
+            countries=["TH" if n % 2 else "NP"],
+        )
+    viewer = viewer_for(people.peer)
+    assert run(viewer, country=["TH"]).total == 6
+    assert run(viewer, country=["NP"]).total == 6
+    assert run(viewer, country=["NP", "TH"]).total == 12
+    first, second = run(viewer), run(viewer, page="2")
+    assert len(first.practices) == 10 and len(second.practices) == 2
+    assert {p.id for p in first.practices}.isdisjoint(p.id for p in second.practices)
+    assert [p.title for p in second.practices] == ["Practice 1", "Practice 0"]
