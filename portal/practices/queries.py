@@ -11,6 +11,7 @@ from flask import abort
 from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
+from portal.database import read_rows
 from portal.discussion.permissions import Viewer
 from portal.extensions import db
 from portal.learning.models import CurriculumSession, Objective
@@ -215,15 +216,13 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
     At most four statements, whatever the size of the library."""
     page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
-    # Rows of columns only: the session's connection, without the ORM's result handling.
-    connection = db.session.connection()
-    rows = connection.execute(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
+    rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
     practices = [LibraryItem(*row[:4]) for row in rows]
     total = rows[0].total if rows else 0
     adaptations: dict[int, list[str]] = {}
     if practices:
         by_id = {item.id: item for item in practices}
-        for ref, facet, value in connection.execute(_CARD_VALUES, {"ids": list(by_id)}).all():
+        for ref, facet, value in read_rows(_CARD_VALUES, {"ids": list(by_id)}).all():
             if facet == "adapted":
                 adaptations.setdefault(ref, []).append(value)
             elif facet == "country":
@@ -231,7 +230,7 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
             else:
                 by_id[ref].pillars.append(value)
     facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-    for facet, value, count in connection.execute(counts_stmt, params).all():
+    for facet, value, count in read_rows(counts_stmt, params).all():
         facets[facet].append((value, count))
     for facet, values in facets.items():
         seen = {value for value, _count in values}
@@ -266,7 +265,7 @@ _CURRICULUM_NAMES = union_all(
 
 def curriculum_names() -> dict[tuple[str, str], str]:
     """Labels of the objective and session facet values (one statement)."""
-    rows = db.session.connection().execute(_CURRICULUM_NAMES).all()
+    rows = read_rows(_CURRICULUM_NAMES).all()
     return {(facet, str(number)): f"{number}. {title}" for facet, number, title in rows}
 
 
