@@ -25,9 +25,11 @@ class PostForm(PortalForm):
         description=BODY_HINT,
     )
     # One random token per rendered form: a double-clicked submit stores one post.
-    token = HiddenField()
+    # The hidden fields' labels (never shown) are given, because WTForms makes a missing
+    # one by translating the field name, which loads its own catalogue on every request.
+    token = HiddenField("Token")
     # Filled only by the "Post anyway" button, with a signature of the checked text.
-    confirm = HiddenField()
+    confirm = HiddenField("Confirm")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort, url_for
-from sqlalchemy import and_, case, false, func, select, true
+from sqlalchemy import and_, bindparam, case, false, func, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.cohorts.models import Cohort
@@ -145,17 +145,19 @@ def board_threads(board: Board, page: int, user_id: int = 0) -> tuple[list[Threa
     return threads[:THREADS_PER_PAGE], len(threads) > THREADS_PER_PAGE
 
 
+# Built once: the thread page asks it on every view.
+_THREAD_POSTS = (
+    select(Post)
+    .where(Post.thread_id == bindparam("thread_id"), Post.number > bindparam("after"))
+    .order_by(Post.number)
+    .limit(POSTS_PER_PAGE + 1)
+)
+
+
 def thread_posts(thread: Thread, after: int = 0) -> tuple[list[Post], bool]:
     """Posts numbered after `after` (keyset on the per-thread number); and whether more
     follow."""
-    posts = list(
-        db.session.scalars(
-            select(Post)
-            .where(Post.thread_id == thread.id, Post.number > after)
-            .order_by(Post.number)
-            .limit(POSTS_PER_PAGE + 1)
-        )
-    )
+    posts = list(db.session.scalars(_THREAD_POSTS, {"thread_id": thread.id, "after": after}))
     return posts[:POSTS_PER_PAGE], len(posts) > POSTS_PER_PAGE
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select
 
 from portal.accounts.models import User
 from portal.discussion.models import Board, Post, Thread
@@ -52,18 +52,29 @@ def read_join(user_id: int):
     return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user_id)
 
 
+# Built once: the thread page asks it on every view.
+_THREAD_STATE = select(
+    select(ThreadRead.last_read_number)
+    .where(
+        ThreadRead.user_id == bindparam("user_id"), ThreadRead.thread_id == bindparam("thread_id")
+    )
+    .scalar_subquery(),
+    exists().where(
+        Subscription.user_id == bindparam("user_id"),
+        Subscription.thread_id == bindparam("thread_id"),
+    ),
+    exists().where(
+        Subscription.user_id == bindparam("user_id"),
+        Subscription.board_id == bindparam("board_id"),
+    ),
+)
+
+
 def thread_state(user, thread: Thread) -> ThreadState:
     """Read position and subscription state for the thread page (one statement)."""
     row = db.session.execute(
-        select(
-            select(ThreadRead.last_read_number)
-            .where(ThreadRead.user_id == user.id, ThreadRead.thread_id == thread.id)
-            .scalar_subquery(),
-            exists().where(Subscription.user_id == user.id, Subscription.thread_id == thread.id),
-            exists().where(
-                Subscription.user_id == user.id, Subscription.board_id == thread.board_id
-            ),
-        )
+        _THREAD_STATE,
+        {"user_id": user.id, "thread_id": thread.id, "board_id": thread.board_id},
     ).one()
     last_read, on_thread, on_board = row
     return ThreadState(

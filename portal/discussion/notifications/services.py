@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from itertools import groupby
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
@@ -41,20 +41,40 @@ def _greatest(a, b):
     return func.max(a, b)
 
 
+# The read-position upsert, built once per database kind: every thread view runs it.
+_ADVANCE_READ: dict[str, object] = {}
+
+
+def _advance_read_statement():
+    dialect = db.session.get_bind().dialect.name
+    upsert = _ADVANCE_READ.get(dialect)
+    if upsert is None:
+        stmt = _insert_for(ThreadRead).values(
+            user_id=bindparam("reader_id"),
+            thread_id=bindparam("read_thread_id"),
+            last_read_number=bindparam("read_number"),
+            updated_at=bindparam("read_at"),
+        )
+        upsert = _ADVANCE_READ[dialect] = stmt.on_conflict_do_update(
+            index_elements=["user_id", "thread_id"],
+            set_={
+                "last_read_number": _greatest(
+                    ThreadRead.last_read_number, stmt.excluded.last_read_number
+                ),
+                "updated_at": stmt.excluded.updated_at,
+            },
+        )
+    return upsert
+
+
 def _advance_read(user_id: int, thread_id: int, number: int, connection=None) -> None:
-    stmt = _insert_for(ThreadRead).values(
-        user_id=user_id, thread_id=thread_id, last_read_number=number, updated_at=utcnow()
-    )
-    upsert = stmt.on_conflict_do_update(
-        index_elements=["user_id", "thread_id"],
-        set_={
-            "last_read_number": _greatest(
-                ThreadRead.last_read_number, stmt.excluded.last_read_number
-            ),
-            "updated_at": stmt.excluded.updated_at,
-        },
-    )
-    (connection or db.session).execute(upsert)
+    values = {
+        "reader_id": user_id,
+        "read_thread_id": thread_id,
+        "read_number": number,
+        "read_at": utcnow(),
+    }
+    (connection or db.session).execute(_advance_read_statement(), values)
 
 
 def mark_read(user, thread: Thread, number: int) -> None:

@@ -1,0 +1,79 @@
+"""What each post of a thread page shows: its author, details and date, for each reader."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from flask_babel import force_locale
+
+from discussion.conftest import make_thread, sign_in
+from portal.database import utcnow
+from portal.extensions import db
+from portal.i18n.languages import when
+
+
+def article(page: str, post) -> str:
+    match = re.search(rf'<article[^>]* id="post-{post.id}".*?</article>', page, re.S)
+    assert match, post.id
+    return match.group(0)
+
+
+def test_each_post_shows_its_own_author_and_details(web, world):
+    world.peer.country = "NP"
+    world.peer.show_country = True
+    world.peer.organisation = "Invented <NGO> & partners"
+    world.peer.show_organisation = True
+    gone = world.member_b
+    thread, posts = make_thread(
+        world.board_a,
+        world.participant,
+        "Several authors",
+        replies=[(world.peer, "First."), (gone, "Second."), (world.peer, "Third.")],
+    )
+    posts[2].author_id = None  # an erased account
+    db.session.commit()
+    sign_in(web, world.participant)
+    page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+    details = (
+        '<span class="person-details">(<span class="detail-country">Nepal</span>, '
+        '<span class="detail-organisation">Invented &lt;NGO&gt; &amp; partners</span>)</span>'
+    )
+    for post in (posts[1], posts[3]):
+        assert f"<bdi>{world.peer.display_name}</bdi></strong> {details}" in article(page, post)
+    opening = article(page, posts[0])
+    assert f"<bdi>{world.participant.display_name}</bdi>" in opening
+    assert "detail-organisation" not in opening
+    assert "<bdi>Former participant</bdi></strong>\n" in article(page, posts[2])
+
+
+def test_post_dates_are_written_in_each_readers_language(app, web, world):
+    thread, posts = make_thread(world.board_a, world.participant, "Dates", replies=[])
+    posts[0].created_at = datetime(2026, 3, 14, 15, 9, 26)
+    db.session.commit()
+    expected = {}
+    for language in ("en", "ur", "th"):
+        with app.test_request_context(), force_locale(language):
+            expected[language] = when(posts[0].created_at)
+    assert len(set(expected.values())) == 3
+    for language in ("en", "ur", "th", "en"):  # the same moment, asked again in each
+        world.peer.language = language
+        db.session.commit()
+        web.logout()
+        sign_in(web, world.peer)
+        page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+        stamp = f'<time datetime="2026-03-14T15:09:26Z">{expected[language]}</time>'
+        assert stamp in article(page, posts[0])
+
+
+def test_new_post_dates_appear_at_once(web, world):
+    sign_in(web, world.peer)
+    thread = world.thread_a
+    reply = web.post(
+        f"/discussion/threads/{thread.id}/reply",
+        {"body": "A reply written just now."},
+        token_from=f"/discussion/threads/{thread.id}",
+    )
+    assert reply.status_code == 303
+    page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+    assert f'<time datetime="{utcnow().date().isoformat()}' in page
