@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from flask import abort, request
+from babel import support
+from flask import abort, current_app, request
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import MultiDict
 from wtforms import FileField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 
 
 def select_choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
@@ -41,10 +44,43 @@ def multi_line(value):
     return _CONTROL.sub("", value)
 
 
+# WTForms' own messages (default labels, validator messages) per language, each catalogue
+# read once per process: Flask-WTF reads it from disk again on every request that needs a
+# message, and a field without a label needs one each time its form is built.
+_WTFORMS_CATALOGUES: dict[str, support.NullTranslations] = {}
+
+
+def _wtforms_catalogue() -> support.NullTranslations:
+    language = str(get_locale() or "en")
+    catalogue = _WTFORMS_CATALOGUES.get(language)
+    if catalogue is None:
+        catalogue = support.Translations.load(messages_path(), [language], domain="wtforms")
+        _WTFORMS_CATALOGUES[language] = catalogue
+    return catalogue
+
+
+class _WTFormsMessages:
+    """What WTForms asks for its messages, in the request's language."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue().ungettext(singular, plural, n)
+
+
+_MESSAGES = _WTFormsMessages()
+
+
 class PortalForm(FlaskForm):
     """The base of every form: CSRF, text hygiene, and only real file fields get files."""
 
     class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _MESSAGES
+
         def bind_field(self, form, unbound_field, options):
             field_class = unbound_field.field_class
             if issubclass(field_class, StringField):
