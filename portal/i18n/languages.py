@@ -52,6 +52,13 @@ def _patterns(locale) -> tuple:
     return found
 
 
+# What when() wrote, per language, time zone, moment and style: a page lists many dates
+# (posts, practices, attempts) that never change, and formatting one costs more than
+# finding it again. Nothing about the reader is kept but their language and time zone.
+_WRITTEN: dict[tuple, str] = {}
+_WRITTEN_MAX = 20_000
+
+
 def when(value: datetime | date | None, style: str = "datetime") -> str:
     """A date or a date and time (UTC), written the way the page's language writes it.
 
@@ -60,13 +67,24 @@ def when(value: datetime | date | None, style: str = "datetime") -> str:
     if value is None:
         return ""
     locale = get_locale() or _ENGLISH
+    zone = get_timezone()
+    key = (locale, zone, value, style)
+    text = _WRITTEN.get(key)
+    if text is None:
+        if len(_WRITTEN) >= _WRITTEN_MAX:
+            _WRITTEN.clear()
+        text = _WRITTEN[key] = _write(value, style, locale, zone)
+    return text
+
+
+def _write(value: datetime | date, style: str, locale, zone) -> str:
     day_pattern, time_pattern = _patterns(locale)
     if not isinstance(value, datetime):
         return babel_dates.format_date(value, day_pattern, locale)
     day = babel_dates.format_date(to_user_timezone(value), day_pattern, locale)
     if style == "date":
         return day
-    moment = babel_dates.format_time(value, time_pattern, get_timezone(), locale)
+    moment = babel_dates.format_time(value, time_pattern, zone, locale)
     return f"{day} {moment}"
 
 
