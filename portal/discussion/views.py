@@ -202,7 +202,8 @@ def thread_detail(thread_id: int):
         subscription=state.subscription,
     )
     shown = min(after + queries.POSTS_PER_PAGE, thread.last_number)
-    notification_services.mark_read(current_user, thread, shown)
+    if shown > state.last_read_number:  # a revisit with nothing new writes nothing
+        notification_services.mark_read(current_user, thread, shown)
     return response
 
 

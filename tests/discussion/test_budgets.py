@@ -6,11 +6,12 @@ import gzip
 
 import pytest
 from measure import count_statements, page_weight
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select
 
 from discussion.conftest import HX, make_thread, sign_in
 from portal.database import utcnow
 from portal.discussion.models import Post, Thread
+from portal.discussion.notifications.models import ThreadRead
 from portal.extensions import db
 
 COLD_BYTES = 50 * 1024
@@ -73,13 +74,54 @@ def test_statement_counts_do_not_grow_with_posts(app, web, world, persona):
         "thread": f"/discussion/threads/{world.thread_a.id}",
         "load more": f"/discussion/threads/{world.thread_a.id}?after=5",
     }
+
+    def first_visits() -> dict[str, int]:
+        # Each page as a first visit, its most expensive case: the thread pages then store
+        # how far the reader got (a revisit with nothing new stores nothing, tested below).
+        counts = {}
+        for name, path in pages.items():
+            db.session.execute(delete(ThreadRead))
+            db.session.commit()
+            counts[name] = statements(app, web.client, path)
+        return counts
+
     grow(world, 10)
-    small = {name: statements(app, web.client, path) for name, path in pages.items()}
+    small = first_visits()
     grow(world, 1000)
-    large = {name: statements(app, web.client, path) for name, path in pages.items()}
+    large = first_visits()
     REPORT[persona] = (small, large)
     assert small == large
     assert max(large.values()) <= 8, large
+
+
+def test_a_revisit_with_nothing_new_stores_no_read_position(app, web, world):
+    grow(world, 10)
+    sign_in(web, world.participant)
+    thread = f"/discussion/threads/{world.thread_a.id}"
+    first = statements(app, web.client, thread)
+    stored = db.session.scalar(
+        select(ThreadRead.last_read_number).where(
+            ThreadRead.user_id == world.participant.id, ThreadRead.thread_id == world.thread_a.id
+        )
+    )
+    assert stored == world.thread_a.last_number
+    with count_statements(app) as log:
+        assert web.client.get(thread).status_code == 200
+    assert log.count == first - 1
+    writes = [sql for sql in log.statements if "thread_read" in sql.lower()]
+    assert not any(sql.lstrip().upper().startswith("INSERT") for sql in writes)
+    grow(world, 1)  # a new reply: the next visit moves the position on
+    statements(app, web.client, thread)
+    db.session.expire_all()
+    assert (
+        db.session.scalar(
+            select(ThreadRead.last_read_number).where(
+                ThreadRead.user_id == world.participant.id,
+                ThreadRead.thread_id == world.thread_a.id,
+            )
+        )
+        == db.session.get(Thread, world.thread_a.id).last_number
+    )
 
 
 def test_page_weight_of_board_and_thread_pages(web, world):
