@@ -12,6 +12,7 @@ issuing statements: each page costs the same number of statements at 100 or 10,0
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -101,55 +102,63 @@ class ObjectiveInfo:
 @cache
 def _catalogue_statement():
     """The catalogue's statement: it has no per-request values, so it is built once per
-    process."""
+    process. Core tables, not ORM entities: the rows are plain columns, and the ORM's
+    handling of each row would cost more than the rest of the catalogue."""
+    sessions, objectives, readings = (
+        CurriculumSession.__table__,
+        Objective.__table__,
+        Reading.__table__,
+    )
+    quizzes, questions = Quiz.__table__, Question.__table__
     text_null = cast(null(), String)
     int_null = cast(null(), Integer)
     sessions_part = (
         select(
             literal("s").label("kind"),
-            CurriculumSession.id.label("a"),
-            CurriculumSession.number.label("b"),
+            sessions.c.id.label("a"),
+            sessions.c.number.label("b"),
             session_objective.c.objective_number.label("c"),
-            CurriculumSession.title.label("t1"),
-            Objective.title.label("t2"),
-            Objective.description.label("t3"),
-            CurriculumSession.exercise_template.label("data"),
+            sessions.c.title.label("t1"),
+            objectives.c.title.label("t2"),
+            objectives.c.description.label("t3"),
+            # JSON as its text: the catalogue decodes only what it needs, once per text.
+            cast(sessions.c.exercise_template, String).label("data"),
             cast(null(), Float).label("points"),
         )
-        .select_from(CurriculumSession)
-        .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
-        .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
-        .where(CurriculumSession.is_retired.is_(False))
+        .select_from(sessions)
+        .outerjoin(session_objective, session_objective.c.session_id == sessions.c.id)
+        .outerjoin(objectives, objectives.c.number == session_objective.c.objective_number)
+        .where(sessions.c.is_retired.is_(False))
     )
     readings_part = select(
         literal("r"),
-        Reading.id,
-        Reading.session_id,
-        Reading.position,
-        Reading.slug,
-        Reading.title,
+        readings.c.id,
+        readings.c.session_id,
+        readings.c.position,
+        readings.c.slug,
+        readings.c.title,
         text_null,
-        cast(null(), JSON),
+        text_null,
         cast(null(), Float),
-    ).where(Reading.is_retired.is_(False))
+    ).where(readings.c.is_retired.is_(False))
     questions_part = (
         select(
             literal("q"),
-            Quiz.id,
-            Quiz.session_id,
+            quizzes.c.id,
+            quizzes.c.session_id,
             int_null,
             text_null,
             text_null,
             text_null,
-            Question.objectives,
-            cast(Question.points, Float),
+            cast(questions.c.objectives, String),
+            cast(questions.c.points, Float),
         )
-        .join(Question, Question.quiz_id == Quiz.id)
+        .join(questions, questions.c.quiz_id == quizzes.c.id)
         .where(
-            Quiz.kind == "session",
-            Quiz.session_id.is_not(None),
-            Quiz.is_retired.is_(False),
-            Question.is_retired.is_(False),
+            quizzes.c.kind == "session",
+            quizzes.c.session_id.is_not(None),
+            quizzes.c.is_retired.is_(False),
+            questions.c.is_retired.is_(False),
         )
     )
     union = union_all(sessions_part, readings_part, questions_part).subquery()
@@ -165,11 +174,14 @@ def catalogue() -> Catalogue:
     readings: dict[int, list] = defaultdict(list)
     quiz_of: dict[int, int] = {}
     question_rows = []
+    decoded: dict[str, list] = {}  # many questions share their objectives' text, e.g. "[1]"
     for kind, a, b, c, t1, t2, t3, data, points in rows:
         if kind == "s":
+            # A session has an exercise when its template is not null (in SQL or in JSON).
+            has_exercise = data is not None and data.strip() != "null"
             info = sessions.setdefault(
                 a,
-                {"id": a, "number": b, "title": t1, "objectives": [], "exercise": data},
+                {"id": a, "number": b, "title": t1, "objectives": [], "exercise": has_exercise},
             )
             if c is not None:
                 info["objectives"].append(int(c))
@@ -177,7 +189,10 @@ def catalogue() -> Catalogue:
         elif kind == "r":
             readings[b].append((a, t1, t2))
         else:
-            question_rows.append((a, b, data, points))
+            numbers = decoded.get(data) if data is not None else None
+            if numbers is None and data is not None:
+                numbers = decoded[data] = json.loads(data)
+            question_rows.append((a, b, numbers, points))
     possible: dict[int, float] = defaultdict(float)
     for quiz_id, session_id, numbers, points in question_rows:
         if session_id not in sessions:
@@ -196,7 +211,7 @@ def catalogue() -> Catalogue:
                 objectives=sorted(set(s["objectives"])),
                 readings=readings.get(s["id"], []),
                 quiz_id=quiz_of.get(s["id"]),
-                has_exercise=s["exercise"] is not None,
+                has_exercise=s["exercise"],
             )
             for s in ordered
         ],

@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
@@ -80,6 +81,28 @@ def _library_news(cohort) -> dict:
     return {"reads_library": True, "latest_practices": latest_published(5)}
 
 
+# Per language: the country filter's options (code -> place, each option's markup unselected
+# and selected, all of them joined unselected). Made once per language, not per request: the
+# list holds some 250 countries. Nothing in it depends on who asks.
+_COUNTRY_OPTIONS: dict[str, tuple[dict[str, int], list[str], list[str], str]] = {}
+
+
+def _country_options(locale: str, chosen: str) -> Markup:
+    """The <option>s of the country filter in the page's language, `chosen` selected."""
+    found = _COUNTRY_OPTIONS.get(locale)
+    if found is None:
+        pairs = countries(locale)
+        plain = [f'<option value="{escape(c)}">{escape(n)}</option>' for c, n in pairs]
+        selected = [f'<option value="{escape(c)}" selected>{escape(n)}</option>' for c, n in pairs]
+        place = {code: n for n, (code, _name) in enumerate(pairs)}
+        found = _COUNTRY_OPTIONS[locale] = (place, plain, selected, "".join(plain))
+    place, plain, selected, joined = found
+    n = place.get(chosen)
+    if n is None:
+        return Markup(joined)
+    return Markup("".join(plain[:n]) + selected[n] + "".join(plain[n + 1 :]))
+
+
 def _dashboard(
     cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
 ):
@@ -97,7 +120,7 @@ def _dashboard(
         cohort=cohort,
         filters=filters,
         organisation_types=ORGANISATION_TYPES,
-        country_options=countries(str(get_locale())),
+        country_options=_country_options(str(get_locale()), filters.country),
         reminder_form=form,
         reminder_error=message,
         **data,
