@@ -16,6 +16,7 @@ For a participant and an objective:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
@@ -43,6 +44,16 @@ class Catalogue:
 
     def activities(self, objective: int) -> int:
         return sum(_session_activities(self, s) for s in self.sessions if objective in s.objectives)
+
+    @cached_property
+    def serving(self) -> list[tuple[object, list[SessionInfo], int]]:
+        """Per objective: the objective, the sessions serving it and its number of
+        activities. None of it depends on the person, so a page that measures many people
+        against one catalogue (the dashboard) works it out once."""
+        return [
+            (o, [s for s in self.sessions if o.number in s.objectives], self.activities(o.number))
+            for o in self.objectives
+        ]
 
 
 def _session_activities(catalogue: Catalogue, session: SessionInfo) -> int:
@@ -145,9 +156,8 @@ def _session_done(catalogue: Catalogue, session: SessionInfo, activity: Activity
 def measure(catalogue: Catalogue, activity: Activity, threshold: float = 70) -> Progress:
     """Coverage, mastery and met per objective, and the state of every session."""
     objectives = []
-    for objective in catalogue.objectives:
+    for objective, serving, total in catalogue.serving:
         number = objective.number
-        serving = [s for s in catalogue.sessions if number in s.objectives]
         earned = 0.0
         for session in serving:
             summary = activity.quizzes.get(session.quiz_id) if session.quiz_id else None
@@ -159,7 +169,7 @@ def measure(catalogue: Catalogue, activity: Activity, threshold: float = 70) -> 
                 title=objective.title,
                 description=objective.description,
                 done=sum(_session_done(catalogue, s, activity) for s in serving),
-                total=sum(_session_activities(catalogue, s) for s in serving),
+                total=total,
                 earned=earned,
                 possible=catalogue.possible.get(number, 0.0),
                 threshold=threshold,

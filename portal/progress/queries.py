@@ -12,16 +12,20 @@ issuing statements: each page costs the same number of statements at 100 or 10,0
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     Float,
     Integer,
     String,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -98,55 +102,63 @@ class ObjectiveInfo:
 @cache
 def _catalogue_statement():
     """The catalogue's statement: it has no per-request values, so it is built once per
-    process."""
+    process. Core tables, not ORM entities: the rows are plain columns, and the ORM's
+    handling of each row would cost more than the rest of the catalogue."""
+    sessions, objectives, readings = (
+        CurriculumSession.__table__,
+        Objective.__table__,
+        Reading.__table__,
+    )
+    quizzes, questions = Quiz.__table__, Question.__table__
     text_null = cast(null(), String)
     int_null = cast(null(), Integer)
     sessions_part = (
         select(
             literal("s").label("kind"),
-            CurriculumSession.id.label("a"),
-            CurriculumSession.number.label("b"),
+            sessions.c.id.label("a"),
+            sessions.c.number.label("b"),
             session_objective.c.objective_number.label("c"),
-            CurriculumSession.title.label("t1"),
-            Objective.title.label("t2"),
-            Objective.description.label("t3"),
-            CurriculumSession.exercise_template.label("data"),
+            sessions.c.title.label("t1"),
+            objectives.c.title.label("t2"),
+            objectives.c.description.label("t3"),
+            # JSON as its text: the catalogue decodes only what it needs, once per text.
+            cast(sessions.c.exercise_template, String).label("data"),
             cast(null(), Float).label("points"),
         )
-        .select_from(CurriculumSession)
-        .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
-        .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
-        .where(CurriculumSession.is_retired.is_(False))
+        .select_from(sessions)
+        .outerjoin(session_objective, session_objective.c.session_id == sessions.c.id)
+        .outerjoin(objectives, objectives.c.number == session_objective.c.objective_number)
+        .where(sessions.c.is_retired.is_(False))
     )
     readings_part = select(
         literal("r"),
-        Reading.id,
-        Reading.session_id,
-        Reading.position,
-        Reading.slug,
-        Reading.title,
+        readings.c.id,
+        readings.c.session_id,
+        readings.c.position,
+        readings.c.slug,
+        readings.c.title,
         text_null,
-        cast(null(), JSON),
+        text_null,
         cast(null(), Float),
-    ).where(Reading.is_retired.is_(False))
+    ).where(readings.c.is_retired.is_(False))
     questions_part = (
         select(
             literal("q"),
-            Quiz.id,
-            Quiz.session_id,
+            quizzes.c.id,
+            quizzes.c.session_id,
             int_null,
             text_null,
             text_null,
             text_null,
-            Question.objectives,
-            cast(Question.points, Float),
+            cast(questions.c.objectives, String),
+            cast(questions.c.points, Float),
         )
-        .join(Question, Question.quiz_id == Quiz.id)
+        .join(questions, questions.c.quiz_id == quizzes.c.id)
         .where(
-            Quiz.kind == "session",
-            Quiz.session_id.is_not(None),
-            Quiz.is_retired.is_(False),
-            Question.is_retired.is_(False),
+            quizzes.c.kind == "session",
+            quizzes.c.session_id.is_not(None),
+            quizzes.c.is_retired.is_(False),
+            questions.c.is_retired.is_(False),
         )
     )
     union = union_all(sessions_part, readings_part, questions_part).subquery()
@@ -162,11 +174,14 @@ def catalogue() -> Catalogue:
     readings: dict[int, list] = defaultdict(list)
     quiz_of: dict[int, int] = {}
     question_rows = []
+    decoded: dict[str, list] = {}  # many questions share their objectives' text, e.g. "[1]"
     for kind, a, b, c, t1, t2, t3, data, points in rows:
         if kind == "s":
+            # A session has an exercise when its template is not null (in SQL or in JSON).
+            has_exercise = data is not None and data.strip() != "null"
             info = sessions.setdefault(
                 a,
-                {"id": a, "number": b, "title": t1, "objectives": [], "exercise": data},
+                {"id": a, "number": b, "title": t1, "objectives": [], "exercise": has_exercise},
             )
             if c is not None:
                 info["objectives"].append(int(c))
@@ -174,7 +189,10 @@ def catalogue() -> Catalogue:
         elif kind == "r":
             readings[b].append((a, t1, t2))
         else:
-            question_rows.append((a, b, data, points))
+            numbers = decoded.get(data) if data is not None else None
+            if numbers is None and data is not None:
+                numbers = decoded[data] = json.loads(data)
+            question_rows.append((a, b, numbers, points))
     possible: dict[int, float] = defaultdict(float)
     for quiz_id, session_id, numbers, points in question_rows:
         if session_id not in sessions:
@@ -193,7 +211,7 @@ def catalogue() -> Catalogue:
                 objectives=sorted(set(s["objectives"])),
                 readings=readings.get(s["id"], []),
                 quiz_id=quiz_of.get(s["id"]),
-                has_exercise=s["exercise"] is not None,
+                has_exercise=s["exercise"],
             )
             for s in ordered
         ],
@@ -408,16 +426,19 @@ class Filters:
 
     def members(self, cohort_id: int):
         """A select of the ids of the cohort's participants matching the filters."""
-        statement = select(Membership.user_id).where(
-            Membership.cohort_id == cohort_id, Membership.role == "participant"
+        return _members(bool(self.country), bool(self.organisation_type)).params(
+            self.values(cohort_id)
         )
-        if self.country or self.organisation_type:
-            statement = statement.join(User, User.id == Membership.user_id)
-        if self.country:
-            statement = statement.where(User.country == self.country)
-        if self.organisation_type:
-            statement = statement.where(User.organisation_type == self.organisation_type)
-        return statement
+
+    def values(self, cohort_id: int) -> dict:
+        """The values of the bound parameters of `_members` (and of the dashboard's
+        statements built on it)."""
+        return {
+            "dash_cohort": cohort_id,
+            "dash_country": self.country,
+            "dash_type": self.organisation_type,
+            "dash_offset": (max(self.page, 1) - 1) * PAGE_SIZE,
+        }
 
     def as_args(self) -> dict:
         return {
@@ -425,6 +446,27 @@ class Filters:
             for k, v in (("country", self.country), ("organisation_type", self.organisation_type))
             if v
         }
+
+
+@cache
+def _members(by_country: bool, by_type: bool):
+    """A select of the ids of a cohort's participants, of a country and of an organisation
+    type when asked; built once per process for each of the four shapes, with the values
+    as bound parameters (`Filters.values`)."""
+    membership, users = Membership.__table__, User.__table__
+    statement = select(membership.c.user_id).where(
+        membership.c.cohort_id == bindparam("dash_cohort", type_=Integer),
+        membership.c.role == "participant",
+    )
+    if by_country or by_type:
+        statement = statement.join(users, users.c.id == membership.c.user_id)
+    if by_country:
+        statement = statement.where(users.c.country == bindparam("dash_country", type_=String))
+    if by_type:
+        statement = statement.where(
+            users.c.organisation_type == bindparam("dash_type", type_=String)
+        )
+    return statement
 
 
 def _points(column, objective: int, index: int):
@@ -596,14 +638,12 @@ def _store_summaries(rows: list[dict]) -> None:
         session.expire_on_commit = expire
 
 
-def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) -> dict:
-    """Bring the summaries of the selected members up to date, in a constant number of
-    statements: one reads the activity of the stale members (and of the users selected by
-    `also`, e.g. the dashboard's page of people, whose activity is returned), one more
-    stores the recomputed rows when any was stale.
+def _refresh_statement(members, key, also=None, force: bool = False):
+    """The one read of `refresh_progress`: the activity of the stale members and of the
+    users selected by `also`, the stale members' versions and their pre/post assessments.
 
-    `members` is a select of user ids; with `force` every member is recomputed."""
-    key = catalogue_key(cat)
+    `members` is a select of user ids; `key` the catalogue's fingerprint (a value or a bound
+    parameter)."""
     member_ids = members.subquery()
     # Common table expressions, each used by several parts of the statement: SQLite and
     # PostgreSQL compute them once.
@@ -626,28 +666,46 @@ def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) ->
         cast(null(), JSON),
     )
     assessments = _assessment_union_rows(stale_select)
+    parts = [*_activity_statement(wanted_select).selects, versions, assessments]
+    return union_all(*parts)
+
+
+def _refreshed(cat: Catalogue, key: str, rows) -> dict[int, Activity]:
+    """Store the recomputed summaries of the stale people among `rows` (the result of
+    `_refresh_statement`), one statement when any was stale; returns the activity read."""
     found: dict[int, Activity] = defaultdict(Activity)
     version_of: dict[int, int] = {}
     tested: dict[int, dict] = defaultdict(dict)
-    parts = [*_activity_statement(wanted_select).selects, versions, assessments]
-    for kind, user_id, ref, value, flag, data in db.session.execute(union_all(*parts)):
+    for kind, user_id, ref, value, flag, data in rows:
         if kind == "v":
             version_of[user_id] = int(ref or 0)
         elif kind == "a":
             tested[user_id]["pre" if flag == 1 else "post"] = _percents(data)
         else:
             _add(found[user_id], kind, ref, value, flag, data)
-    rows = []
+    summary_rows = []
     # People in user-id order, each person's totals row (objective 0) first: every writer of
     # these rows takes their locks in that order, so on PostgreSQL a page, a rebuild and the
     # background refresh can wait for one another but never deadlock.
     for user_id, version in sorted(version_of.items()):
-        rows += _summary_rows(
+        summary_rows += _summary_rows(
             cat, key, user_id, found.get(user_id, Activity()), version, tested.get(user_id, {})
         )
-    if rows:
-        _store_summaries(rows)
+    if summary_rows:
+        _store_summaries(summary_rows)
     return found
+
+
+def refresh_progress(cat: Catalogue, members, also=None, force: bool = False) -> dict:
+    """Bring the summaries of the selected members up to date, in a constant number of
+    statements: one reads the activity of the stale members (and of the users selected by
+    `also`, e.g. the dashboard's page of people, whose activity is returned), one more
+    stores the recomputed rows when any was stale.
+
+    `members` is a select of user ids; with `force` every member is recomputed."""
+    key = catalogue_key(cat)
+    rows = db.session.execute(_refresh_statement(members, key, also, force))
+    return _refreshed(cat, key, rows)
 
 
 REFRESH_BATCH = 500
@@ -748,29 +806,58 @@ def rebuild_progress(batch: int = 2000) -> int:
     return len(ids)
 
 
-def _member_page(members, filters: Filters):
-    """A select of the ids of one page of the selected members, by name."""
-    return (
-        select(User.id)
-        .where(User.id.in_(members))
-        .order_by(User.display_name, User.id)
+class Person(NamedTuple):
+    """A participant as the dashboard lists them, read as plain columns (no ORM object)."""
+
+    id: int
+    display_name: str
+    deleted_at: datetime | None
+
+    # The same rules as the account's (a deleted account shows as a former participant).
+    is_deleted = User.is_deleted
+    public_name = User.public_name
+
+
+@dataclass(frozen=True)
+class _DashboardStatements:
+    read: object  # the page's activity, with the stale members' (refresh_progress)
+    people: object  # the page's people, by name
+    figures: object  # per objective sums and means, with the reminder template
+    attention: object  # who may need a reminder
+
+
+LIST_LIMIT = 100
+
+
+@cache
+def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatements:
+    """The dashboard's statements for one shape of filters, built once per process: the
+    cohort, filters, page, catalogue fingerprint, activity total and objectives are bound
+    parameters (`dashboard` passes their values)."""
+    users, summary = User.__table__, ProgressSummary.__table__
+    members = _members(by_country, by_type)
+    page = (
+        select(users.c.id)
+        .where(users.c.id.in_(members))
+        .order_by(users.c.display_name, users.c.id)
         .limit(PAGE_SIZE)
-        .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
+        .offset(bindparam("dash_offset", type_=Integer))
     )
-
-
-def _figures(cat: Catalogue, members, cohort: Cohort) -> dict:
-    """From the summary rows of the selected members, in one statement: how many people,
-    not started and behind; per objective the sums of activities done and points earned and
-    the pre/post means of the people who took both; and the cohort's reminder template."""
-    summary = ProgressSummary.__table__
-    total = cat.all_activities()
+    read = _refresh_statement(
+        members, bindparam("dash_key", type_=String), also=select(page.subquery().c.id)
+    )
+    people = (
+        select(users.c.id, users.c.display_name, users.c.deleted_at)
+        .where(users.c.id.in_(page))
+        .order_by(users.c.display_name, users.c.id)
+    )
+    total = bindparam("dash_total", type_=Integer)
     both = and_(summary.c.pre.is_not(None), summary.c.post.is_not(None))
     is_totals = summary.c.objective == 0
-    template = select(ReminderTemplate.subject, ReminderTemplate.body).where(
-        ReminderTemplate.cohort_id == cohort.id
+    template = select(ReminderTemplate.__table__).where(
+        ReminderTemplate.__table__.c.cohort_id == bindparam("dash_cohort", type_=Integer)
     )
-    rows = db.session.execute(
+    figures = (
         select(
             summary.c.objective,
             func.count(),
@@ -783,15 +870,30 @@ def _figures(cat: Catalogue, members, cohort: Cohort) -> dict:
             func.sum(case((both, 1), else_=0)),
             func.avg(case((both, summary.c.pre), else_=None)),
             func.avg(case((both, summary.c.post), else_=None)),
-            template.with_only_columns(ReminderTemplate.subject).scalar_subquery(),
-            template.with_only_columns(ReminderTemplate.body).scalar_subquery(),
+            template.with_only_columns(ReminderTemplate.__table__.c.subject).scalar_subquery(),
+            template.with_only_columns(ReminderTemplate.__table__.c.body).scalar_subquery(),
         )
         .where(
             summary.c.user_id.in_(members),
-            summary.c.objective.in_([0] + [o.number for o in cat.objectives]),
+            summary.c.objective.in_(bindparam("dash_objectives", expanding=True)),
         )
         .group_by(summary.c.objective)
-    ).all()
+    )
+    attention = (
+        select(users.c.id, users.c.display_name, users.c.deleted_at, summary.c.done)
+        .join(summary, and_(summary.c.user_id == users.c.id, summary.c.objective == 0))
+        .where(users.c.id.in_(members), summary.c.done * 2 < total)
+        .order_by(summary.c.done, users.c.display_name, users.c.id)
+        .limit(LIST_LIMIT)
+    )
+    return _DashboardStatements(read, people, figures, attention)
+
+
+def _figures(cat: Catalogue, rows) -> dict:
+    """From the rows of the figures statement (the summary rows of the selected members):
+    how many people, not started and behind; per objective the averages of activities done
+    and points earned and the pre/post means of the people who took both; and the cohort's
+    reminder template."""
     by_objective = {row[0]: row for row in rows}
     totals = by_objective.get(0)
     people = int(totals[1]) if totals else 0
@@ -836,35 +938,19 @@ def _figures(cat: Catalogue, members, cohort: Cohort) -> dict:
     }
 
 
-LIST_LIMIT = 100
-
-
-def attention_list(cat: Catalogue, members) -> list[dict]:
-    """Up to LIST_LIMIT participants not started (nothing done) or behind (less than half of
-    all activities done), fewest done first, from the summary rows."""
-    total = cat.all_activities()
-    summary = ProgressSummary.__table__
-    rows = db.session.execute(
-        select(User, summary.c.done)
-        .join(summary, and_(summary.c.user_id == User.id, summary.c.objective == 0))
-        .where(User.id.in_(members), summary.c.done * 2 < total)
-        .order_by(summary.c.done, User.display_name, User.id)
-        .limit(LIST_LIMIT)
-    ).all()
-    return [{"user": u, "done": d, "total": total} for u, d in rows]
-
-
 def dashboard(cohort: Cohort, filters: Filters) -> dict:
     """The cohort dashboard: a page of the matrix, averages, attention list and gains.
 
     Five statements whatever the cohort's size (six when summaries were stale): the
     catalogue, the activity of the page of people (and of anyone whose summary is stale),
     [the refreshed summaries], the page's people, the figures from the summary rows (with
-    the reminder template) and the attention list.
+    the reminder template) and the attention list. Up to LIST_LIMIT participants are in the
+    attention list: not started (nothing done) or behind (less than half of all activities
+    done), fewest done first.
     """
+    statements = _dashboard_statements(bool(filters.country), bool(filters.organisation_type))
     cat = catalogue()
-    members = filters.members(cohort.id)
-    page = _member_page(members, filters)
+    values = filters.values(cohort.id)
     # Normally nobody here is stale: the background refresh (`flask --app portal progress
     # refresh --loop`, started beside the outbox worker) recomputes a person's rows within
     # seconds of the event that made them stale, in small batches outside any request. The
@@ -872,7 +958,10 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
     # that the figures are never older than the events: someone who acted since the last
     # batch, a worker that is not running, or a catalogue just changed are recomputed here.
     try:
-        found = refresh_progress(cat, members, also=select(page.subquery().c.id))
+        key = catalogue_key(cat)
+        found = _refreshed(
+            cat, key, db.session.execute(statements.read, {**values, "dash_key": key})
+        )
     except OperationalError as error:
         # On SQLite this GET read in a deferred transaction; when it has stale rows to
         # store and another writer (the background refresh) committed meanwhile, SQLite
@@ -882,22 +971,31 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
         db.session.rollback()
         write_lock_for_this_request()
         cat = catalogue()
-        found = refresh_progress(cat, members, also=select(page.subquery().c.id))
-    people = db.session.scalars(
-        select(User).where(User.id.in_(page)).order_by(User.display_name, User.id)
-    ).all()
+        key = catalogue_key(cat)
+        found = _refreshed(
+            cat, key, db.session.execute(statements.read, {**values, "dash_key": key})
+        )
+    people = db.session.execute(statements.people, values).all()
+    threshold = cohort.mastery_threshold
     rows = [
-        {"user": u, "progress": measure(cat, found.get(u.id, Activity()), cohort.mastery_threshold)}
+        {"user": Person(*u), "progress": measure(cat, found.get(u[0], Activity()), threshold)}
         for u in people
     ]
-    figures = _figures(cat, members, cohort)
+    total = cat.all_activities()
+    values["dash_total"] = total
+    values["dash_objectives"] = [0] + [o.number for o in cat.objectives]
+    figures = _figures(cat, db.session.execute(statements.figures, values).all())
+    attention = [
+        {"user": Person(i, name, deleted), "done": done, "total": total}
+        for i, name, deleted, done in db.session.execute(statements.attention, values)
+    ]
     return {
         "catalogue": cat,
         "rows": rows,
         "people": figures["people"],
         "pages": max(1, -(-figures["people"] // PAGE_SIZE)),
         "averages": figures["averages"],
-        "attention": attention_list(cat, members),
+        "attention": attention,
         "not_started": figures["not_started"],
         "behind": figures["behind"],
         "gains": figures["gains"],

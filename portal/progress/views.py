@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
@@ -80,6 +81,47 @@ def _library_news(cohort) -> dict:
     return {"reads_library": True, "latest_practices": latest_published(5)}
 
 
+# Per language: the country filter's options (code -> place, each option's markup unselected
+# and selected, all of them joined unselected). Made once per language, not per request: the
+# list holds some 250 countries. Nothing in it depends on who asks.
+_COUNTRY_OPTIONS: dict[str, tuple[dict[str, int], list[str], list[str], str]] = {}
+
+
+def _country_options(locale: str, chosen: str) -> Markup:
+    """The <option>s of the country filter in the page's language, `chosen` selected."""
+    found = _COUNTRY_OPTIONS.get(locale)
+    if found is None:
+        pairs = countries(locale)
+        plain = [f'<option value="{escape(c)}">{escape(n)}</option>' for c, n in pairs]
+        selected = [f'<option value="{escape(c)}" selected>{escape(n)}</option>' for c, n in pairs]
+        place = {code: n for n, (code, _name) in enumerate(pairs)}
+        found = _COUNTRY_OPTIONS[locale] = (place, plain, selected, "".join(plain))
+    place, plain, selected, joined = found
+    n = place.get(chosen)
+    if n is None:
+        return Markup(joined)
+    return Markup("".join(plain[:n]) + selected[n] + "".join(plain[n + 1 :]))
+
+
+def percent(value: float | None) -> str:
+    """The same text as the `pct` macro of progress/_charts.html ("—" or "42 %"), for the
+    dashboard's cells: a macro call costs some 20 µs, and the matrix has hundreds of cells."""
+    return "—" if value is None else f"{value:.0f} %"
+
+
+def matrix_cells(progress, posted_label) -> Markup:
+    """One participant's cells of the dashboard's matrix, per objective then per session:
+    the markup the template would write for each cell, made here because a page has hundreds
+    of cells (Jinja escapes every value of every cell). Numbers only, and the label escaped."""
+    posted = f' · <span aria-label="{escape(posted_label)}">✓</span>'
+    cells = [f"<td>{percent(o.coverage)} / {percent(o.mastery)}</td>" for o in progress.objectives]
+    for s in progress.sessions:
+        quiz = f" · {percent(s.best_percent)}" if s.has_quiz else ""
+        done = f"{s.readings_done}/{s.readings_total}"
+        cells.append(f"<td>{done}{quiz}{posted if s.posted else ''}</td>")
+    return Markup("".join(cells))
+
+
 def _dashboard(
     cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
 ):
@@ -97,9 +139,11 @@ def _dashboard(
         cohort=cohort,
         filters=filters,
         organisation_types=ORGANISATION_TYPES,
-        country_options=countries(str(get_locale())),
+        country_options=_country_options(str(get_locale()), filters.country),
         reminder_form=form,
         reminder_error=message,
+        pct=percent,
+        matrix_cells=matrix_cells,
         **data,
     )
 
