@@ -59,20 +59,35 @@ def can_manage_cohort(user, cohort: Cohort) -> bool:
     return member is not None and member.role == "trainer"
 
 
+def _trains(user_id):
+    """The ids of the cohorts where `user_id` (a value or a bound parameter) is a trainer."""
+    return select(Membership.cohort_id).where(
+        Membership.user_id == user_id, Membership.role == "trainer"
+    )
+
+
 def managed_cohorts(user):
     """SQL twin of can_manage_cohort: a condition on Cohort for the cohorts the user manages."""
     if permissions.is_admin(user):
         return true()
     if not permissions.is_staff(user):
         return false()
-    trains = select(Membership.cohort_id).where(
-        Membership.user_id == user.id, Membership.role == "trainer"
-    )
-    return Cohort.id.in_(trains)
+    return Cohort.id.in_(_trains(user.id))
+
+
+# managed_cohort's statements, built once: an admin's, and a trainer's (the same rule as
+# managed_cohorts, with the person and the cohort bound per request).
+_MANAGED_COHORT = {
+    True: select(Cohort).where(Cohort.id == bindparam("cohort_id")),
+    False: select(Cohort).where(
+        Cohort.id == bindparam("cohort_id"), Cohort.id.in_(_trains(bindparam("manager_id")))
+    ),
+}
 
 
 def managed_cohort(user, cohort_id: int) -> Cohort | None:
     """The cohort by id if the user manages it, in one query."""
     if not permissions.is_staff(user):
         return None
-    return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id, managed_cohorts(user)))
+    statement = _MANAGED_COHORT[permissions.is_admin(user)]
+    return db.session.scalar(statement, {"cohort_id": cohort_id, "manager_id": user.id})

@@ -40,7 +40,7 @@ from sqlalchemy.types import JSON
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
-from portal.database import lost_read_snapshot, write_lock_for_this_request
+from portal.database import lost_read_snapshot, read_rows, write_lock_for_this_request
 from portal.discussion.models import Board, Post, SessionPostSummary, Thread
 from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.exercises.models import ExerciseSummary
@@ -168,7 +168,7 @@ def _catalogue_statement():
 def catalogue() -> Catalogue:
     """The current sessions with their objectives, their readings and quizzes, and each
     objective's maximum points: one statement, whatever the number of participants."""
-    rows = db.session.execute(_catalogue_statement()).all()
+    rows = read_rows(_catalogue_statement()).all()
     sessions: dict[int, dict] = {}
     objectives: dict[int, ObjectiveInfo] = {}
     readings: dict[int, list] = defaultdict(list)
@@ -959,9 +959,7 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
     # batch, a worker that is not running, or a catalogue just changed are recomputed here.
     try:
         key = catalogue_key(cat)
-        found = _refreshed(
-            cat, key, db.session.execute(statements.read, {**values, "dash_key": key})
-        )
+        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}))
     except OperationalError as error:
         # On SQLite this GET read in a deferred transaction; when it has stale rows to
         # store and another writer (the background refresh) committed meanwhile, SQLite
@@ -972,10 +970,8 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
         write_lock_for_this_request()
         cat = catalogue()
         key = catalogue_key(cat)
-        found = _refreshed(
-            cat, key, db.session.execute(statements.read, {**values, "dash_key": key})
-        )
-    people = db.session.execute(statements.people, values).all()
+        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}))
+    people = read_rows(statements.people, values).all()
     threshold = cohort.mastery_threshold
     rows = [
         {"user": Person(*u), "progress": measure(cat, found.get(u[0], Activity()), threshold)}
@@ -984,10 +980,10 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
     total = cat.all_activities()
     values["dash_total"] = total
     values["dash_objectives"] = [0] + [o.number for o in cat.objectives]
-    figures = _figures(cat, db.session.execute(statements.figures, values).all())
+    figures = _figures(cat, read_rows(statements.figures, values).all())
     attention = [
         {"user": Person(i, name, deleted), "done": done, "total": total}
-        for i, name, deleted, done in db.session.execute(statements.attention, values)
+        for i, name, deleted, done in read_rows(statements.attention, values)
     ]
     return {
         "catalogue": cat,
