@@ -91,6 +91,14 @@ def question_views(questions, seed: int, shuffle: bool, draft: dict, texts=None)
             for option in view["options"]:
                 option["checked"] = option["id"] in chosen
                 option["id"] = option_token(seed, question.id, option["id"])
+        # The texts as HTML in the question's format, made here once rather than by a
+        # template filter per question and per option.
+        text_format = view["format"]
+        view["html"] = text_html(view.get("text") or "", text_format)
+        for item in view.get("options") or ():
+            item["html"] = inline_html(item.get("text") or "", text_format)
+        for item in view.get("lefts") or ():
+            item["html"] = inline_html(item.get("text") or "", text_format)
         view.update(number=number, field=field_name(question.id), saved=saved, id=question.id)
         views.append(view)
     return views
