@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -91,6 +92,12 @@ def item_url(endpoint: str, **values) -> str:
     return "".join(str(values[piece]) if n % 2 else piece for n, piece in enumerate(pattern))
 
 
+class NavItem(NamedTuple):
+    label: object
+    url: str
+    current: bool  # the page shown is this entry's or below it
+
+
 def _translate(label, translations) -> object:
     """A lazy label translated with the request's catalogue (found once for the page);
     anything else as it is."""
@@ -99,13 +106,28 @@ def _translate(label, translations) -> object:
     return label
 
 
-def nav_items() -> list[dict]:
-    """The entries the current user may see, in order (who may see each is checked on
-    every request; only the order and the addresses are kept)."""
+def _localised_entries() -> tuple[tuple[NavEntry, object, str], ...]:
+    """Every entry with its label in the request's language and its address: the same for
+    everyone, so made once per app, language and script root (afresh in debug mode)."""
+    key = (request.script_root, str(get_locale() or "en"))
+    made = current_app.extensions.setdefault("portal_nav_entries", {})
+    entries = made.get(key) if not current_app.debug else None
+    if entries is None or len(entries) != len(ENTRIES):
+        translations = current_translations()
+        entries = tuple(
+            (e, _translate(e.label, translations), fixed_url(e.endpoint)) for e in _sorted_entries()
+        )
+        made[key] = entries
+    return entries
+
+
+def nav_items() -> list[NavItem]:
+    """The entries the current user may see, in order. Who may see each is asked on every
+    request; only the labels and addresses are kept."""
     user = current_user._get_current_object()
-    translations = current_translations()
+    path = request.path
     return [
-        {"label": _translate(e.label, translations), "url": fixed_url(e.endpoint)}
-        for e in _sorted_entries()
-        if e.visible(user)
+        NavItem(label, url, url != "/" and path.startswith(url))
+        for entry, label, url in _localised_entries()
+        if entry.visible(user)
     ]

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, event, false, select, true
 
 from portal import permissions
 from portal.cohorts.models import Cohort, Membership
+from portal.database import read_rows
 from portal.extensions import db
 
 # Built once per process; each request only binds the user id.
@@ -24,10 +25,10 @@ def membership_rows(user_id: int) -> list:
     (board visibility, alumni) and who takes part in the e-learning. A membership stored
     or removed during the request drops the kept rows (see `_memberships_changed`)."""
     if not has_request_context():
-        return db.session.execute(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
+        return read_rows(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
     kept = g.setdefault("_membership_rows", {})
     if user_id not in kept:
-        kept[user_id] = db.session.execute(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
+        kept[user_id] = read_rows(_MEMBERSHIP_ROWS, {"user_id": user_id}).all()
     return kept[user_id]
 
 
