@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
+from portal.database import read_rows
 from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.models import (
@@ -191,15 +192,8 @@ def session_by_number(number: int) -> CurriculumSession | None:
     return db.session.scalars(_SESSION_BY_NUMBER, {"number": number}).unique().one_or_none()
 
 
-def _rows(statement, values: dict):
-    """The rows of a statement of plain columns, run on the session's connection: the pages
-    that only show what they read skip the ORM's result handling (and its autoflush: they
-    run where nothing is pending)."""
-    return db.session.connection().execute(statement, values)
-
-
 # The session page and the reading page only show what they read: plain rows of the
-# columns they need (no ORM entities), one statement each.
+# columns they need (no ORM entities, read_rows), one statement each.
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,7 +245,7 @@ class ObjectiveLine:
 
 def session_page(number: int) -> SessionPage | None:
     """A current session with its objectives (in number order), for the session page."""
-    rows = _rows(_SESSION_PAGE, {"number": number}).all()
+    rows = read_rows(_SESSION_PAGE, {"number": number}).all()
     if not rows:
         return None
     first = rows[0]
@@ -289,7 +283,7 @@ def session_readings(session_id: int, user) -> list:
     """The session's current readings in order as rows (slug, title, summary, minutes, done);
     `done` says whether the user marked it done (never, without a user)."""
     user_id = user.id if user is not None else None
-    return _rows(_SESSION_READINGS, {"session_id": session_id, "user_id": user_id}).all()
+    return read_rows(_SESSION_READINGS, {"session_id": session_id, "user_id": user_id}).all()
 
 
 _READING_PAGE = (
@@ -323,7 +317,7 @@ _READING_PAGE = (
 def reading_page(number: int, slug: str, user) -> dict | None:
     """A current reading of a current session with its neighbours and the user's done mark:
     one statement; None when there is no such reading."""
-    rows = _rows(_READING_PAGE, {"number": number, "slug": slug, "user_id": user.id}).all()
+    rows = read_rows(_READING_PAGE, {"number": number, "slug": slug, "user_id": user.id}).all()
     index = next((i for i, row in enumerate(rows) if row.slug == slug), None)
     if index is None:
         return None
@@ -473,7 +467,7 @@ _SESSION_QUIZ = (
 def session_quiz(session_id: int, user) -> SessionQuiz | None:
     """quiz_overview as the session page shows it (plain values, no entities); None when
     the session has no quiz or its quiz is retired."""
-    row = _rows(_SESSION_QUIZ, {"user_id": user.id, "session_id": session_id}).first()
+    row = read_rows(_SESSION_QUIZ, {"user_id": user.id, "session_id": session_id}).first()
     if row is None:
         return None
     title, pass_mark, max_attempts, count, summary_id, best, passed, attempts, open_id = row
@@ -540,7 +534,7 @@ _ATTEMPT_PAGE = (
 def attempt_page(attempt_id: int, user) -> dict | None:
     """attempt_for as the attempt page reads it (plain values, no entities), only for the
     attempt's owner: the attempt row, its quiz, whether the quiz shuffles, the session number."""
-    row = _rows(_ATTEMPT_PAGE, {"attempt_id": attempt_id, "user_id": user.id}).first()
+    row = read_rows(_ATTEMPT_PAGE, {"attempt_id": attempt_id, "user_id": user.id}).first()
     if row is None:
         return None
     (id_, number, phase, seed, question_ids, state, draft) = row[:7]
@@ -578,7 +572,7 @@ def question_specs(question_ids: list) -> list:
     ids = [int(i) for i in question_ids]
     if not ids:
         return []
-    found = {row.id: row for row in _rows(_QUESTION_SPECS, {"ids": ids})}
+    found = {row.id: row for row in read_rows(_QUESTION_SPECS, {"ids": ids})}
     return [found[i] for i in ids if i in found]
 
 
