@@ -38,22 +38,19 @@ navigation.add(navigation.NavEntry(_l("Exercise reviews"), "exercises.review_que
 from portal.exercises import services, views  # noqa: E402, F401
 
 
-@bp.app_context_processor
-def _exercise_slot():
-    """Templates get `exercise_slot(session)`: the data of the session page's exercise slot
-    (the learning views stay unaware of exercises; it runs only where a template calls it)."""
+@bp.app_template_global("exercise_slot")
+def exercise_slot(session) -> dict:
+    """For templates: the data of the session page's exercise slot (the learning views stay
+    unaware of exercises; it runs only where a template calls it)."""
     import secrets
 
     from flask_login import current_user
 
     from portal.exercises import queries
 
-    def exercise_slot(session) -> dict:
-        slot = queries.session_slot(session.id, current_user)
-        slot["token"] = secrets.token_urlsafe(18)
-        return slot
-
-    return {"exercise_slot": exercise_slot}
+    slot = queries.session_slot(session.id, current_user._get_current_object())
+    slot["token"] = secrets.token_urlsafe(18)
+    return slot
 
 
 if services.export_exercises not in account_services.EXPORTERS:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased, joinedload, lazyload, raiseload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import aliased, joinedload, raiseload
 
+from portal.database import read_rows
 from portal.exercises import permissions
 from portal.exercises.models import Exercise, ExerciseItem, ExerciseSection
 from portal.extensions import db
@@ -123,22 +124,32 @@ def review_queue(user) -> list[Exercise]:
     )
 
 
+_OTHER = aliased(Exercise)
+_PUBLISHED_COUNT = select(func.count(_OTHER.id)).where(
+    _OTHER.session_id == bindparam("session_id"), _OTHER.state == "published"
+)
+# Built once; plain rows of what the slot shows (an Exercise entity would join its author).
+_SLOT_ROWS = (
+    select(
+        Exercise.id,
+        Exercise.title,
+        Exercise.state,
+        _PUBLISHED_COUNT.scalar_subquery().label("published"),
+    )
+    .where(
+        Exercise.session_id == bindparam("session_id"), Exercise.author_id == bindparam("user_id")
+    )
+    .order_by(Exercise.created_at.desc(), Exercise.id.desc())
+)
+
+
 def session_slot(session_id: int, user) -> dict:
     """For the exercise slot of the session page: the user's own exercises for the session
-    and how many are published (one statement when the user has exercises there, else two;
-    the session itself is already loaded by the page)."""
-    other = aliased(Exercise)
-    count = select(func.count(other.id)).where(
-        other.session_id == session_id, other.state == "published"
-    )
-    rows = db.session.execute(
-        select(Exercise, count.scalar_subquery().label("published"))
-        .options(raiseload(Exercise.sections), lazyload(Exercise.session))
-        .where(Exercise.session_id == session_id, Exercise.author_id == user.id)
-        .order_by(Exercise.created_at.desc(), Exercise.id.desc())
-    ).all()
-    mine = [row[0] for row in rows]
-    published = rows[0][1] if rows else db.session.scalar(count)
+    (rows of id, title, state) and how many are published (one statement when the user has
+    exercises there, else two; the session itself is already loaded by the page)."""
+    values = {"session_id": session_id, "user_id": user.id}
+    mine = read_rows(_SLOT_ROWS, values).all()
+    published = mine[0].published if mine else read_rows(_PUBLISHED_COUNT, values).scalar()
     return {"mine": mine, "published_count": published}
 
 

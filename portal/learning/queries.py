@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
+from portal.database import read_rows
 from portal.extensions import db
 from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.models import (
@@ -26,6 +27,7 @@ from portal.learning.models import (
     QuizSummary,
     Reading,
     ReadingProgress,
+    session_objective,
 )
 
 _READING_LIST = load_only(
@@ -190,6 +192,148 @@ def session_by_number(number: int) -> CurriculumSession | None:
     return db.session.scalars(_SESSION_BY_NUMBER, {"number": number}).unique().one_or_none()
 
 
+# The session page and the reading page only show what they read: plain rows of the
+# columns they need (no ORM entities, read_rows), one statement each.
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    """What the session page shows of a session; `objectives` are rows of (number, description)."""
+
+    id: int
+    number: int
+    title: str
+    summary: str
+    discussion_prompt: str
+    exercise_intro: str
+    exercise_template: list | None
+    resources: list | None
+    is_retired: bool
+    objectives: tuple
+
+    @property
+    def has_exercise(self) -> bool:
+        return self.exercise_template is not None
+
+
+_SESSION_PAGE = (
+    select(
+        CurriculumSession.id,
+        CurriculumSession.number,
+        CurriculumSession.title,
+        CurriculumSession.summary,
+        CurriculumSession.discussion_prompt,
+        CurriculumSession.exercise_intro,
+        CurriculumSession.exercise_template,
+        CurriculumSession.resources,
+        CurriculumSession.is_retired,
+        Objective.number.label("objective_number"),
+        Objective.description.label("objective_description"),
+    )
+    .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
+    .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
+    .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
+    .order_by(Objective.number)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveLine:
+    number: int
+    description: str
+
+
+def session_page(number: int) -> SessionPage | None:
+    """A current session with its objectives (in number order), for the session page."""
+    rows = read_rows(_SESSION_PAGE, {"number": number}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return SessionPage(
+        *first[:9],
+        objectives=tuple(
+            ObjectiveLine(row.objective_number, row.objective_description)
+            for row in rows
+            if row.objective_number is not None
+        ),
+    )
+
+
+_SESSION_READINGS = (
+    select(
+        Reading.slug,
+        Reading.title,
+        Reading.summary,
+        Reading.minutes,
+        ReadingProgress.id.is_not(None).label("done"),
+    )
+    .outerjoin(
+        ReadingProgress,
+        and_(
+            ReadingProgress.reading_id == Reading.id,
+            ReadingProgress.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(Reading.session_id == bindparam("session_id"), Reading.is_retired.is_(False))
+    .order_by(Reading.position)
+)
+
+
+def session_readings(session_id: int, user) -> list:
+    """The session's current readings in order as rows (slug, title, summary, minutes, done);
+    `done` says whether the user marked it done (never, without a user)."""
+    user_id = user.id if user is not None else None
+    return read_rows(_SESSION_READINGS, {"session_id": session_id, "user_id": user_id}).all()
+
+
+_READING_PAGE = (
+    select(
+        CurriculumSession.number.label("session_number"),
+        CurriculumSession.title.label("session_title"),
+        Reading.slug,
+        Reading.title,
+        Reading.minutes,
+        # Only the reading shown brings its body.
+        case((Reading.slug == bindparam("slug"), Reading.body), else_=None).label("body"),
+        ReadingProgress.id.is_not(None).label("done"),
+    )
+    .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
+    .outerjoin(
+        ReadingProgress,
+        and_(
+            ReadingProgress.reading_id == Reading.id,
+            ReadingProgress.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(
+        CurriculumSession.number == bindparam("number"),
+        CurriculumSession.is_retired.is_(False),
+        Reading.is_retired.is_(False),
+    )
+    .order_by(Reading.position)
+)
+
+
+def reading_page(number: int, slug: str, user) -> dict | None:
+    """A current reading of a current session with its neighbours and the user's done mark:
+    one statement; None when there is no such reading."""
+    rows = read_rows(_READING_PAGE, {"number": number, "slug": slug, "user_id": user.id}).all()
+    index = next((i for i, row in enumerate(rows) if row.slug == slug), None)
+    if index is None:
+        return None
+    reading = rows[index]
+    return {
+        "session_number": reading.session_number,
+        "session_title": reading.session_title,
+        "reading": reading,
+        "done": reading.done,
+        "previous": rows[index - 1] if index > 0 else None,
+        "next": rows[index + 1] if index + 1 < len(rows) else None,
+        "position": index + 1,
+        "total": len(rows),
+    }
+
+
 def _build_readings_statement(with_progress: bool, with_body: bool):
     statement = select(Reading)
     if with_progress:
@@ -272,6 +416,65 @@ def quiz_overview(session_id: int, user) -> dict | None:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SessionQuiz:
+    """What the session page says of its quiz and of the user's standing on it."""
+
+    title: str
+    pass_mark: float
+    question_count: int
+    has_summary: bool
+    best_percent: float | None
+    passed: bool | None
+    attempts_left: int | None
+    open_attempt_id: int | None
+
+
+# The columns of _QUIZ_OVERVIEW the session page shows, as one row.
+_SESSION_QUIZ = (
+    select(
+        Quiz.title,
+        Quiz.pass_mark,
+        Quiz.max_attempts,
+        select(func.count(Question.id))
+        .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
+        .scalar_subquery(),
+        QuizSummary.id,
+        QuizSummary.best_percent,
+        QuizSummary.passed,
+        QuizSummary.attempts,
+        select(QuizAttempt.id)
+        .where(
+            QuizAttempt.quiz_id == Quiz.id,
+            QuizAttempt.user_id == bindparam("user_id"),
+            QuizAttempt.state == "in_progress",
+        )
+        .limit(1)
+        .scalar_subquery(),
+    )
+    .outerjoin(
+        QuizSummary,
+        and_(
+            QuizSummary.quiz_id == Quiz.id,
+            QuizSummary.user_id == bindparam("user_id"),
+            QuizSummary.phase == "",
+        ),
+    )
+    .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
+)
+
+
+def session_quiz(session_id: int, user) -> SessionQuiz | None:
+    """quiz_overview as the session page shows it (plain values, no entities); None when
+    the session has no quiz or its quiz is retired."""
+    row = read_rows(_SESSION_QUIZ, {"user_id": user.id, "session_id": session_id}).first()
+    if row is None:
+        return None
+    title, pass_mark, max_attempts, count, summary_id, best, passed, attempts, open_id = row
+    left = None if not max_attempts else max(0, max_attempts - (attempts or 0))
+    return SessionQuiz(title, pass_mark, count, summary_id is not None, best, passed, left, open_id)
+
+
 def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:
     """The user's attempts at a quiz, newest first."""
     return db.session.scalars(
@@ -281,11 +484,16 @@ def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:
     ).all()
 
 
+# Who may open an attempt: its owner only. Both statements below keep to this condition.
+_OWN_ATTEMPT = and_(
+    QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id")
+)
+
 _ATTEMPT_FOR = (
     select(QuizAttempt, Quiz, CurriculumSession.number)
     .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
     .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
-    .where(QuizAttempt.id == bindparam("attempt_id"), QuizAttempt.user_id == bindparam("user_id"))
+    .where(_OWN_ATTEMPT)
 )
 
 
@@ -293,6 +501,79 @@ def attempt_for(attempt_id: int, user) -> tuple[QuizAttempt, Quiz, int | None] |
     """The attempt with its quiz and session number, only for its owner."""
     row = db.session.execute(_ATTEMPT_FOR, {"attempt_id": attempt_id, "user_id": user.id}).first()
     return tuple(row) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptQuiz:
+    """What the attempt page shows of the attempt's quiz."""
+
+    title: str
+    is_retired: bool
+
+
+_ATTEMPT_PAGE = (
+    select(
+        QuizAttempt.id,
+        QuizAttempt.number,
+        QuizAttempt.phase,
+        QuizAttempt.seed,
+        QuizAttempt.question_ids,
+        QuizAttempt.state,
+        QuizAttempt.draft,
+        Quiz.title,
+        Quiz.is_retired,
+        Quiz.shuffle,
+        CurriculumSession.number,
+    )
+    .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+    .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
+    .where(_OWN_ATTEMPT)
+)
+
+
+def attempt_page(attempt_id: int, user) -> dict | None:
+    """attempt_for as the attempt page reads it (plain values, no entities), only for the
+    attempt's owner: the attempt row, its quiz, whether the quiz shuffles, the session number."""
+    row = read_rows(_ATTEMPT_PAGE, {"attempt_id": attempt_id, "user_id": user.id}).first()
+    if row is None:
+        return None
+    (id_, number, phase, seed, question_ids, state, draft) = row[:7]
+    title, is_retired, shuffle, session_number = row[7:]
+    return {
+        "attempt": AttemptRow(id_, number, phase, seed, question_ids or [], state, draft or {}),
+        "quiz": AttemptQuiz(title, is_retired),
+        "shuffle": shuffle,
+        "session_number": session_number,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRow:
+    id: int
+    number: int
+    phase: str
+    seed: int
+    question_ids: list
+    state: str
+    draft: dict
+
+    @property
+    def is_submitted(self) -> bool:
+        return QuizAttempt.is_submitted.fget(self)
+
+
+_QUESTION_SPECS = select(Question.id, Question.spec).where(
+    Question.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def question_specs(question_ids: list) -> list:
+    """Rows (id, spec) of the questions an attempt was started with, in the attempt's order."""
+    ids = [int(i) for i in question_ids]
+    if not ids:
+        return []
+    found = {row.id: row for row in read_rows(_QUESTION_SPECS, {"ids": ids})}
+    return [found[i] for i in ids if i in found]
 
 
 _QUESTIONS_BY_ID = select(Question).where(Question.id.in_(bindparam("ids", expanding=True)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import (
@@ -85,36 +86,26 @@ def curriculum_pdf():
 @bp.get("/sessions/<int:number>")
 def session_detail(number: int):
     """A session: summary, objectives, readings, resources, quiz, prompt, exercise."""
-    session = load_session(number)
+    session = queries.session_page(number)
+    if session is None:
+        abort(404)
     taking_part = can_take_part(current_user)
-    user = current_user if taking_part else None
-    readings = queries.readings_with_progress(session.id, user)
-    quiz = queries.quiz_overview(session.id, current_user) if taking_part else None
+    user = current_user._get_current_object() if taking_part else None
     return render(
         "learning/session.html",
         session=session,
-        readings=readings,
-        quiz=quiz,
+        readings=queries.session_readings(session.id, user),
+        quiz=queries.session_quiz(session.id, user) if taking_part else None,
         taking_part=taking_part,
     )
 
 
 def _reading_context(number: int, slug: str) -> dict:
-    session = load_session(number)
-    items = queries.readings_with_progress(session.id, current_user, with_body=True)
-    index = next((i for i, item in enumerate(items) if item["reading"].slug == slug), None)
-    if index is None:
+    context = queries.reading_page(number, slug, current_user._get_current_object())
+    if context is None:
         abort(404)
-    return {
-        "session": session,
-        "reading": items[index]["reading"],
-        "done": items[index]["done"],
-        "previous": items[index - 1]["reading"] if index > 0 else None,
-        "next": items[index + 1]["reading"] if index + 1 < len(items) else None,
-        "position": index + 1,
-        "total": len(items),
-        "print_view": request.args.get("print") == "1",
-    }
+    context["print_view"] = request.args.get("print") == "1"
+    return context
 
 
 @bp.get("/sessions/<int:number>/readings/<slug>")
@@ -189,30 +180,26 @@ def assessment_start(window_id: int):
     return redirect(url_for("learning.attempt_detail", attempt_id=attempt.id), code=303)
 
 
-def _attempt_page(attempt, quiz, number, status: int = 200, saved: bool = False):
-    questions = queries.attempt_questions(attempt)
-    texts = session_texts(number) if number else None
-    views = question_views(questions, attempt.seed, quiz.shuffle, attempt.draft, texts)
-    return render(
-        "learning/attempt.html",
-        block="save_status" if saved else None,
-        status=status,
-        attempt=attempt,
-        quiz=quiz,
-        session_number=number,
-        questions=views,
-        saved=saved,
-    )
-
-
 @bp.get("/quiz/attempts/<int:attempt_id>")
 @login_required
 def attempt_detail(attempt_id: int):
     """The attempt form with saved answers restored; a submitted attempt shows its review."""
-    attempt, quiz, number = load_attempt(attempt_id)
+    found = queries.attempt_page(attempt_id, current_user._get_current_object())
+    if found is None:
+        abort(404)
+    attempt, number = found["attempt"], found["session_number"]
     if attempt.is_submitted:
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
-    return _attempt_page(attempt, quiz, number)
+    questions = queries.question_specs(attempt.question_ids)
+    texts = session_texts(number) if number else None
+    return render(
+        "learning/attempt.html",
+        attempt=attempt,
+        quiz=found["quiz"],
+        session_number=number,
+        questions=question_views(questions, attempt.seed, found["shuffle"], attempt.draft, texts),
+        saved=False,
+    )
 
 
 def _essay_findings(questions, responses: dict) -> list[dict]:
@@ -473,6 +460,35 @@ section.session { break-inside: avoid-page; }
 section.cover { break-after: page; }
 section.cover .title { font-size: 24pt; margin-top: 3cm; }
 """
+
+
+# A slug made only of these characters is written as it is in an address (url_for never
+# quotes them), so a reading's address can be built from a pattern made once per app.
+_PLAIN_SLUG = re.compile(r"[A-Za-z0-9_.~-]+")
+_SLUG_MARKER = "reading-slug-marker-0f3c9a"
+_NUMBER_MARKER = 987_654_321_000_000_000  # no session number reaches it
+
+
+@bp.app_template_global("reading_url")
+def reading_url(number: int, slug: str, endpoint: str = "learning.reading_detail") -> str:
+    """url_for(endpoint, number=number, slug=slug) for a reading's page or its done toggle:
+    the same address, without url_for's cost for each reading of a list."""
+    if current_app.debug or type(number) is not int or not _PLAIN_SLUG.fullmatch(slug):
+        return url_for(endpoint, number=number, slug=slug)
+    patterns = current_app.extensions.setdefault("learning_reading_urls", {})
+    key = (request.script_root, endpoint)
+    pattern = patterns.get(key)
+    if pattern is None:
+        built = url_for(endpoint, number=_NUMBER_MARKER, slug=_SLUG_MARKER)
+        before, *rest = built.split(str(_NUMBER_MARKER))
+        middle, *tail = rest[0].split(_SLUG_MARKER) if len(rest) == 1 else ("", "", "")
+        pattern = patterns[key] = (
+            (before, middle, tail[0]) if len(tail) == 1 and _SLUG_MARKER not in before else ()
+        )
+    if not pattern:
+        return url_for(endpoint, number=number, slug=slug)
+    before, middle, tail = pattern
+    return f"{before}{number}{middle}{slug}{tail}"
 
 
 @bp.app_template_filter("curriculum_md")

@@ -407,3 +407,22 @@ def test_pages_within_the_cold_budget(as_participant, shipped):
 def test_assessment_quiz_is_imported_as_its_own_kind(app, shipped):
     quiz = db.session.scalar(select(Quiz).where(Quiz.key == content_files.ASSESSMENT_KEY))
     assert quiz.kind == "assessment" and quiz.session_id is None
+
+
+def test_session_page_shows_the_quiz_standing(as_participant, participant, quiz):
+    """The session page's quiz part (read as plain rows): question count, pass mark,
+    attempts left, the open attempt, then the best score and the pass once submitted."""
+    page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
+    assert "6 questions, pass mark 60%" in page
+    assert "2 attempts left" in page and "Go to the quiz" in page
+    assert "Your best score" not in page
+    attempt_id = start(as_participant)
+    page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
+    assert "Continue the quiz" in page
+    answers = right_form(
+        as_participant.client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True), quiz
+    )
+    as_participant.post(f"/quiz/attempts/{attempt_id}", answers, token_from="/curriculum")
+    page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
+    assert "Your best score: 100% Passed" in page
+    assert "1 attempt left" in page and "Go to the quiz" in page
