@@ -10,12 +10,14 @@ from sqlalchemy import and_, bindparam, case, false, func, select, true
 from sqlalchemy.orm import joinedload
 
 from portal.cohorts.models import Cohort
+from portal.database import read_rows
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.notifications.models import ThreadRead
 from portal.discussion.notifications.queries import read_join, unread_posts
 from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
+from portal.navigation import item_url
 
 THREADS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -343,6 +345,14 @@ class SessionBoardLink:
     thread_count: int
 
 
+_SESSION_BOARD = (
+    select(Board.id, func.count(Thread.id))
+    .outerjoin(Thread, Thread.board_id == Board.id)
+    .where(Board.slot == bindparam("slot"))
+    .group_by(Board.id)
+)
+
+
 def session_board_link(user, session: CurriculumSession) -> SessionBoardLink | None:
     """The session's board in the user's most recent cohort with its thread count; None for
     visitors and people in no cohort. Creates the cohort's boards if needed."""
@@ -354,19 +364,14 @@ def session_board_link(user, session: CurriculumSession) -> SessionBoardLink | N
     if not viewer.roles:
         return None
     cohort_id = max(viewer.roles)
-    query = (
-        select(Board.id, func.count(Thread.id))
-        .outerjoin(Thread, Thread.board_id == Board.id)
-        .where(Board.slot == f"session:{cohort_id}:{session.id}")
-        .group_by(Board.id)
-    )
-    row = db.session.execute(query).first()
+    slot = {"slot": f"session:{cohort_id}:{session.id}"}
+    row = read_rows(_SESSION_BOARD, slot).first()
     if row is None and not session.is_retired:
         services.ensure_cohort_boards(db.session.get(Cohort, cohort_id))
-        row = db.session.execute(query).first()
+        row = read_rows(_SESSION_BOARD, slot).first()
     if row is None:
         return None
-    return SessionBoardLink(url_for("discussion.board_detail", board_id=row[0]), row[1])
+    return SessionBoardLink(item_url("discussion.board_detail", board_id=row[0]), row[1])
 
 
 def board_session(board: Board) -> CurriculumSession | None:
