@@ -368,32 +368,45 @@ def readings_with_progress(session_id: int, user, with_body: bool = False) -> li
     return [{"reading": row[0], "done": user is not None and row[1] is not None} for row in rows]
 
 
-_QUIZ_OVERVIEW = (
-    select(
-        Quiz,
-        select(func.count(Question.id))
-        .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
-        .scalar_subquery(),
-        QuizSummary,
-        select(QuizAttempt.id)
-        .where(
-            QuizAttempt.quiz_id == Quiz.id,
-            QuizAttempt.user_id == bindparam("user_id"),
-            QuizAttempt.state == "in_progress",
-        )
-        .limit(1)
-        .scalar_subquery(),
-    )
-    .outerjoin(
-        QuizSummary,
-        and_(
-            QuizSummary.quiz_id == Quiz.id,
-            QuizSummary.user_id == bindparam("user_id"),
-            QuizSummary.phase == "",
-        ),
-    )
-    .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
+_QUESTION_COUNT = (
+    select(func.count(Question.id))
+    .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
+    .scalar_subquery()
 )
+_OPEN_ATTEMPT = (
+    select(QuizAttempt.id)
+    .where(
+        QuizAttempt.quiz_id == Quiz.id,
+        QuizAttempt.user_id == bindparam("user_id"),
+        QuizAttempt.state == "in_progress",
+    )
+    .limit(1)
+    .scalar_subquery()
+)
+
+
+def _current_quiz_with_standing(*columns):
+    """`columns` of the session's current quiz, with the user's summary of it joined."""
+    return (
+        select(*columns)
+        .outerjoin(
+            QuizSummary,
+            and_(
+                QuizSummary.quiz_id == Quiz.id,
+                QuizSummary.user_id == bindparam("user_id"),
+                QuizSummary.phase == "",
+            ),
+        )
+        .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
+    )
+
+
+def _attempts_left(max_attempts: int | None, attempts: int | None) -> int | None:
+    """None when the quiz allows any number of attempts."""
+    return None if not max_attempts else max(0, max_attempts - (attempts or 0))
+
+
+_QUIZ_OVERVIEW = _current_quiz_with_standing(Quiz, _QUESTION_COUNT, QuizSummary, _OPEN_ATTEMPT)
 
 
 def quiz_overview(session_id: int, user) -> dict | None:
@@ -405,8 +418,7 @@ def quiz_overview(session_id: int, user) -> dict | None:
     if row is None:
         return None
     quiz, count, summary, open_id = row
-    attempts = summary.attempts if summary else 0
-    left = None if not quiz.max_attempts else max(0, quiz.max_attempts - attempts)
+    left = _attempts_left(quiz.max_attempts, summary.attempts if summary else 0)
     return {
         "quiz": quiz,
         "question_count": count,
@@ -431,36 +443,16 @@ class SessionQuiz:
 
 
 # The columns of _QUIZ_OVERVIEW the session page shows, as one row.
-_SESSION_QUIZ = (
-    select(
-        Quiz.title,
-        Quiz.pass_mark,
-        Quiz.max_attempts,
-        select(func.count(Question.id))
-        .where(Question.quiz_id == Quiz.id, Question.is_retired.is_(False))
-        .scalar_subquery(),
-        QuizSummary.id,
-        QuizSummary.best_percent,
-        QuizSummary.passed,
-        QuizSummary.attempts,
-        select(QuizAttempt.id)
-        .where(
-            QuizAttempt.quiz_id == Quiz.id,
-            QuizAttempt.user_id == bindparam("user_id"),
-            QuizAttempt.state == "in_progress",
-        )
-        .limit(1)
-        .scalar_subquery(),
-    )
-    .outerjoin(
-        QuizSummary,
-        and_(
-            QuizSummary.quiz_id == Quiz.id,
-            QuizSummary.user_id == bindparam("user_id"),
-            QuizSummary.phase == "",
-        ),
-    )
-    .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
+_SESSION_QUIZ = _current_quiz_with_standing(
+    Quiz.title,
+    Quiz.pass_mark,
+    Quiz.max_attempts,
+    _QUESTION_COUNT,
+    QuizSummary.id,
+    QuizSummary.best_percent,
+    QuizSummary.passed,
+    QuizSummary.attempts,
+    _OPEN_ATTEMPT,
 )
 
 
@@ -471,7 +463,7 @@ def session_quiz(session_id: int, user) -> SessionQuiz | None:
     if row is None:
         return None
     title, pass_mark, max_attempts, count, summary_id, best, passed, attempts, open_id = row
-    left = None if not max_attempts else max(0, max_attempts - (attempts or 0))
+    left = _attempts_left(max_attempts, attempts)
     return SessionQuiz(title, pass_mark, count, summary_id is not None, best, passed, left, open_id)
 
 
