@@ -62,23 +62,37 @@ def fixed_url(endpoint: str, filename: str | None = None) -> str:
 
 
 _MARKER = 987_654_321_000_000_000  # a whole number no real id or page number reaches
+# Text made only of these characters is written as it is in an address (url_for never
+# quotes it), so it can fill a pattern too: a reading's slug, for instance.
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
+def _fits_pattern(value) -> bool:
+    return type(value) is int or (type(value) is str and bool(_PLAIN_TEXT.fullmatch(value)))
 
 
 def item_url(endpoint: str, **values) -> str:
     """url_for(endpoint, **values) for an address whose values are whole numbers (ids,
-    page numbers), built from a pattern made once per app: a list of items builds one
-    address per item, and url_for is slow. Values of None are left out, as url_for does;
-    any other kind of value, and debug mode, use url_for itself."""
+    page numbers) or plain text (slugs), built from a pattern made once per app: a list of
+    items builds one address per item, and url_for is slow. Values of None are left out,
+    as url_for does; any other kind of value, and debug mode, use url_for itself."""
     values = {key: value for key, value in values.items() if value is not None}
-    if current_app.debug or not all(type(value) is int for value in values.values()):
+    if current_app.debug or not all(_fits_pattern(value) for value in values.values()):
         return url_for(endpoint, **values)
     keys = tuple(sorted(values))
     patterns = current_app.extensions.setdefault("portal_item_urls", {})
-    cache_key = (request.script_root, endpoint, keys)
+    kinds = tuple(type(values[key]) is str for key in keys)
+    cache_key = (request.script_root, endpoint, keys, kinds)
     pattern = patterns.get(cache_key)
     if pattern is None:
         markers = {str(_MARKER + n): key for n, key in enumerate(keys)}
-        built = url_for(endpoint, **{key: _MARKER + n for n, key in enumerate(keys)})
+        built = url_for(
+            endpoint,
+            **{
+                key: str(_MARKER + n) if is_text else _MARKER + n
+                for n, (key, is_text) in enumerate(zip(keys, kinds, strict=True))
+            },
+        )
         pieces = re.split("(" + "|".join(markers) + ")", built) if markers else [built]
         # Literal text at even places, the name of the value at odd places; no pattern
         # (url_for each time) unless each value appears once, as written by str().

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import (
@@ -460,35 +459,6 @@ section.session { break-inside: avoid-page; }
 section.cover { break-after: page; }
 section.cover .title { font-size: 24pt; margin-top: 3cm; }
 """
-
-
-# A slug made only of these characters is written as it is in an address (url_for never
-# quotes them), so a reading's address can be built from a pattern made once per app.
-_PLAIN_SLUG = re.compile(r"[A-Za-z0-9_.~-]+")
-_SLUG_MARKER = "reading-slug-marker-0f3c9a"
-_NUMBER_MARKER = 987_654_321_000_000_000  # no session number reaches it
-
-
-@bp.app_template_global("reading_url")
-def reading_url(number: int, slug: str, endpoint: str = "learning.reading_detail") -> str:
-    """url_for(endpoint, number=number, slug=slug) for a reading's page or its done toggle:
-    the same address, without url_for's cost for each reading of a list."""
-    if current_app.debug or type(number) is not int or not _PLAIN_SLUG.fullmatch(slug):
-        return url_for(endpoint, number=number, slug=slug)
-    patterns = current_app.extensions.setdefault("learning_reading_urls", {})
-    key = (request.script_root, endpoint)
-    pattern = patterns.get(key)
-    if pattern is None:
-        built = url_for(endpoint, number=_NUMBER_MARKER, slug=_SLUG_MARKER)
-        before, *rest = built.split(str(_NUMBER_MARKER))
-        middle, *tail = rest[0].split(_SLUG_MARKER) if len(rest) == 1 else ("", "", "")
-        pattern = patterns[key] = (
-            (before, middle, tail[0]) if len(tail) == 1 and _SLUG_MARKER not in before else ()
-        )
-    if not pattern:
-        return url_for(endpoint, number=number, slug=slug)
-    before, middle, tail = pattern
-    return f"{before}{number}{middle}{slug}{tail}"
 
 
 @bp.app_template_filter("curriculum_md")
