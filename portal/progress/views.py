@@ -103,9 +103,11 @@ def _country_options(locale: str, chosen: str) -> Markup:
     return Markup("".join(plain[:n]) + selected[n] + "".join(plain[n + 1 :]))
 
 
+@bp.app_template_global("percent")
 def percent(value: float | None) -> str:
-    """The same text as the `pct` macro of progress/_charts.html ("—" or "42 %"), for the
-    dashboard's cells: a macro call costs some 20 µs, and the matrix has hundreds of cells."""
+    """A share as the progress pages write it: "—" when there is none, else "42 %". The
+    `pct` macro of progress/_charts.html calls it; the dashboard's cells (hundreds a page,
+    made in Python by `matrix_cells`) call it directly."""
     return "—" if value is None else f"{value:.0f} %"
 
 
@@ -142,7 +144,6 @@ def _dashboard(
         country_options=_country_options(str(get_locale()), filters.country),
         reminder_form=form,
         reminder_error=message,
-        pct=percent,
         matrix_cells=matrix_cells,
         **data,
     )

@@ -9,16 +9,27 @@ from markupsafe import Markup
 from portal.progress.measure import ObjectiveResult, Progress, SessionResult
 from portal.progress.views import matrix_cells, percent
 
-VALUES = [None, 0, 0.0, 0.4, 0.5, 1.5, 2.5, 49.999, 50, 66.66666, 99.5, 100, 100.0]
+PERCENTS = [
+    (None, "—"),
+    (0, "0 %"),
+    (0.0, "0 %"),
+    (0.4, "0 %"),
+    (1.5, "2 %"),
+    (49.999, "50 %"),
+    (66.66666, "67 %"),
+    (100, "100 %"),
+    (100.0, "100 %"),
+]
 
 
-@pytest.mark.parametrize("value", VALUES)
-def test_percent_is_the_pct_macro(app, value):
+@pytest.mark.parametrize(("value", "text"), PERCENTS)
+def test_a_share_is_written_the_same_by_the_pct_macro_and_the_cells(app, value, text):
+    assert percent(value) == text
     with app.test_request_context():
         macro = render_template_string(
             '{% from "progress/_charts.html" import pct %}{{ pct(value) }}', value=value
         )
-    assert percent(value) == macro
+    assert macro == text
 
 
 def test_matrix_cells_match_the_markup_of_the_cells(app):
