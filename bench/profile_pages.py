@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/profile_pages.py [PAGE ...] [--requests N] [--top N] [--time]
 
+PAGE is one of the bench's pages ("session page", "thread", ...) or "layout only", the
+bench's reference row (a signed-in page-not-found).
+
 Builds a fresh SQLite portal in a temporary folder (db upgrade, seed,
 bench/setup_data.py), signs in, makes N requests of each page and prints the top
 functions by cumulative time, as a share of the total. With --time, no profile: the CPU
@@ -78,11 +81,14 @@ def main() -> int:
         app = create_app({"WTF_CSRF_ENABLED": False})
         participant = signed_in_client(app, "participant@demo.test")
         trainer = signed_in_client(app, "trainer@demo.test")
+        # The bench's reference row: a signed-in page-not-found, the layout alone.
+        paths["layout only"] = "/bench/no-such-page"
         for name in args.pages or list(paths):
             client = trainer if name in TRAINER_PAGES else participant
             path = paths[name]
+            expected = 404 if name == "layout only" else 200
             for _ in range(20):  # warm-up: templates compiled, caches filled
-                assert client.get(path).status_code == 200, path
+                assert client.get(path).status_code == expected, path
             if args.time:
                 rounds = []
                 for _ in range(args.rounds):
