@@ -74,7 +74,8 @@ def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
     """The cards of the page's practices, their labels in the reader's language."""
     countries, pillars = labels["country"], labels["pillar"]
     translations = current_translations()
-    truncate = current_app.jinja_env.filters["truncate"]
+    env = current_app.jinja_env
+    truncate = env.filters["truncate"]
 
     def names(codes):
         return escape(", ".join([countries.get(code, code) for code in codes]))
@@ -103,7 +104,7 @@ def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
                     for value in p.pillars
                 ),
                 useful=useful,
-                summary=escape(truncate(current_app.jinja_env, p.summary, 220)),
+                summary=escape(truncate(env, p.summary, 220)),
                 adapted=adapted,
             )
         )
@@ -121,17 +122,20 @@ def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, label
         else:
             text = labels[facet]
         selected = query.filters.get(facet, ())
-        checks = [
-            _CHECK.format(
-                fid=escape(f"f-{facet}-{value}"),
-                facet=escape(facet),
-                value=escape(value),
-                checked=" checked" if value in selected else "",
-                text=escape(text.get(value, value)),
-                count=count,
+        name = escape(facet)
+        checks = []
+        for value, count in values:
+            safe = escape(value)
+            checks.append(
+                _CHECK.format(
+                    fid=f"f-{name}-{safe}",
+                    facet=name,
+                    value=safe,
+                    checked=" checked" if value in selected else "",
+                    text=escape(text.get(value, value)),
+                    count=count,
+                )
             )
-            for value, count in values
-        ]
         out.append((facet, Markup("".join(checks))))
     return out
 
