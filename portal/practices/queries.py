@@ -187,8 +187,18 @@ def _statements_for(visible, query: LibraryQuery):
     return found[1], found[2]
 
 
-# The page's countries and pillars, and the countries its published adaptations are in
-# (facet "adapted"), in one statement.
+# The labels of the objective and session facet values: (number, facet, title) rows.
+_CURRICULUM = (
+    select(Objective.number, literal("objective"), Objective.title),
+    select(CurriculumSession.number, literal("session"), CurriculumSession.title).where(
+        CurriculumSession.is_retired.is_(False)
+    ),
+)
+_CURRICULUM_NAMES = union_all(*_CURRICULUM)
+
+# The page's countries and pillars, the countries its published adaptations are in
+# (facet "adapted") and the curriculum's labels (facets "objective" and "session", the
+# number in place of a practice), in one statement.
 _PAGE_IDS = bindparam("ids", expanding=True)
 _CARD_VALUES = union_all(
     select(
@@ -204,6 +214,7 @@ _CARD_VALUES = union_all(
         PracticeTag.facet == "country",
     )
     .distinct(),
+    *_CURRICULUM,
 )
 _CARD_VALUES = _CARD_VALUES.order_by(_CARD_VALUES.selected_columns.value)
 
@@ -213,22 +224,27 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    At most four statements, whatever the size of the library."""
+    At most three statements, whatever the size of the library."""
     page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
     rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
     practices = [LibraryItem(*row[:4]) for row in rows]
     total = rows[0].total if rows else 0
     adaptations: dict[int, list[str]] = {}
+    names = None
     if practices:
         by_id = {item.id: item for item in practices}
+        curriculum = []
         for ref, facet, value in read_rows(_CARD_VALUES, {"ids": list(by_id)}).all():
             if facet == "adapted":
                 adaptations.setdefault(ref, []).append(value)
             elif facet == "country":
                 by_id[ref].countries.append(value)
-            else:
+            elif facet == "pillar":
                 by_id[ref].pillars.append(value)
+            else:
+                curriculum.append((ref, facet, value))
+        names = _names(curriculum)
     facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
     for facet, value, count in read_rows(counts_stmt, params).all():
         facets[facet].append((value, count))
@@ -246,27 +262,22 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
         total=total,
         facets=facets,
         adaptations=adaptations,
-        # Labels of the curriculum values only when the page shows some.
-        names=curriculum_names() if facets["objective"] or facets["session"] else {},
+        # Labels of the curriculum values only when the page shows some (read with the
+        # cards, or on their own for a page past the last).
+        names=(names if names is not None else curriculum_names())
+        if facets["objective"] or facets["session"]
+        else {},
     )
 
 
-_CURRICULUM_NAMES = union_all(
-    select(
-        literal("objective").label("facet"),
-        Objective.number.label("number"),
-        Objective.title.label("title"),
-    ),
-    select(literal("session"), CurriculumSession.number, CurriculumSession.title).where(
-        CurriculumSession.is_retired.is_(False)
-    ),
-)
+def _names(rows) -> dict[tuple[str, str], str]:
+    """("session", "3") -> "3. Title", from (number, facet, title) rows."""
+    return {(facet, str(number)): f"{number}. {title}" for number, facet, title in rows}
 
 
 def curriculum_names() -> dict[tuple[str, str], str]:
     """Labels of the objective and session facet values (one statement)."""
-    rows = read_rows(_CURRICULUM_NAMES).all()
-    return {(facet, str(number)): f"{number}. {title}" for facet, number, title in rows}
+    return _names(read_rows(_CURRICULUM_NAMES).all())
 
 
 def load_practice_for(viewer: Viewer, practice_id: int, with_state: bool = False):

@@ -119,3 +119,14 @@ def test_a_card_is_written_in_the_readers_language(web, people):
     assert '<span class="hint">2 คนเห็นว่ามีประโยชน์</span>' in card
     assert '<p class="hint travelled">นำไปปรับใช้ใน: กัมพูชา</p>' in card
     assert "ไทย" in card  # Thailand, by its Thai name
+
+
+def test_curriculum_labels_on_a_page_of_cards_and_on_a_page_past_the_last(web, people):
+    """The labels are read with the cards; a page without cards reads them on its own."""
+    published(people.author, people.trainer, countries=["TH"])  # session 3, objective 2
+    sign_in(web, people.peer)
+    for path in ("/practices/", "/practices/?page=9", "/practices/?session=3&page=9"):
+        html = web.client.get(path, headers=HX).get_data(as_text=True)
+        assert '<label for="f-session-3">3. Invented session 3 <span class="count">' in html
+        assert '<label for="f-objective-2">2. Objective 2 <span class="count">' in html
+    assert "practice-card" not in html
