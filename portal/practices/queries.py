@@ -119,12 +119,19 @@ def _has_value(facet: str, values):
     )
 
 
-def _text_match(words: list[str]):
+def _text_match():
     """SQL: the practice matches every word, through the site search's full-text mechanism
-    (so "campaigns" finds "campaign", on SQLite and PostgreSQL alike)."""
+    (so "campaigns" finds "campaign", on SQLite and PostgreSQL alike); the words are bound
+    at execution (`_text_params`)."""
     from portal.search.queries import practice_match
 
-    return practice_match(Practice, words)
+    return practice_match(Practice)
+
+
+def _text_params(words: list[str]) -> dict:
+    from portal.search.queries import practice_words
+
+    return {"practice_words": practice_words(words)} if words else {}
 
 
 _ORDER = {
@@ -134,11 +141,12 @@ _ORDER = {
 _FILTER_VALUES = {facet: bindparam(f"facet_{facet}", expanding=True) for facet in FACETS}
 
 
-def _library_statements(visible, words: list[str], sort: str, filtered: tuple[str, ...]):
+def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
     """The page and facet-count statements for this shape of query: which practices the
-    reader may see (`visible`, from permissions), the free text, the sort and the filtered
-    facets; the facets' values, the limit and the offset are bound at execution."""
-    base = [visible, _text_match(words)]
+    reader may see (`visible`, from permissions), whether there is free text, the sort and
+    the filtered facets; the words, the facets' values, the limit and the offset are bound
+    at execution."""
+    base = [visible, _text_match()] if has_text else [visible]
     has = {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
     page = (
         select(
@@ -166,7 +174,7 @@ def _library_statements(visible, words: list[str], sort: str, filtered: tuple[st
     return page, counts
 
 
-# Statements without free text, built once per shape (sort, filtered facets, and which of
+# Statements built once per shape (free text or not, sort, filtered facets, and which of
 # the permission module's visibility conditions applies: the condition is still asked
 # for on every request, a statement is reused only for the very same condition object).
 _SHAPES: dict[tuple, tuple] = {}
@@ -174,16 +182,19 @@ _MAX_SHAPES = 512
 
 
 def _statements_for(visible, query: LibraryQuery):
-    words = query.words
+    has_text = bool(query.words)
     filtered = tuple(query.filters)  # in FACETS order (from_args)
-    if words:  # the text is part of the statement (the site search builds it)
-        return _library_statements(visible, words, query.sort, filtered)
-    key = (id(visible), query.sort, filtered)
+    # The full-text condition differs between SQLite and PostgreSQL.
+    dialect = db.session.get_bind().dialect.name if has_text else ""
+    key = (id(visible), has_text, dialect, query.sort, filtered)
     found = _SHAPES.get(key)
     if found is None or found[0] is not visible:
         if len(_SHAPES) >= _MAX_SHAPES:
             _SHAPES.clear()
-        found = _SHAPES[key] = (visible, *_library_statements(visible, [], query.sort, filtered))
+        found = _SHAPES[key] = (
+            visible,
+            *_library_statements(visible, has_text, query.sort, filtered),
+        )
     return found[1], found[2]
 
 
@@ -227,6 +238,7 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
     At most three statements, whatever the size of the library."""
     page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
+    params.update(_text_params(query.words))
     rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
     practices = [LibraryItem(*row[:4]) for row in rows]
     total = rows[0].total if rows else 0

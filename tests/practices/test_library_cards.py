@@ -130,3 +130,21 @@ def test_curriculum_labels_on_a_page_of_cards_and_on_a_page_past_the_last(web, p
         assert '<label for="f-session-3">3. Invented session 3 <span class="count">' in html
         assert '<label for="f-objective-2">2. Objective 2 <span class="count">' in html
     assert "practice-card" not in html
+
+
+def test_one_statement_per_shape_serves_every_free_text(people):
+    """The free text is bound at execution: the statement kept for "text, newest" after
+    one search finds what the next search's words match, and nothing else."""
+    harbour = published(people.author, people.trainer, title="Harbour inspections")
+    hotline = published(people.author, people.trainer, title="Hotline for seafarers")
+    reader = viewer_for(people.peer)
+    for args, found in (
+        ({"q": "harbour"}, [harbour.id]),
+        ({"q": "hotline"}, [hotline.id]),
+        ({"q": "hotline harbour"}, []),
+        ({"q": "inspections", "sort": "useful"}, [harbour.id]),
+        ({"q": "seafarers", "sort": "useful"}, [hotline.id]),
+    ):
+        page = run(reader, **args)
+        assert [p.id for p in page.practices] == found, args
+        assert page.total == len(found), args
