@@ -14,7 +14,7 @@ from portal.discussion.permissions import viewer_for
 from portal.navigation import item_url
 from portal.practices import bp, permissions, queries, services
 from portal.practices.forms import CommentForm, PracticeForm, ReviewForm
-from portal.practices.vocab import request_labels
+from portal.practices.vocab import request_labels_html
 from portal.translations import current_translations
 from portal.web import is_htmx, render
 
@@ -43,7 +43,7 @@ def library():
     viewer = _reader()
     query = queries.LibraryQuery.from_args(request.args)
     page = queries.library(viewer, query)
-    labels = request_labels()
+    labels = request_labels_html()
     return render(
         "practices/library.html",
         block="library",
@@ -71,14 +71,15 @@ _CARD = (
 
 
 def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
-    """The cards of the page's practices, their labels in the reader's language."""
+    """The cards of the page's practices, their labels in the reader's language (`labels`
+    escaped for HTML)."""
     countries, pillars = labels["country"], labels["pillar"]
     translations = current_translations()
     env = current_app.jinja_env
     truncate = env.filters["truncate"]
 
     def names(codes):
-        return escape(", ".join([countries.get(code, code) for code in codes]))
+        return ", ".join([countries[c] if c in countries else escape(c) for c in codes])
 
     out = []
     for p in page.practices:
@@ -100,8 +101,7 @@ def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
                 title=escape(p.title),
                 countries=names(p.countries),
                 pillars="".join(
-                    f' <span class="tag">{escape(pillars.get(value, ""))}</span>'
-                    for value in p.pillars
+                    f' <span class="tag">{pillars.get(value, "")}</span>' for value in p.pillars
                 ),
                 useful=useful,
                 summary=escape(truncate(env, p.summary, 220)),
@@ -112,13 +112,15 @@ def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
 
 
 def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, labels: dict):
-    """[(facet, its values' checkboxes)] for the facets with values."""
+    """[(facet's title, its values' checkboxes)] for the facets with values (`labels`
+    escaped for HTML)."""
     out = []
     for facet, values in page.facets.items():
         if not values:
             continue
         if facet in ("objective", "session"):
-            text = {value: page.names.get((facet, value), value) for value, _count in values}
+            names = page.names
+            text = {v: escape(names.get((facet, v), v)) for v, _count in values}
         else:
             text = labels[facet]
         selected = query.filters.get(facet, ())
@@ -132,11 +134,11 @@ def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, label
                     facet=name,
                     value=safe,
                     checked=" checked" if value in selected else "",
-                    text=escape(text.get(value, value)),
+                    text=text[value] if value in text else escape(value),
                     count=count,
                 )
             )
-        out.append((facet, Markup("".join(checks))))
+        out.append((Markup(labels["title"][facet]), Markup("".join(checks))))
     return out
 
 

@@ -119,6 +119,9 @@ def test_a_card_is_written_in_the_readers_language(web, people):
     assert '<span class="hint">2 คนเห็นว่ามีประโยชน์</span>' in card
     assert '<p class="hint travelled">นำไปปรับใช้ใน: กัมพูชา</p>' in card
     assert "ไทย" in card  # Thailand, by its Thai name
+    # The facets: their titles and values in Thai too.
+    assert "<legend>ประเทศ</legend>" in html
+    assert '<label for="f-country-TH">ไทย <span class="count">(1)</span>' in html
 
 
 def test_curriculum_labels_on_a_page_of_cards_and_on_a_page_past_the_last(web, people):
