@@ -119,12 +119,19 @@ def _has_value(facet: str, values):
     )
 
 
-def _text_match(words: list[str]):
+def _text_match():
     """SQL: the practice matches every word, through the site search's full-text mechanism
-    (so "campaigns" finds "campaign", on SQLite and PostgreSQL alike)."""
+    (so "campaigns" finds "campaign", on SQLite and PostgreSQL alike); the words are bound
+    at execution (`_text_params`)."""
     from portal.search.queries import practice_match
 
-    return practice_match(Practice, words)
+    return practice_match(Practice)
+
+
+def _text_params(words: list[str]) -> dict:
+    from portal.search.queries import practice_words
+
+    return {"practice_words": practice_words(words)} if words else {}
 
 
 _ORDER = {
@@ -134,11 +141,12 @@ _ORDER = {
 _FILTER_VALUES = {facet: bindparam(f"facet_{facet}", expanding=True) for facet in FACETS}
 
 
-def _library_statements(visible, words: list[str], sort: str, filtered: tuple[str, ...]):
+def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
     """The page and facet-count statements for this shape of query: which practices the
-    reader may see (`visible`, from permissions), the free text, the sort and the filtered
-    facets; the facets' values, the limit and the offset are bound at execution."""
-    base = [visible, _text_match(words)]
+    reader may see (`visible`, from permissions), whether there is free text, the sort and
+    the filtered facets; the words, the facets' values, the limit and the offset are bound
+    at execution."""
+    base = [visible, _text_match()] if has_text else [visible]
     has = {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
     page = (
         select(
@@ -166,7 +174,7 @@ def _library_statements(visible, words: list[str], sort: str, filtered: tuple[st
     return page, counts
 
 
-# Statements without free text, built once per shape (sort, filtered facets, and which of
+# Statements built once per shape (free text or not, sort, filtered facets, and which of
 # the permission module's visibility conditions applies: the condition is still asked
 # for on every request, a statement is reused only for the very same condition object).
 _SHAPES: dict[tuple, tuple] = {}
@@ -174,21 +182,34 @@ _MAX_SHAPES = 512
 
 
 def _statements_for(visible, query: LibraryQuery):
-    words = query.words
+    has_text = bool(query.words)
     filtered = tuple(query.filters)  # in FACETS order (from_args)
-    if words:  # the text is part of the statement (the site search builds it)
-        return _library_statements(visible, words, query.sort, filtered)
-    key = (id(visible), query.sort, filtered)
+    # The full-text condition differs between SQLite and PostgreSQL.
+    dialect = db.session.get_bind().dialect.name if has_text else ""
+    key = (id(visible), has_text, dialect, query.sort, filtered)
     found = _SHAPES.get(key)
     if found is None or found[0] is not visible:
         if len(_SHAPES) >= _MAX_SHAPES:
             _SHAPES.clear()
-        found = _SHAPES[key] = (visible, *_library_statements(visible, [], query.sort, filtered))
+        found = _SHAPES[key] = (
+            visible,
+            *_library_statements(visible, has_text, query.sort, filtered),
+        )
     return found[1], found[2]
 
 
-# The page's countries and pillars, and the countries its published adaptations are in
-# (facet "adapted"), in one statement.
+# The labels of the objective and session facet values: (number, facet, title) rows.
+_CURRICULUM = (
+    select(Objective.number, literal("objective"), Objective.title),
+    select(CurriculumSession.number, literal("session"), CurriculumSession.title).where(
+        CurriculumSession.is_retired.is_(False)
+    ),
+)
+_CURRICULUM_NAMES = union_all(*_CURRICULUM)
+
+# The page's countries and pillars, the countries its published adaptations are in
+# (facet "adapted") and the curriculum's labels (facets "objective" and "session", the
+# number in place of a practice), in one statement.
 _PAGE_IDS = bindparam("ids", expanding=True)
 _CARD_VALUES = union_all(
     select(
@@ -204,6 +225,7 @@ _CARD_VALUES = union_all(
         PracticeTag.facet == "country",
     )
     .distinct(),
+    *_CURRICULUM,
 )
 _CARD_VALUES = _CARD_VALUES.order_by(_CARD_VALUES.selected_columns.value)
 
@@ -213,22 +235,28 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    At most four statements, whatever the size of the library."""
+    At most three statements, whatever the size of the library."""
     page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
+    params.update(_text_params(query.words))
     rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
     practices = [LibraryItem(*row[:4]) for row in rows]
     total = rows[0].total if rows else 0
     adaptations: dict[int, list[str]] = {}
+    names = None
     if practices:
         by_id = {item.id: item for item in practices}
+        curriculum = []
         for ref, facet, value in read_rows(_CARD_VALUES, {"ids": list(by_id)}).all():
             if facet == "adapted":
                 adaptations.setdefault(ref, []).append(value)
             elif facet == "country":
                 by_id[ref].countries.append(value)
-            else:
+            elif facet == "pillar":
                 by_id[ref].pillars.append(value)
+            else:
+                curriculum.append((ref, facet, value))
+        names = _names(curriculum)
     facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
     for facet, value, count in read_rows(counts_stmt, params).all():
         facets[facet].append((value, count))
@@ -246,27 +274,22 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
         total=total,
         facets=facets,
         adaptations=adaptations,
-        # Labels of the curriculum values only when the page shows some.
-        names=curriculum_names() if facets["objective"] or facets["session"] else {},
+        # Labels of the curriculum values only when the page shows some (read with the
+        # cards, or on their own for a page past the last).
+        names=(names if names is not None else curriculum_names())
+        if facets["objective"] or facets["session"]
+        else {},
     )
 
 
-_CURRICULUM_NAMES = union_all(
-    select(
-        literal("objective").label("facet"),
-        Objective.number.label("number"),
-        Objective.title.label("title"),
-    ),
-    select(literal("session"), CurriculumSession.number, CurriculumSession.title).where(
-        CurriculumSession.is_retired.is_(False)
-    ),
-)
+def _names(rows) -> dict[tuple[str, str], str]:
+    """("session", "3") -> "3. Title", from (number, facet, title) rows."""
+    return {(facet, str(number)): f"{number}. {title}" for number, facet, title in rows}
 
 
 def curriculum_names() -> dict[tuple[str, str], str]:
     """Labels of the objective and session facet values (one statement)."""
-    rows = read_rows(_CURRICULUM_NAMES).all()
-    return {(facet, str(number)): f"{number}. {title}" for facet, number, title in rows}
+    return _names(read_rows(_CURRICULUM_NAMES).all())
 
 
 def load_practice_for(viewer: Viewer, practice_id: int, with_state: bool = False):

@@ -4,18 +4,18 @@ Every page works without JavaScript; htmx swaps named blocks of the same templat
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from portal.discussion.permissions import viewer_for
 from portal.navigation import item_url
 from portal.practices import bp, permissions, queries, services
 from portal.practices.forms import CommentForm, PracticeForm, ReviewForm
-from portal.practices.vocab import request_labels
+from portal.practices.vocab import request_labels_html
+from portal.translations import current_translations
 from portal.web import is_htmx, render
 
 FIELD_LABELS = {
@@ -43,7 +43,7 @@ def library():
     viewer = _reader()
     query = queries.LibraryQuery.from_args(request.args)
     page = queries.library(viewer, query)
-    labels = request_labels()
+    labels = request_labels_html()
     return render(
         "practices/library.html",
         block="library",
@@ -54,58 +54,91 @@ def library():
     )
 
 
-class Card(NamedTuple):
-    """A practice card of the library, its labels in the reader's language."""
+# The library's repeated pieces, written here because a page has dozens of them (every
+# facet value, every card) and Jinja escapes and yields each value of each one. The same
+# markup the template wrote: values escaped, the translations as the templates' `_` gives
+# them (trusted, not escaped).
+_CHECK = (
+    '        <li class="check"><input type="checkbox" id="{fid}" name="{facet}" '
+    'value="{value}"{checked}> <label for="{fid}">{text} <span class="count">({count})'
+    "</span></label></li>\n"
+)
+_CARD = (
+    '<li><article class="practice-card">\n  <h3><a href="{url}">{title}</a></h3>\n'
+    '  <p class="practice-meta">{countries}{pillars}{useful}</p>\n'
+    '  <p class="practice-summary">{summary}</p>\n{adapted}</article>\n</li>'
+)
 
-    url: str
-    title: str
-    summary: str
-    useful_count: int
-    countries: str  # names, comma-separated
-    pillars: list[str]
-    adapted: str  # the countries of its adaptations, comma-separated ("" if none)
 
-
-def _cards(page: queries.LibraryPage, labels: dict) -> list[Card]:
+def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
+    """The cards of the page's practices, their labels in the reader's language (`labels`
+    escaped for HTML)."""
     countries, pillars = labels["country"], labels["pillar"]
+    translations = current_translations()
+    env = current_app.jinja_env
+    truncate = env.filters["truncate"]
 
     def names(codes):
-        return ", ".join([countries.get(code, code) for code in codes])
+        return ", ".join([countries[c] if c in countries else escape(c) for c in codes])
 
-    return [
-        Card(
-            item_url("practices.practice_detail", practice_id=p.id),
-            p.title,
-            p.summary,
-            p.useful_count,
-            names(p.countries),
-            [pillars.get(value, "") for value in p.pillars],
-            names(page.adaptations.get(p.id, ())),
+    out = []
+    for p in page.practices:
+        useful = adapted = ""
+        if p.useful_count:
+            text = translations.ungettext(
+                "%(num)d found it useful", "%(num)d found it useful", p.useful_count
+            )
+            useful = f'<span class="hint">{text % {"num": p.useful_count}}</span>'
+        if p.id in page.adaptations:
+            text = translations.ugettext("Adapted in: %(countries)s")
+            adapted = (
+                f'<p class="hint travelled">{text % {"countries": names(page.adaptations[p.id])}}'
+                "</p>"
+            )
+        out.append(
+            _CARD.format(
+                url=escape(item_url("practices.practice_detail", practice_id=p.id)),
+                title=escape(p.title),
+                countries=names(p.countries),
+                pillars="".join(
+                    f' <span class="tag">{pillars.get(value, "")}</span>' for value in p.pillars
+                ),
+                useful=useful,
+                summary=escape(truncate(env, p.summary, 220)),
+                adapted=adapted,
+            )
         )
-        for p in page.practices
-    ]
+    return Markup("".join(out))
 
 
 def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, labels: dict):
-    """[(facet, [(input id, value, label, count, is ticked)])] for the facets with values."""
+    """[(facet's title, its values' checkboxes)] for the facets with values (`labels`
+    escaped for HTML)."""
     out = []
     for facet, values in page.facets.items():
         if not values:
             continue
         if facet in ("objective", "session"):
-            text = {value: page.names.get((facet, value), value) for value, _count in values}
+            names = page.names
+            text = {v: escape(names.get((facet, v), v)) for v, _count in values}
         else:
             text = labels[facet]
         selected = query.filters.get(facet, ())
-        out.append(
-            (
-                facet,
-                [
-                    (f"f-{facet}-{value}", value, text.get(value, value), count, value in selected)
-                    for value, count in values
-                ],
+        name = escape(facet)
+        checks = []
+        for value, count in values:
+            safe = escape(value)
+            checks.append(
+                _CHECK.format(
+                    fid=f"f-{name}-{safe}",
+                    facet=name,
+                    value=safe,
+                    checked=" checked" if value in selected else "",
+                    text=text[value] if value in text else escape(value),
+                    count=count,
+                )
             )
-        )
+        out.append((Markup(labels["title"][facet]), Markup("".join(checks))))
     return out
 
 

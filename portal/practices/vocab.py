@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 # A practice's organisation types are a person's (one list, kept in accounts).
 from portal.accounts.models import ORGANISATION_TYPES
@@ -91,11 +92,21 @@ def label(facet: str, value: str, names: dict | None = None) -> str:
     return names.get((facet, value), value)
 
 
-_LABELS: dict[str, dict[str, dict[str, str]]] = {}
+_LABELS: dict[str, tuple[dict, dict]] = {}
 
 
 def request_labels() -> dict[str, dict[str, str]]:
     """Every facet label translated once per request (templates call this many times)."""
+    return _request_tables()[0]
+
+
+def request_labels_html() -> dict[str, dict[str, str]]:
+    """The same labels escaped for HTML, and under "title" the facets' titles (trusted
+    translations, as the templates' `_` writes them): the library writes dozens a page."""
+    return _request_tables()[1]
+
+
+def _request_tables() -> tuple[dict, dict]:
     from flask import g
     from flask_babel import get_locale
 
@@ -109,12 +120,16 @@ def request_labels() -> dict[str, dict[str, str]]:
             names = dict(countries(locale))
         except ValueError:  # a locale without CLDR territory names
             names = dict(countries())
-        cached = {
+        labels = {
             "country": names,
             "pillar": {k: str(v) for k, v in PILLARS.items()},
             "org": {k: str(v) for k, v in ORGANISATION_TYPES.items()},
             "target": {k: str(v) for k, v in TARGET_GROUPS.items()},
         }
-        _LABELS[locale] = cached
+        html = {
+            facet: {k: str(escape(v)) for k, v in table.items()} for facet, table in labels.items()
+        }
+        html["title"] = {k: str(v) for k, v in FACET_TITLES.items()}
+        cached = _LABELS[locale] = (labels, html)
     g._practice_labels = cached
     return cached

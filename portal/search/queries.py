@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     case,
     column,
     func,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     or_,
     select,
     table,
-    true,
     union_all,
 )
 
@@ -264,21 +264,33 @@ def _practice_document(practice):
     return _tsvector(document)
 
 
-def practice_match(practice, words: list[str]):
+def _on_postgresql() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def practice_match(practice):
     """SQL: the practice matches every word as the site search matches it (word forms
     too): through the FTS5 index on SQLite, which holds published practices only, and the
-    GIN-indexed tsvector on PostgreSQL. No words: every practice. For the library's free
-    text, which adds its own conditions (published, facets) around it."""
-    if not words:
-        return true()
-    if db.session.get_bind().dialect.name == "postgresql":
-        return _practice_document(practice).op("@@")(func.plainto_tsquery(ENGLISH, " ".join(words)))
-    match = " ".join(f'"{word}"' for word in words)
+    GIN-indexed tsvector on PostgreSQL. For the library's free text, which adds its own
+    conditions (published, facets) around it. The words are bound at execution, as
+    `practice_words(words)` under the name "practice_words", so a statement built around
+    the condition serves every text."""
+    words = bindparam("practice_words")
+    if _on_postgresql():
+        return _practice_document(practice).op("@@")(func.plainto_tsquery(ENGLISH, words))
     return practice.id.in_(
         select(fts.c.ref_id).where(
-            literal_column(TABLE).op("MATCH")(match), fts.c.kind == "practice"
+            literal_column(TABLE).op("MATCH")(words), fts.c.kind == "practice"
         )
     )
+
+
+def practice_words(words: list[str]) -> str:
+    """The value of practice_match's "practice_words": the words as the database's full
+    text query reads them (each one quoted for FTS5)."""
+    if _on_postgresql():
+        return " ".join(words)
+    return " ".join(f'"{word}"' for word in words)
 
 
 def _postgres(viewer, words, page, readings, practices=None):

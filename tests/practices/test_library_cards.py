@@ -4,10 +4,12 @@ a person who may not read the library see a practice."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.discussion.permissions import viewer_for
 from portal.extensions import db
+from portal.learning.models import CurriculumSession
 from portal.practices import permissions, queries
 from practices.conftest import HX, published, sign_in
 
@@ -79,3 +81,73 @@ def test_filters_paging_and_sort_bind_their_values(people):
     assert len(first.practices) == 10 and len(second.practices) == 2
     assert {p.id for p in first.practices}.isdisjoint(p.id for p in second.practices)
     assert [p.title for p in second.practices] == ["Practice 1", "Practice 0"]
+
+
+def test_facet_checkboxes_escape_curriculum_titles_and_tick_the_chosen_values(web, people):
+    """The checkboxes are written in Python: a session title from the curriculum is
+    escaped, the chosen value is ticked, the others are not."""
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 3))
+    session.title = 'Referral & <b>"care"</b>'
+    db.session.commit()
+    published(people.author, people.trainer, countries=["TH"])
+    sign_in(web, people.peer)
+    for headers in ({}, HX):
+        html = web.client.get("/practices/?session=3", headers=headers).get_data(as_text=True)
+        assert (
+            '<li class="check"><input type="checkbox" id="f-session-3" name="session" '
+            'value="3" checked> <label for="f-session-3">3. Referral &amp; '
+            "&lt;b&gt;&#34;care&#34;&lt;/b&gt; "
+            '<span class="count">(1)</span></label></li>'
+        ) in html
+        assert (
+            '<input type="checkbox" id="f-country-TH" name="country" value="TH"> '
+            '<label for="f-country-TH">Thailand <span class="count">(1)</span>'
+        ) in html
+
+
+def test_a_card_is_written_in_the_readers_language(web, people):
+    source = published(people.author, people.trainer, countries=["TH"], pillars=["protection"])
+    source.useful_count = 2
+    db.session.commit()
+    published(people.member_b, people.trainer, countries=["KH"], adapts_id=source.id)
+    people.peer.language = "th"
+    db.session.commit()
+    sign_in(web, people.peer)
+    html = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    card = html[html.index(f'<a href="/practices/{source.id}">') :]
+    card = card[: card.index("</article>")]
+    assert '<span class="hint">2 คนเห็นว่ามีประโยชน์</span>' in card
+    assert '<p class="hint travelled">นำไปปรับใช้ใน: กัมพูชา</p>' in card
+    assert "ไทย" in card  # Thailand, by its Thai name
+    # The facets: their titles and values in Thai too.
+    assert "<legend>ประเทศ</legend>" in html
+    assert '<label for="f-country-TH">ไทย <span class="count">(1)</span>' in html
+
+
+def test_curriculum_labels_on_a_page_of_cards_and_on_a_page_past_the_last(web, people):
+    """The labels are read with the cards; a page without cards reads them on its own."""
+    published(people.author, people.trainer, countries=["TH"])  # session 3, objective 2
+    sign_in(web, people.peer)
+    for path in ("/practices/", "/practices/?page=9", "/practices/?session=3&page=9"):
+        html = web.client.get(path, headers=HX).get_data(as_text=True)
+        assert '<label for="f-session-3">3. Invented session 3 <span class="count">' in html
+        assert '<label for="f-objective-2">2. Objective 2 <span class="count">' in html
+    assert "practice-card" not in html
+
+
+def test_one_statement_per_shape_serves_every_free_text(people):
+    """The free text is bound at execution: the statement kept for "text, newest" after
+    one search finds what the next search's words match, and nothing else."""
+    harbour = published(people.author, people.trainer, title="Harbour inspections")
+    hotline = published(people.author, people.trainer, title="Hotline for seafarers")
+    reader = viewer_for(people.peer)
+    for args, found in (
+        ({"q": "harbour"}, [harbour.id]),
+        ({"q": "hotline"}, [hotline.id]),
+        ({"q": "hotline harbour"}, []),
+        ({"q": "inspections", "sort": "useful"}, [harbour.id]),
+        ({"q": "seafarers", "sort": "useful"}, [hotline.id]),
+    ):
+        page = run(reader, **args)
+        assert [p.id for p in page.practices] == found, args
+        assert page.total == len(found), args
