@@ -285,6 +285,23 @@ def test_two_identical_concurrent_submissions_grade_once(app, participant, quiz)
     assert summary.attempts == 1 and summary.best_percent == 100
 
 
+def test_an_edited_question_shows_at_once_on_an_open_attempt(as_participant, quiz):
+    """The page keeps decoded questions per version: an edit is a new version."""
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    question = db.session.scalar(select(Question).where(Question.quiz_id == quiz.id).limit(1))
+    assert question.spec["text"] in as_participant.client.get(path).get_data(as_text=True)
+    question.spec = {**question.spec, "text": "A corrected question text"}
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "A corrected question text" in page
+    assert f"Question text for {question.key}<" not in page
+    db.session.delete(question)
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "A corrected question text" not in page and page.count("<fieldset") == 5
+
+
 def test_autosave_with_htmx_returns_the_status_fragment(as_participant, quiz):
     attempt_id = start(as_participant)
     page = as_participant.client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
