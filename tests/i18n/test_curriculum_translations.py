@@ -43,6 +43,25 @@ def test_a_translated_session_shows_in_the_person_s_language(curriculum, as_part
     assert 'lang="en" dir="ltr">' in html
 
 
+def test_a_changed_translation_shows_on_the_next_page(curriculum, as_participant):
+    """Pages keep a decoded translation per version: a new import is a new version."""
+    assert "การช่วยเหลือผู้เสียหายจากการค้ามนุษย์" in _page(as_participant, "/sessions/6", "th")
+    row = db.session.scalar(
+        select(ContentTranslation).where(
+            ContentTranslation.session_number == 6, ContentTranslation.language == "th"
+        )
+    )
+    row.data = {**row.data, "session": {**row.data["session"], "title": "ชื่อใหม่ของบทเรียน"}}
+    db.session.commit()
+    html = as_participant.client.get("/sessions/6").get_data(as_text=True)
+    assert "<span>ชื่อใหม่ของบทเรียน</span></h1>" in html
+    assert "<span>การช่วยเหลือผู้เสียหายจากการค้ามนุษย์</span>" not in html
+    db.session.delete(row)
+    db.session.commit()
+    html = as_participant.client.get("/sessions/6").get_data(as_text=True)
+    assert "ชื่อใหม่ของบทเรียน" not in html and "Assistance for victims of trafficking" in html
+
+
 def test_an_untranslated_session_says_so_and_is_marked_english(curriculum, as_participant):
     html = _page(as_participant, "/sessions/2", "ur")
     assert "یہ سیشن ابھی آپ کی زبان میں ترجمہ نہیں ہوا" in html
