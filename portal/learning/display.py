@@ -10,7 +10,8 @@ import hashlib
 import re
 from types import SimpleNamespace
 
-from flask_babel import gettext
+from flask import current_app
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
@@ -63,53 +64,85 @@ def _translate_view(view: dict, texts: dict[str, str]) -> None:
     view["right_labels"] = {right: tr(right) for right in view.get("rights") or []}
 
 
-def question_views(
-    questions, seed: int, shuffle: bool, draft: dict, texts=None
-) -> list[SimpleNamespace]:
-    """Each question as the page may show it before submission, with the saved response.
+# Each question of an attempt form as HTML, kept per worker: a page is opened again and
+# again (autosave, coming back later) and each of its questions only changes when the
+# question, its translation or its saved answer does. The key holds every input of the
+# fragment, each read on the request: the question's id and version, the attempt's seed
+# and the quiz's shuffle (option order and tokens), the page's language and the
+# translation's version, the question's number and the saved answer. The attempt itself
+# is only found for its owner, on every request, before any of this runs.
+_FRAGMENTS: dict[tuple, Markup] = {}
+_FRAGMENTS_MAX = 2_000
+_FRAGMENT_MAX_CHARS = 5_000  # a long essay draft is rendered each time, not kept
+
+
+def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
+    """Each question (rows of id, updated_at, spec) as the attempt form shows it before
+    submission, with the saved response, as HTML (templates/learning/_question.html).
 
     `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
     where the session has a translation of it; others are marked English.
     """
-    from portal.i18n.content import FALLBACK_ATTRS
-
-    views = []
+    language = str(get_locale())
+    version = None if texts is None else texts.version  # the translation's
+    fragments = []
     number = 0
     for question in questions:
-        view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
-        translated = texts.question(question.spec) if texts is not None else {}
-        _translate_view(view, translated)
-        view["lang_attrs"] = (
-            FALLBACK_ATTRS
-            if texts is not None and not texts.is_english_page and not translated
-            else Markup("")
-        )
-        if view["type"] != "description":
+        if question.spec.get("type") != "description":
             number += 1
-        # "Choose all that apply" is said once: by the page unless the text says it.
-        view["says_choose_all"] = "all that apply" in str(view.get("text", "")).lower()
         saved = (draft or {}).get(str(question.id))
-        if "options" in view:
-            chosen = saved if isinstance(saved, list) else [saved]
-            for option in view["options"]:
-                option["checked"] = option["id"] in chosen
-                option["id"] = option_token(seed, question.id, option["id"])
-        # The texts as HTML in the question's format, made here once rather than by a
-        # template filter per question and per option.
-        text_format = view["format"]
-        view["html"] = text_html(view.get("text") or "", text_format)
-        for item in view.get("options") or ():
-            item["html"] = inline_html(item.get("text") or "", text_format)
-        for item in view.get("lefts") or ():
-            item["html"] = inline_html(item.get("text") or "", text_format)
-        view.update(number=number, field=field_name(question.id), saved=saved, id=question.id)
-        # Objects rather than dicts: the template reads each field by attribute, which on a
-        # dict costs Jinja a failed attribute look-up first (hundreds on one page).
-        for part in ("options", "lefts", "rubric"):
-            if part in view:
-                view[part] = [SimpleNamespace(**item) for item in view[part]]
-        views.append(SimpleNamespace(**view))
-    return views
+        key = (question.id, question.updated_at, seed, shuffle)
+        key += (language, texts is None, version, number, repr(saved))
+        html = _FRAGMENTS.get(key)
+        if html is None:
+            view = _question_view(question, seed, shuffle, saved, number, texts)
+            html = _question_macro()(view)
+            if len(html) <= _FRAGMENT_MAX_CHARS:
+                if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+                    _FRAGMENTS.clear()
+                _FRAGMENTS[key] = html
+        fragments.append(html)
+    return fragments
+
+
+def _question_macro():
+    return current_app.jinja_env.get_template("learning/_question.html").module.question
+
+
+def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts):
+    """One question as the page may show it before submission, with the saved response."""
+    from portal.i18n.content import FALLBACK_ATTRS
+
+    view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
+    translated = texts.question(question.spec) if texts is not None else {}
+    _translate_view(view, translated)
+    view["lang_attrs"] = (
+        FALLBACK_ATTRS
+        if texts is not None and not texts.is_english_page and not translated
+        else Markup("")
+    )
+    # "Choose all that apply" is said once: by the page unless the text says it.
+    view["says_choose_all"] = "all that apply" in str(view.get("text", "")).lower()
+    if "options" in view:
+        chosen = saved if isinstance(saved, list) else [saved]
+        for option in view["options"]:
+            option["checked"] = option["id"] in chosen
+            option["id"] = option_token(seed, question.id, option["id"])
+    # The texts as HTML in the question's format, made here once rather than by a
+    # template filter per question and per option.
+    text_format = view["format"]
+    view["html"] = text_html(view.get("text") or "", text_format)
+    for item in view.get("options") or ():
+        item["html"] = inline_html(item.get("text") or "", text_format)
+    for item in view.get("lefts") or ():
+        item["html"] = inline_html(item.get("text") or "", text_format)
+    view.update(number=number, field=field_name(question.id), saved=saved, id=question.id)
+    # Objects rather than dicts: the template reads each field by attribute, which on a
+    # dict costs Jinja a failed attribute look-up first.
+    for part in ("options", "lefts", "rubric"):
+        if part in view:
+            view[part] = [SimpleNamespace(**item) for item in view[part]]
+    return SimpleNamespace(**view)
 
 
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:
@@ -198,7 +231,7 @@ def points_text(value) -> str:
 def review_rows(answers, reveal: bool = True, texts=None) -> list[dict]:
     """What the review shows per question: text, the answer given, and (when the quiz
     reveals them) the right answer and feedback. Essays show the participant's text, and
-    once graded the trainer's points and comment. `texts` translates as in question_views."""
+    once graded the trainer's points and comment. `texts` translates as in question_fragments."""
     from portal.i18n.content import FALLBACK_ATTRS, translate_spec
 
     rows = []

@@ -26,7 +26,7 @@ from portal.learning import bp, queries, services
 from portal.learning.display import (
     inline_html,
     points_text,
-    question_views,
+    question_fragments,
     read_responses,
     review_rows,
     text_html,
@@ -196,7 +196,9 @@ def attempt_detail(attempt_id: int):
         attempt=attempt,
         quiz=found["quiz"],
         session_number=number,
-        questions=question_views(questions, attempt.seed, found["shuffle"], attempt.draft, texts),
+        questions=question_fragments(
+            questions, attempt.seed, found["shuffle"], attempt.draft, texts
+        ),
         saved=False,
     )
 

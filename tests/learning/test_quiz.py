@@ -300,6 +300,8 @@ def test_an_edited_question_shows_at_once_on_an_open_attempt(as_participant, qui
     db.session.commit()
     page = as_participant.client.get(path).get_data(as_text=True)
     assert "A corrected question text" not in page and page.count("<fieldset") == 5
+    # The others are numbered afresh.
+    assert "Question 5 <" in page and "Question 6 <" not in page
 
 
 def test_autosave_with_htmx_returns_the_status_fragment(as_participant, quiz):
