@@ -10,7 +10,7 @@ import hashlib
 import re
 from types import SimpleNamespace
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
@@ -64,16 +64,40 @@ def _translate_view(view: dict, texts: dict[str, str]) -> None:
     view["right_labels"] = {right: tr(right) for right in view.get("rights") or []}
 
 
+class FragmentMemo:
+    """Rendered HTML kept per worker, bounded: emptied when full, and a fragment longer
+    than max_chars is not kept. Only for HTML that is a function of its key alone."""
+
+    def __init__(self, max_entries: int, max_chars: int):
+        self.max_entries = max_entries
+        self.max_chars = max_chars
+        self._entries: dict[tuple, Markup] = {}
+
+    def get(self, key: tuple, make, *args) -> Markup:
+        """The fragment kept under `key`, else make(*args) (kept if short enough)."""
+        html = self._entries.get(key)
+        if html is None:
+            html = make(*args)
+            if len(html) <= self.max_chars:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[key] = html
+        return html
+
+
+def _macro(template: str, name: str):
+    return getattr(current_app.jinja_env.get_template(template).module, name)
+
+
 # Each question of an attempt form as HTML, kept per worker: a page is opened again and
 # again (autosave, coming back later) and each of its questions only changes when the
 # question, its translation or its saved answer does. The key holds every input of the
 # fragment, each read on the request: the question's id and version, the attempt's seed
 # and the quiz's shuffle (option order and tokens), the page's language and the
 # translation's version, the question's number and the saved answer. The attempt itself
-# is only found for its owner, on every request, before any of this runs.
-_FRAGMENTS: dict[tuple, Markup] = {}
-_FRAGMENTS_MAX = 2_000
-_FRAGMENT_MAX_CHARS = 5_000  # a long essay draft is rendered each time, not kept
+# is only found for its owner, on every request, before any of this runs. A long essay
+# draft is rendered each time, not kept.
+_QUESTIONS = FragmentMemo(max_entries=2_000, max_chars=5_000)
 
 
 def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
@@ -93,20 +117,13 @@ def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=N
         saved = (draft or {}).get(str(question.id))
         key = (question.id, question.updated_at, seed, shuffle)
         key += (language, texts is None, version, number, repr(saved))
-        html = _FRAGMENTS.get(key)
-        if html is None:
-            view = _question_view(question, seed, shuffle, saved, number, texts)
-            html = _question_macro()(view)
-            if len(html) <= _FRAGMENT_MAX_CHARS:
-                if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
-                    _FRAGMENTS.clear()
-                _FRAGMENTS[key] = html
+        html = _QUESTIONS.get(key, _question_html, question, seed, shuffle, saved, number, texts)
         fragments.append(html)
     return fragments
 
 
-def _question_macro():
-    return current_app.jinja_env.get_template("learning/_question.html").module.question
+def _question_html(*view_args) -> Markup:
+    return _macro("learning/_question.html", "question")(_question_view(*view_args))
 
 
 def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts):
@@ -143,6 +160,24 @@ def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts
         if part in view:
             view[part] = [SimpleNamespace(**item) for item in view[part]]
     return SimpleNamespace(**view)
+
+
+# A session page's reading list as HTML, kept per worker. The key holds every input of
+# the list: the readings' rows as read on this request (slug, title, summary, minutes and
+# the reader's own done mark), the session number, the page's language, the translation's
+# version, whether the reader takes part (links or not) and the script root (the links).
+_READING_LISTS = FragmentMemo(max_entries=2_000, max_chars=20_000)
+
+
+def reading_list(number: int, readings: list, texts, taking_part: bool) -> Markup:
+    """The <li> items of a session page's readings (templates/learning/_readings.html)."""
+    key = (request.script_root, str(get_locale()), texts.version, taking_part, number)
+    key += tuple(tuple(row) for row in readings)
+    return _READING_LISTS.get(key, _reading_list_html, readings, texts, number, taking_part)
+
+
+def _reading_list_html(*args) -> Markup:
+    return _macro("learning/_readings.html", "reading_list")(*args)
 
 
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:

@@ -28,6 +28,7 @@ from portal.learning.display import (
     points_text,
     question_fragments,
     read_responses,
+    reading_list,
     review_rows,
     text_html,
 )
@@ -90,10 +91,11 @@ def session_detail(number: int):
         abort(404)
     taking_part = can_take_part(current_user)
     user = current_user._get_current_object() if taking_part else None
+    readings = queries.session_readings(session.id, user)
     return render(
         "learning/session.html",
         session=session,
-        readings=queries.session_readings(session.id, user),
+        readings=reading_list(number, readings, session_texts(number), taking_part),
         quiz=queries.session_quiz(session.id, user) if taking_part else None,
         taking_part=taking_part,
     )

@@ -52,10 +52,16 @@ def test_a_changed_translation_shows_on_the_next_page(curriculum, as_participant
             ContentTranslation.session_number == 6, ContentTranslation.language == "th"
         )
     )
-    row.data = {**row.data, "session": {**row.data["session"], "title": "ชื่อใหม่ของบทเรียน"}}
+    readings = {**(row.data.get("readings") or {}), "kinds-of-assistance": {"title": "อ่านใหม่"}}
+    row.data = {
+        **row.data,
+        "session": {**row.data["session"], "title": "ชื่อใหม่ของบทเรียน"},
+        "readings": readings,
+    }
     db.session.commit()
     html = as_participant.client.get("/sessions/6").get_data(as_text=True)
     assert "<span>ชื่อใหม่ของบทเรียน</span></h1>" in html
+    assert '<a href="/sessions/6/readings/kinds-of-assistance">อ่านใหม่</a>' in html
     assert "<span>การช่วยเหลือผู้เสียหายจากการค้ามนุษย์</span>" not in html
     db.session.delete(row)
     db.session.commit()

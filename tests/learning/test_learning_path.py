@@ -112,6 +112,42 @@ def test_reading_has_time_previous_next_and_print_view(as_participant, shipped):
     assert "Mark as done" not in printed and "Sign out" not in printed
 
 
+def test_the_session_page_s_reading_list_follows_each_of_its_inputs(web, participant, shipped):
+    """The list is kept as HTML per worker; the reader's marks, a reading's texts, the
+    page's language and whether the reader takes part each change it."""
+    link = '<a href="/sessions/1/readings/who-is-a-victim">Who is a victim of trafficking?</a>'
+    web.login(participant.email)
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert link in page and '<span class="status done">Done</span>' not in page
+    assert "minutes</span>" in web.client.get("/sessions/2").get_data(as_text=True)
+    web.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert f'{link}  <span class="hint">4 minutes</span>\n<span class="status done">Done' in page
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "who-is-a-victim"))
+    reading.title, reading.minutes = "Who is a victim? (revised)", 5
+    db.session.commit()
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert 'Who is a victim? (revised)</a>  <span class="hint">5 minutes</span>' in page
+    web.post("/language", {"language": "th", "next": "/"})
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert "Who is a victim? (revised)" not in page and "5 นาที" in page
+    page = web.client.get("/sessions/2").get_data(as_text=True)  # not translated
+    assert "minutes</span>" not in page and "นาที</span>" in page
+    web.post("/language", {"language": "en", "next": "/"})
+    web.post(f"{READING}/done", {"done": "0"}, token_from=READING)
+    assert link.replace("Who is a victim of trafficking?", "Who is a victim? (revised)") in (
+        web.client.get("/sessions/1").get_data(as_text=True)
+    )
+    web.logout()
+    later = make_cohort("Later workshop", elearning_opens=date.today() + timedelta(days=5))
+    waiting = make_user()
+    enrol(waiting, later)
+    web.login(waiting.email)
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert "<strong>Who is a victim? (revised)</strong>" in page
+    assert 'href="/sessions/1/readings/' not in page and "Done</span>" not in page
+
+
 def test_unknown_session_or_reading_is_404(as_participant, shipped):
     assert as_participant.client.get("/sessions/99").status_code == 404
     assert as_participant.client.get("/sessions/1/readings/nope").status_code == 404
