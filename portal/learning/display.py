@@ -162,22 +162,25 @@ def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts
     return SimpleNamespace(**view)
 
 
-# A session page's reading list as HTML, kept per worker. The key holds every input of
-# the list: the readings' rows as read on this request (slug, title, summary, minutes and
-# the reader's own done mark), the session number, the page's language, the translation's
-# version, whether the reader takes part (links or not) and the script root (the links).
-_READING_LISTS = FragmentMemo(max_entries=2_000, max_chars=20_000)
+# The top of a session page as HTML, kept per worker: its heading, objectives, reading
+# list and offline links. The key holds every input of it, each read on this request:
+# the session's number, title, summary and objectives, the readings' rows (slug, title,
+# summary, minutes and the reader's own done mark), the page's language, the
+# translation's version, whether the reader takes part (links or not) and the script root.
+_OUTLINES = FragmentMemo(max_entries=2_000, max_chars=20_000)
 
 
-def reading_list(number: int, readings: list, texts, taking_part: bool) -> Markup:
-    """The <li> items of a session page's readings (templates/learning/_readings.html)."""
-    key = (request.script_root, str(get_locale()), texts.version, taking_part, number)
+def session_outline(session, readings: list, texts, taking_part: bool) -> Markup:
+    """The session page from its crumbs to its offline links
+    (templates/learning/_session_outline.html)."""
+    key = (request.script_root, str(get_locale()), texts.version, taking_part)
+    key += (session.number, session.title, session.summary, session.objectives)
     key += tuple(tuple(row) for row in readings)
-    return _READING_LISTS.get(key, _reading_list_html, readings, texts, number, taking_part)
+    return _OUTLINES.get(key, _outline_html, session, readings, texts, taking_part)
 
 
-def _reading_list_html(*args) -> Markup:
-    return _macro("learning/_readings.html", "reading_list")(*args)
+def _outline_html(*args) -> Markup:
+    return _macro("learning/_session_outline.html", "session_outline")(*args)
 
 
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:

@@ -28,8 +28,8 @@ from portal.learning.display import (
     points_text,
     question_fragments,
     read_responses,
-    reading_list,
     review_rows,
+    session_outline,
     text_html,
 )
 from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
@@ -95,7 +95,7 @@ def session_detail(number: int):
     return render(
         "learning/session.html",
         session=session,
-        readings=reading_list(number, readings, session_texts(number), taking_part),
+        outline=session_outline(session, readings, session_texts(number), taking_part),
         quiz=queries.session_quiz(session.id, user) if taking_part else None,
         taking_part=taking_part,
     )

@@ -11,7 +11,7 @@ from factories import enrol, make_cohort, make_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.learning.models import Reading, ReadingProgress
+from portal.learning.models import CurriculumSession, Reading, ReadingProgress
 
 READING = "/sessions/1/readings/who-is-a-victim"
 
@@ -112,9 +112,10 @@ def test_reading_has_time_previous_next_and_print_view(as_participant, shipped):
     assert "Mark as done" not in printed and "Sign out" not in printed
 
 
-def test_the_session_page_s_reading_list_follows_each_of_its_inputs(web, participant, shipped):
-    """The list is kept as HTML per worker; the reader's marks, a reading's texts, the
-    page's language and whether the reader takes part each change it."""
+def test_the_session_page_s_outline_follows_each_of_its_inputs(web, participant, shipped):
+    """The heading, objectives and reading list are kept as HTML per worker; the session's
+    and the readings' texts, the objectives, the reader's marks, the page's language and
+    whether the reader takes part each change them."""
     link = '<a href="/sessions/1/readings/who-is-a-victim">Who is a victim of trafficking?</a>'
     web.login(participant.email)
     page = web.client.get("/sessions/1").get_data(as_text=True)
@@ -128,6 +129,16 @@ def test_the_session_page_s_reading_list_follows_each_of_its_inputs(web, partici
     db.session.commit()
     page = web.client.get("/sessions/1").get_data(as_text=True)
     assert 'Who is a victim? (revised)</a>  <span class="hint">5 minutes</span>' in page
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
+    session.summary = "A revised summary."
+    db.session.commit()
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert '<p class="lead">A revised summary.</p>' in page
+    assert page.count("<li><strong>Objective ") == 2
+    session.objectives = session.objectives[:1]
+    db.session.commit()
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert page.count("<li><strong>Objective ") == 1
     web.post("/language", {"language": "th", "next": "/"})
     page = web.client.get("/sessions/1").get_data(as_text=True)
     assert "Who is a victim? (revised)" not in page and "5 นาที" in page
