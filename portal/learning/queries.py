@@ -616,18 +616,20 @@ def attempt_answers(attempt_id: int) -> list[AttemptAnswer]:
     ).all()
 
 
-def reading_by_slug(number: int, slug: str) -> Reading | None:
-    """A current reading by session number and slug (without the body)."""
-    return db.session.scalar(
-        select(Reading)
-        .options(_READING_LIST)
-        .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
-        .where(
-            CurriculumSession.number == number,
-            Reading.slug == slug,
-            Reading.is_retired.is_(False),
-        )
+_READING_BY_SLUG = (
+    select(Reading.id, Reading.slug)
+    .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
+    .where(
+        CurriculumSession.number == bindparam("number"),
+        Reading.slug == bindparam("slug"),
+        Reading.is_retired.is_(False),
     )
+)
+
+
+def reading_by_slug(number: int, slug: str):
+    """A current reading by session number and slug: a row of (id, slug), or None."""
+    return read_rows(_READING_BY_SLUG, {"number": number, "slug": slug}).first()
 
 
 def assessment_quiz() -> Quiz | None:

@@ -44,8 +44,9 @@ def _insert(model):
     return dialect_insert(model)
 
 
-def set_reading_done(user, reading: Reading, done: bool) -> None:
-    """Mark a reading as done or not done; sending the same state again changes nothing."""
+def set_reading_done(user, reading, done: bool) -> None:
+    """Mark a reading (a Reading or a row with its id) as done or not done; sending the
+    same state again changes nothing."""
     if done:
         db.session.execute(
             _insert(ReadingProgress)
