@@ -183,6 +183,28 @@ def _outline_html(*args) -> Markup:
     return _macro("learning/_session_outline.html", "session_outline")(*args)
 
 
+# A reading page's article as HTML, kept per worker. The key holds every input of it, each
+# read on this request: the session's number and title, the reading's slug, title,
+# minutes and body, its place in the session, the print view, the page's language, the
+# translation's version and the script root (the links). The reader's own mark is not in it.
+_ARTICLES = FragmentMemo(max_entries=500, max_chars=200_000)
+
+
+def reading_article(context: dict, texts) -> Markup:
+    """The <article> of a reading page (templates/learning/_reading_article.html), from
+    queries.reading_page's context."""
+    reading = context["reading"]
+    args = (context["session_number"], context["session_title"], reading)
+    args += (context["position"], context["total"], context["print_view"])
+    key = (request.script_root, str(get_locale()), texts.version, *args[:2])
+    key += (reading.slug, reading.title, reading.minutes, reading.body, *args[3:])
+    return _ARTICLES.get(key, _article_html, *args, texts)
+
+
+def _article_html(*args) -> Markup:
+    return _macro("learning/_reading_article.html", "reading_article")(*args)
+
+
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:
     """The typed responses by question id (as text), read with grading.parse_response."""
     responses = {}

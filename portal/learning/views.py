@@ -28,6 +28,7 @@ from portal.learning.display import (
     points_text,
     question_fragments,
     read_responses,
+    reading_article,
     review_rows,
     session_outline,
     text_html,
@@ -113,7 +114,9 @@ def _reading_context(number: int, slug: str) -> dict:
 @requires(can_take_part)
 def reading_detail(number: int, slug: str):
     """A reading page with reading time, previous/next, print view and mark as done."""
-    return render("learning/reading.html", **_reading_context(number, slug))
+    context = _reading_context(number, slug)
+    article = reading_article(context, session_texts(number))
+    return render("learning/reading.html", article=article, **context)
 
 
 @bp.post("/sessions/<int:number>/readings/<slug>/done")

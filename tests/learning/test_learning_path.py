@@ -112,6 +112,42 @@ def test_reading_has_time_previous_next_and_print_view(as_participant, shipped):
     assert "Mark as done" not in printed and "Sign out" not in printed
 
 
+def test_the_reading_article_follows_each_of_its_inputs(as_participant, shipped):
+    """The article is kept as HTML per worker; the reading's and the session's texts, the
+    readings around it, the print view and the page's language each change it."""
+    web = as_participant
+    assert "<h1>Who is a victim of trafficking?</h1>" in web.client.get(READING).get_data(
+        as_text=True
+    )
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "who-is-a-victim"))
+    reading.body = "A *revised* body."
+    db.session.commit()
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "<p>A <em>revised</em> body.</p>" in page
+    assert "One definition for the whole world" not in page
+    reading.title = "Revised title"
+    db.session.commit()
+    assert "<h1>Revised title</h1>" in web.client.get(READING).get_data(as_text=True)
+    reading.minutes = 9
+    db.session.commit()
+    assert "about 9 minutes" in web.client.get(READING).get_data(as_text=True)
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
+    session.title = "Revised session"
+    db.session.commit()
+    assert "Session 1: Revised session</a>" in web.client.get(READING).get_data(as_text=True)
+    other = db.session.scalar(
+        select(Reading).where(Reading.session_id == session.id, Reading.id != reading.id)
+    )
+    other.is_retired = True
+    db.session.commit()
+    assert "Reading 1 of 1" in web.client.get(READING).get_data(as_text=True)
+    printed = web.client.get(f"{READING}?print=1").get_data(as_text=True)
+    assert "Back to the normal view" in printed and "Print view" not in printed
+    web.post("/language", {"language": "th", "next": "/"})
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "<h1>Revised title</h1>" not in page and "Reading 1 of 1" not in page
+
+
 def test_the_session_page_s_outline_follows_each_of_its_inputs(web, participant, shipped):
     """The heading, objectives and reading list are kept as HTML per worker; the session's
     and the readings' texts, the objectives, the reader's marks, the page's language and
