@@ -187,7 +187,9 @@ def _outline_html(*args) -> Markup:
 # read on this request: the session's number and title, the reading's slug, title,
 # minutes and body, its place in the session, the print view, the page's language, the
 # translation's version and the script root (the links). The reader's own mark is not in it.
-_ARTICLES = FragmentMemo(max_entries=500, max_chars=200_000)
+# 25 readings x 4 languages x 2 views fit; a body long enough to make an article of more
+# than 30,000 characters is rendered each time, not kept (nor its key, which holds it).
+_ARTICLES = FragmentMemo(max_entries=400, max_chars=30_000)
 
 
 def reading_article(context: dict, texts) -> Markup:
