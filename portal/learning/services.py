@@ -121,9 +121,10 @@ def start_attempt(user, quiz: Quiz, phase: str = "") -> QuizAttempt:
     return attempt
 
 
-def save_draft(user, attempt: QuizAttempt, form) -> bool:
-    """Keep the responses typed so far; False when the attempt is already submitted."""
-    questions = queries.attempt_questions(attempt)
+def save_draft(user, attempt, form) -> bool:
+    """Keep the responses typed so far; False when the attempt is already submitted.
+    `attempt` is a QuizAttempt or a row with its id, seed and question_ids."""
+    questions = queries.question_specs(attempt.question_ids or [])
     responses = read_responses(questions, attempt.seed, form)
     result = db.session.execute(
         update(QuizAttempt)

@@ -280,7 +280,10 @@ def attempt_submit_saved(attempt_id: int):
 @login_required
 def attempt_save(attempt_id: int):
     """Autosave from the attempt form (HTMX); answers with the save-status fragment."""
-    attempt, quiz, number = load_attempt(attempt_id)
+    found = queries.attempt_page(attempt_id, current_user._get_current_object())
+    if found is None:
+        abort(404)
+    attempt = found["attempt"]
     if not services.save_draft(current_user, attempt, request.form):
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
     if not is_htmx():
