@@ -183,6 +183,26 @@ def _outline_html(*args) -> Markup:
     return _macro("learning/_session_outline.html", "session_outline")(*args)
 
 
+# A session page's quiz section and resources as HTML, kept per worker. The key holds every
+# input of them, each read on this request: the reader's standing on the quiz (a
+# queries.SessionQuiz: title, pass mark, question count, best score, attempts left, open
+# attempt), the session's number and resources, the page's language, the translation's
+# version and the script root (the quiz link).
+_QUIZ_BLOCKS = FragmentMemo(max_entries=2_000, max_chars=20_000)
+
+
+def session_quiz_block(session, quiz, texts) -> Markup:
+    """The quiz section and the resources of a session page
+    (templates/learning/_session_quiz.html)."""
+    key = (request.script_root, str(get_locale()), texts.version, session.number, quiz)
+    key += (repr(session.resources),)
+    return _QUIZ_BLOCKS.get(key, _quiz_block_html, session, quiz, texts)
+
+
+def _quiz_block_html(*args) -> Markup:
+    return _macro("learning/_session_quiz.html", "quiz_and_resources")(*args)
+
+
 # A reading page's article as HTML, kept per worker. The key holds every input of it, each
 # read on this request: the session's number and title, the reading's slug, title,
 # minutes and body, its place in the session, the print view, the page's language, the

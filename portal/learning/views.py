@@ -31,6 +31,7 @@ from portal.learning.display import (
     reading_article,
     review_rows,
     session_outline,
+    session_quiz_block,
     text_html,
 )
 from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
@@ -93,11 +94,13 @@ def session_detail(number: int):
     taking_part = can_take_part(current_user)
     user = current_user._get_current_object() if taking_part else None
     readings = queries.session_readings(session.id, user)
+    quiz = queries.session_quiz(session.id, user) if taking_part else None
+    texts = session_texts(number)
     return render(
         "learning/session.html",
         session=session,
-        outline=session_outline(session, readings, session_texts(number), taking_part),
-        quiz=queries.session_quiz(session.id, user) if taking_part else None,
+        outline=session_outline(session, readings, texts, taking_part),
+        quiz_and_resources=session_quiz_block(session, quiz, texts),
         taking_part=taking_part,
     )
 

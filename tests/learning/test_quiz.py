@@ -16,7 +16,14 @@ from sqlalchemy import func, select
 from learning.builders import make_quiz, make_session
 from portal.extensions import db
 from portal.learning import content_files
-from portal.learning.models import AttemptAnswer, Question, Quiz, QuizAttempt, QuizSummary
+from portal.learning.models import (
+    AttemptAnswer,
+    CurriculumSession,
+    Question,
+    Quiz,
+    QuizAttempt,
+    QuizSummary,
+)
 from portal.markdown import render_plain
 
 ATTEMPT_RE = re.compile(r"/quiz/attempts/(\d+)")
@@ -445,3 +452,13 @@ def test_session_page_shows_the_quiz_standing(as_participant, participant, quiz)
     page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
     assert "Your best score: 100% Passed" in page
     assert "1 attempt left" in page and "Go to the quiz" in page
+    # The part is kept as HTML per worker: the quiz's and the session's texts change it too.
+    quiz.title, quiz.pass_mark = "A renamed quiz", 70
+    db.session.commit()
+    page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
+    assert "A renamed quiz. 6 questions, pass mark 70%" in page
+    session = db.session.get(CurriculumSession, quiz.session_id)
+    session.resources = [{"title": "A new resource", "url": "https://example.org/r"}]
+    db.session.commit()
+    page = as_participant.client.get("/sessions/1").get_data(as_text=True)
+    assert '<a href="https://example.org/r" rel="noopener">A new resource</a>' in page
