@@ -22,14 +22,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from portal.database import read_rows
 from portal.extensions import db
 from portal.i18n.models import ContentTranslation
 
@@ -183,6 +185,8 @@ class SessionTexts:
 
     language: str
     data: dict = field(default_factory=dict)
+    # The translation's updated_at (None: English, or no translation): the texts' version.
+    version: datetime | None = None
 
     @property
     def is_english_page(self) -> bool:
@@ -225,6 +229,21 @@ class SessionTexts:
         return FALLBACK_ATTRS
 
 
+# A session's translation is a large JSON document: each request reads its version
+# (updated_at), and the document is decoded once per version and process. The texts are
+# the same for everyone reading that session in that language.
+_TRANSLATION_VERSION = select(ContentTranslation.updated_at).where(
+    ContentTranslation.session_number == bindparam("number"),
+    ContentTranslation.language == bindparam("language"),
+)
+_TRANSLATION = select(ContentTranslation.updated_at, ContentTranslation.data).where(
+    ContentTranslation.session_number == bindparam("number"),
+    ContentTranslation.language == bindparam("language"),
+)
+_DECODED: dict[tuple, SessionTexts] = {}
+_DECODED_MAX = 500
+
+
 def session_texts(session_number: int, language: str | None = None) -> SessionTexts:
     """The session's texts for the page's language: one statement, kept for the request."""
     language = language or str(get_locale() or "en")
@@ -233,14 +252,25 @@ def session_texts(session_number: int, language: str | None = None) -> SessionTe
     cache = g.setdefault("_session_texts", {}) if has_request_context() else {}
     key = (session_number, language)
     if key not in cache:
-        data = db.session.scalar(
-            select(ContentTranslation.data).where(
-                ContentTranslation.session_number == session_number,
-                ContentTranslation.language == language,
-            )
-        )
-        cache[key] = SessionTexts(language, data or {})
+        cache[key] = _current_texts(session_number, language)
     return cache[key]
+
+
+def _current_texts(number: int, language: str) -> SessionTexts:
+    values = {"number": number, "language": language}
+    version = read_rows(_TRANSLATION_VERSION, values).scalar()
+    if version is None:
+        return SessionTexts(language)
+    texts = _DECODED.get((number, language, version))
+    if texts is None:
+        row = read_rows(_TRANSLATION, values).first()
+        if row is None:  # removed since the first statement
+            return SessionTexts(language)
+        if len(_DECODED) >= _DECODED_MAX:
+            _DECODED.clear()
+        texts = SessionTexts(language, row.data or {}, row.updated_at)
+        _DECODED[(number, language, row.updated_at)] = texts
+    return texts
 
 
 def quiz_text(quiz, session_number: int | None, name: str) -> str:

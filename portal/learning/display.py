@@ -10,7 +10,8 @@ import hashlib
 import re
 from types import SimpleNamespace
 
-from flask_babel import gettext
+from flask import current_app, request
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
@@ -63,53 +64,167 @@ def _translate_view(view: dict, texts: dict[str, str]) -> None:
     view["right_labels"] = {right: tr(right) for right in view.get("rights") or []}
 
 
-def question_views(
-    questions, seed: int, shuffle: bool, draft: dict, texts=None
-) -> list[SimpleNamespace]:
-    """Each question as the page may show it before submission, with the saved response.
+class FragmentMemo:
+    """Rendered HTML kept per worker, bounded: emptied when full, and a fragment longer
+    than max_chars is not kept. Only for HTML that is a function of its key alone."""
+
+    def __init__(self, max_entries: int, max_chars: int):
+        self.max_entries = max_entries
+        self.max_chars = max_chars
+        self._entries: dict[tuple, Markup] = {}
+
+    def get(self, key: tuple, make, *args) -> Markup:
+        """The fragment kept under `key`, else make(*args) (kept if short enough)."""
+        html = self._entries.get(key)
+        if html is None:
+            html = make(*args)
+            if len(html) <= self.max_chars:
+                if len(self._entries) >= self.max_entries:
+                    self._entries.clear()
+                self._entries[key] = html
+        return html
+
+
+def _macro(template: str, name: str):
+    return getattr(current_app.jinja_env.get_template(template).module, name)
+
+
+# Each question of an attempt form as HTML, kept per worker: a page is opened again and
+# again (autosave, coming back later) and each of its questions only changes when the
+# question, its translation or its saved answer does. The key holds every input of the
+# fragment, each read on the request: the question's id and version, the attempt's seed
+# and the quiz's shuffle (option order and tokens), the page's language and the
+# translation's version, the question's number and the saved answer. The attempt itself
+# is only found for its owner, on every request, before any of this runs. A long essay
+# draft is rendered each time, not kept.
+_QUESTIONS = FragmentMemo(max_entries=2_000, max_chars=5_000)
+
+
+def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
+    """Each question (rows of id, updated_at, spec) as the attempt form shows it before
+    submission, with the saved response, as HTML (templates/learning/_question.html).
 
     `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
     where the session has a translation of it; others are marked English.
     """
-    from portal.i18n.content import FALLBACK_ATTRS
-
-    views = []
+    language = str(get_locale())
+    version = None if texts is None else texts.version  # the translation's
+    fragments = []
     number = 0
     for question in questions:
-        view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
-        translated = texts.question(question.spec) if texts is not None else {}
-        _translate_view(view, translated)
-        view["lang_attrs"] = (
-            FALLBACK_ATTRS
-            if texts is not None and not texts.is_english_page and not translated
-            else Markup("")
-        )
-        if view["type"] != "description":
+        if question.spec.get("type") != "description":
             number += 1
-        # "Choose all that apply" is said once: by the page unless the text says it.
-        view["says_choose_all"] = "all that apply" in str(view.get("text", "")).lower()
         saved = (draft or {}).get(str(question.id))
-        if "options" in view:
-            chosen = saved if isinstance(saved, list) else [saved]
-            for option in view["options"]:
-                option["checked"] = option["id"] in chosen
-                option["id"] = option_token(seed, question.id, option["id"])
-        # The texts as HTML in the question's format, made here once rather than by a
-        # template filter per question and per option.
-        text_format = view["format"]
-        view["html"] = text_html(view.get("text") or "", text_format)
-        for item in view.get("options") or ():
-            item["html"] = inline_html(item.get("text") or "", text_format)
-        for item in view.get("lefts") or ():
-            item["html"] = inline_html(item.get("text") or "", text_format)
-        view.update(number=number, field=field_name(question.id), saved=saved, id=question.id)
-        # Objects rather than dicts: the template reads each field by attribute, which on a
-        # dict costs Jinja a failed attribute look-up first (hundreds on one page).
-        for part in ("options", "lefts", "rubric"):
-            if part in view:
-                view[part] = [SimpleNamespace(**item) for item in view[part]]
-        views.append(SimpleNamespace(**view))
-    return views
+        key = (question.id, question.updated_at, seed, shuffle)
+        key += (language, texts is None, version, number, repr(saved))
+        html = _QUESTIONS.get(key, _question_html, question, seed, shuffle, saved, number, texts)
+        fragments.append(html)
+    return fragments
+
+
+def _question_html(*view_args) -> Markup:
+    return _macro("learning/_question.html", "question")(_question_view(*view_args))
+
+
+def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts):
+    """One question as the page may show it before submission, with the saved response."""
+    from portal.i18n.content import FALLBACK_ATTRS
+
+    view = public_view(question.spec, seed=seed + question.id, shuffle=shuffle)
+    translated = texts.question(question.spec) if texts is not None else {}
+    _translate_view(view, translated)
+    view["lang_attrs"] = (
+        FALLBACK_ATTRS
+        if texts is not None and not texts.is_english_page and not translated
+        else Markup("")
+    )
+    # "Choose all that apply" is said once: by the page unless the text says it.
+    view["says_choose_all"] = "all that apply" in str(view.get("text", "")).lower()
+    if "options" in view:
+        chosen = saved if isinstance(saved, list) else [saved]
+        for option in view["options"]:
+            option["checked"] = option["id"] in chosen
+            option["id"] = option_token(seed, question.id, option["id"])
+    # The texts as HTML in the question's format, made here once rather than by a
+    # template filter per question and per option.
+    text_format = view["format"]
+    view["html"] = text_html(view.get("text") or "", text_format)
+    for item in view.get("options") or ():
+        item["html"] = inline_html(item.get("text") or "", text_format)
+    for item in view.get("lefts") or ():
+        item["html"] = inline_html(item.get("text") or "", text_format)
+    view.update(number=number, field=field_name(question.id), saved=saved, id=question.id)
+    # Objects rather than dicts: the template reads each field by attribute, which on a
+    # dict costs Jinja a failed attribute look-up first.
+    for part in ("options", "lefts", "rubric"):
+        if part in view:
+            view[part] = [SimpleNamespace(**item) for item in view[part]]
+    return SimpleNamespace(**view)
+
+
+# The top of a session page as HTML, kept per worker: its heading, objectives, reading
+# list and offline links. The key holds every input of it, each read on this request:
+# the session's number, title, summary and objectives, the readings' rows (slug, title,
+# summary, minutes and the reader's own done mark), the page's language, the
+# translation's version, whether the reader takes part (links or not) and the script root.
+_OUTLINES = FragmentMemo(max_entries=2_000, max_chars=20_000)
+
+
+def session_outline(session, readings: list, texts, taking_part: bool) -> Markup:
+    """The session page from its crumbs to its offline links
+    (templates/learning/_session_outline.html)."""
+    key = (request.script_root, str(get_locale()), texts.version, taking_part)
+    key += (session.number, session.title, session.summary, session.objectives)
+    key += tuple(tuple(row) for row in readings)
+    return _OUTLINES.get(key, _outline_html, session, readings, texts, taking_part)
+
+
+def _outline_html(*args) -> Markup:
+    return _macro("learning/_session_outline.html", "session_outline")(*args)
+
+
+# A session page's quiz section and resources as HTML, kept per worker. The key holds every
+# input of them, each read on this request: the reader's standing on the quiz (a
+# queries.SessionQuiz: title, pass mark, question count, best score, attempts left, open
+# attempt), the session's number and resources, the page's language, the translation's
+# version and the script root (the quiz link).
+_QUIZ_BLOCKS = FragmentMemo(max_entries=2_000, max_chars=20_000)
+
+
+def session_quiz_block(session, quiz, texts) -> Markup:
+    """The quiz section and the resources of a session page
+    (templates/learning/_session_quiz.html)."""
+    key = (request.script_root, str(get_locale()), texts.version, session.number, quiz)
+    key += (repr(session.resources),)
+    return _QUIZ_BLOCKS.get(key, _quiz_block_html, session, quiz, texts)
+
+
+def _quiz_block_html(*args) -> Markup:
+    return _macro("learning/_session_quiz.html", "quiz_and_resources")(*args)
+
+
+# A reading page's article as HTML, kept per worker. The key holds every input of it, each
+# read on this request: the session's number and title, the reading's slug, title,
+# minutes and body, its place in the session, the print view, the page's language, the
+# translation's version and the script root (the links). The reader's own mark is not in it.
+# 25 readings x 4 languages x 2 views fit; a body long enough to make an article of more
+# than 30,000 characters is rendered each time, not kept (nor its key, which holds it).
+_ARTICLES = FragmentMemo(max_entries=400, max_chars=30_000)
+
+
+def reading_article(context: dict, texts) -> Markup:
+    """The <article> of a reading page (templates/learning/_reading_article.html), from
+    queries.reading_page's context."""
+    reading = context["reading"]
+    args = (context["session_number"], context["session_title"], reading)
+    args += (context["position"], context["total"], context["print_view"])
+    key = (request.script_root, str(get_locale()), texts.version, *args[:2])
+    key += (reading.slug, reading.title, reading.minutes, reading.body, *args[3:])
+    return _ARTICLES.get(key, _article_html, *args, texts)
+
+
+def _article_html(*args) -> Markup:
+    return _macro("learning/_reading_article.html", "reading_article")(*args)
 
 
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:
@@ -198,7 +313,7 @@ def points_text(value) -> str:
 def review_rows(answers, reveal: bool = True, texts=None) -> list[dict]:
     """What the review shows per question: text, the answer given, and (when the quiz
     reveals them) the right answer and feedback. Essays show the participant's text, and
-    once graded the trainer's points and comment. `texts` translates as in question_views."""
+    once graded the trainer's points and comment. `texts` translates as in question_fragments."""
     from portal.i18n.content import FALLBACK_ATTRS, translate_spec
 
     rows = []

@@ -554,18 +554,45 @@ class AttemptRow:
         return QuizAttempt.is_submitted.fget(self)
 
 
-_QUESTION_SPECS = select(Question.id, Question.spec).where(
+@dataclass(frozen=True, slots=True)
+class QuestionSpec:
+    """A question as the attempt page reads it; `spec` is shared by every request that
+    reads the same version of the question, so nothing may change it."""
+
+    id: int
+    updated_at: datetime
+    spec: dict
+
+
+# The attempt page reads each question's version (id, updated_at) on every request, and
+# its spec (a JSON document to decode) only for a version this process has not seen yet.
+_QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
     Question.id.in_(bindparam("ids", expanding=True))
 )
+_QUESTION_SPECS = select(Question.id, Question.updated_at, Question.spec).where(
+    Question.id.in_(bindparam("ids", expanding=True))
+)
+_SPECS: dict[tuple[int, datetime], QuestionSpec] = {}
+_SPECS_MAX = 5_000
 
 
-def question_specs(question_ids: list) -> list:
-    """Rows (id, spec) of the questions an attempt was started with, in the attempt's order."""
+def question_specs(question_ids: list) -> list[QuestionSpec]:
+    """The questions an attempt was started with, in the attempt's order (ids no longer
+    found are left out): their versions in one statement, the specs of versions not yet
+    decoded in this process in a second one."""
     ids = [int(i) for i in question_ids]
     if not ids:
         return []
-    found = {row.id: row for row in read_rows(_QUESTION_SPECS, {"ids": ids})}
-    return [found[i] for i in ids if i in found]
+    versions = dict(read_rows(_QUESTION_VERSIONS, {"ids": ids}).all())
+    missing = [i for i in versions if (i, versions[i]) not in _SPECS]
+    if missing:
+        if len(_SPECS) + len(missing) > _SPECS_MAX:
+            _SPECS.clear()
+        for row in read_rows(_QUESTION_SPECS, {"ids": missing}):
+            _SPECS[(row.id, row.updated_at)] = QuestionSpec(row.id, row.updated_at, row.spec)
+            versions[row.id] = row.updated_at
+    found = (_SPECS.get((i, versions[i])) for i in ids if i in versions)
+    return [question for question in found if question is not None]
 
 
 _QUESTIONS_BY_ID = select(Question).where(Question.id.in_(bindparam("ids", expanding=True)))
@@ -589,18 +616,20 @@ def attempt_answers(attempt_id: int) -> list[AttemptAnswer]:
     ).all()
 
 
-def reading_by_slug(number: int, slug: str) -> Reading | None:
-    """A current reading by session number and slug (without the body)."""
-    return db.session.scalar(
-        select(Reading)
-        .options(_READING_LIST)
-        .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
-        .where(
-            CurriculumSession.number == number,
-            Reading.slug == slug,
-            Reading.is_retired.is_(False),
-        )
+_READING_BY_SLUG = (
+    select(Reading.id, Reading.slug)
+    .join(CurriculumSession, CurriculumSession.id == Reading.session_id)
+    .where(
+        CurriculumSession.number == bindparam("number"),
+        Reading.slug == bindparam("slug"),
+        Reading.is_retired.is_(False),
     )
+)
+
+
+def reading_by_slug(number: int, slug: str):
+    """A current reading by session number and slug: a row of (id, slug), or None."""
+    return read_rows(_READING_BY_SLUG, {"number": number, "slug": slug}).first()
 
 
 def assessment_quiz() -> Quiz | None:

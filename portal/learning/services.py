@@ -44,8 +44,9 @@ def _insert(model):
     return dialect_insert(model)
 
 
-def set_reading_done(user, reading: Reading, done: bool) -> None:
-    """Mark a reading as done or not done; sending the same state again changes nothing."""
+def set_reading_done(user, reading, done: bool) -> None:
+    """Mark a reading (a Reading or a row with its id) as done or not done; sending the
+    same state again changes nothing."""
     if done:
         db.session.execute(
             _insert(ReadingProgress)
@@ -120,9 +121,10 @@ def start_attempt(user, quiz: Quiz, phase: str = "") -> QuizAttempt:
     return attempt
 
 
-def save_draft(user, attempt: QuizAttempt, form) -> bool:
-    """Keep the responses typed so far; False when the attempt is already submitted."""
-    questions = queries.attempt_questions(attempt)
+def save_draft(user, attempt, form) -> bool:
+    """Keep the responses typed so far; False when the attempt is already submitted.
+    `attempt` is a QuizAttempt or a row with its id, seed and question_ids."""
+    questions = queries.question_specs(attempt.question_ids or [])
     responses = read_responses(questions, attempt.seed, form)
     result = db.session.execute(
         update(QuizAttempt)

@@ -26,9 +26,12 @@ from portal.learning import bp, queries, services
 from portal.learning.display import (
     inline_html,
     points_text,
-    question_views,
+    question_fragments,
     read_responses,
+    reading_article,
     review_rows,
+    session_outline,
+    session_quiz_block,
     text_html,
 )
 from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
@@ -90,11 +93,14 @@ def session_detail(number: int):
         abort(404)
     taking_part = can_take_part(current_user)
     user = current_user._get_current_object() if taking_part else None
+    readings = queries.session_readings(session.id, user)
+    quiz = queries.session_quiz(session.id, user) if taking_part else None
+    texts = session_texts(number)
     return render(
         "learning/session.html",
         session=session,
-        readings=queries.session_readings(session.id, user),
-        quiz=queries.session_quiz(session.id, user) if taking_part else None,
+        outline=session_outline(session, readings, texts, taking_part),
+        quiz_and_resources=session_quiz_block(session, quiz, texts),
         taking_part=taking_part,
     )
 
@@ -111,7 +117,9 @@ def _reading_context(number: int, slug: str) -> dict:
 @requires(can_take_part)
 def reading_detail(number: int, slug: str):
     """A reading page with reading time, previous/next, print view and mark as done."""
-    return render("learning/reading.html", **_reading_context(number, slug))
+    context = _reading_context(number, slug)
+    article = reading_article(context, session_texts(number))
+    return render("learning/reading.html", article=article, **context)
 
 
 @bp.post("/sessions/<int:number>/readings/<slug>/done")
@@ -196,7 +204,9 @@ def attempt_detail(attempt_id: int):
         attempt=attempt,
         quiz=found["quiz"],
         session_number=number,
-        questions=question_views(questions, attempt.seed, found["shuffle"], attempt.draft, texts),
+        questions=question_fragments(
+            questions, attempt.seed, found["shuffle"], attempt.draft, texts
+        ),
         saved=False,
     )
 
@@ -273,7 +283,10 @@ def attempt_submit_saved(attempt_id: int):
 @login_required
 def attempt_save(attempt_id: int):
     """Autosave from the attempt form (HTMX); answers with the save-status fragment."""
-    attempt, quiz, number = load_attempt(attempt_id)
+    found = queries.attempt_page(attempt_id, current_user._get_current_object())
+    if found is None:
+        abort(404)
+    attempt = found["attempt"]
     if not services.save_draft(current_user, attempt, request.form):
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
     if not is_htmx():

@@ -1,6 +1,7 @@
 """The curriculum in more than one language: files, pages, round trip and the authoring overview."""
 
 import filecmp
+import re
 import shutil
 from pathlib import Path
 
@@ -41,6 +42,31 @@ def test_a_translated_session_shows_in_the_person_s_language(curriculum, as_part
     assert "บทเรียนนี้ยังไม่ได้แปล" not in html  # no "not yet translated" note for the session
     # Its readings are not translated yet: English, marked as such for the browser.
     assert 'lang="en" dir="ltr">' in html
+
+
+def test_a_changed_translation_shows_on_the_next_page(curriculum, as_participant):
+    """Pages keep a decoded translation per version: a new import is a new version."""
+    assert "การช่วยเหลือผู้เสียหายจากการค้ามนุษย์" in _page(as_participant, "/sessions/6", "th")
+    row = db.session.scalar(
+        select(ContentTranslation).where(
+            ContentTranslation.session_number == 6, ContentTranslation.language == "th"
+        )
+    )
+    readings = {**(row.data.get("readings") or {}), "kinds-of-assistance": {"title": "อ่านใหม่"}}
+    row.data = {
+        **row.data,
+        "session": {**row.data["session"], "title": "ชื่อใหม่ของบทเรียน"},
+        "readings": readings,
+    }
+    db.session.commit()
+    html = as_participant.client.get("/sessions/6").get_data(as_text=True)
+    assert "<span>ชื่อใหม่ของบทเรียน</span></h1>" in html
+    assert '<a href="/sessions/6/readings/kinds-of-assistance">อ่านใหม่</a>' in html
+    assert "<span>การช่วยเหลือผู้เสียหายจากการค้ามนุษย์</span>" not in html
+    db.session.delete(row)
+    db.session.commit()
+    html = as_participant.client.get("/sessions/6").get_data(as_text=True)
+    assert "ชื่อใหม่ของบทเรียน" not in html and "Assistance for victims of trafficking" in html
 
 
 def test_an_untranslated_session_says_so_and_is_marked_english(curriculum, as_participant):
@@ -202,6 +228,48 @@ def test_quiz_questions_options_and_feedback_show_in_the_person_s_language(
     review = as_participant.client.get(attempt_path + "/review").get_data(as_text=True)
     assert "การกักตัวผู้ใหญ่ไว้โดยขัดต่อความสมัครใจของเขาเป็นการควบคุมตัว" in review  # feedback
     assert "Holding adults against their will is detention" not in review
+
+
+def test_an_attempt_page_follows_language_translation_and_saved_answers(curriculum, as_participant):
+    """The attempt form's questions are kept as HTML per worker; each input of that HTML
+    changes the page: the page's language, the translation, the answer saved."""
+    start = as_participant.post("/sessions/6/quiz/start", token_from="/sessions/6/quiz")
+    path = start.headers["Location"]
+    thai_stem = "สถานคุ้มครองสำหรับผู้เสียหายที่เป็นผู้ใหญ่แห่งหนึ่งล็อกประตู"
+    english = as_participant.client.get(path).get_data(as_text=True)
+    assert "A shelter for adult victims locks its doors" in english and thai_stem not in english
+    thai = _page(as_participant, path, "th")
+    assert thai_stem in thai and "A shelter for adult victims locks its doors" not in thai
+    assert '-legend">Question 1 <' in english and '-legend">คำถามที่ 1 <' in thai
+    row = db.session.scalar(
+        select(ContentTranslation).where(
+            ContentTranslation.session_number == 6, ContentTranslation.language == "th"
+        )
+    )
+    questions = {
+        key: {**item, "text": item["text"].replace(thai_stem, "ข้อความที่แก้ไขแล้ว")}
+        for key, item in row.data["questions"].items()
+    }
+    row.data = {**row.data, "questions": questions}
+    db.session.commit()
+    thai = as_participant.client.get(path).get_data(as_text=True)
+    assert "ข้อความที่แก้ไขแล้ว" in thai and thai_stem not in thai
+    name, value = re.search(r'<input type="radio" name="(q\d+)" value="([^"]+)">', thai).groups()
+    saved = as_participant.post(
+        path + "/save", {name: value}, token_from=path, headers={"HX-Request": "true"}
+    )
+    assert saved.status_code == 200
+    thai = as_participant.client.get(path).get_data(as_text=True)
+    assert f'name="{name}" value="{value}" checked>' in thai
+    as_participant.post(path + "/save", {name: ""}, token_from=path, headers={"HX-Request": "true"})
+    thai = as_participant.client.get(path).get_data(as_text=True)
+    assert f'name="{name}" value="{value}">' in thai and " checked>" not in thai
+    # A session without a translation: only the page's language changes the labels.
+    start = as_participant.post("/sessions/2/quiz/start", token_from="/sessions/2/quiz")
+    urdu = _page(as_participant, start.headers["Location"], "ur")
+    assert '-legend">سوال 1 <' in urdu
+    english = _page(as_participant, start.headers["Location"], "en")
+    assert '-legend">Question 1 <' in english
 
 
 def test_every_shipped_question_translation_follows_the_current_english(curriculum):

@@ -11,7 +11,7 @@ from factories import enrol, make_cohort, make_user
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.learning.models import Reading, ReadingProgress
+from portal.learning.models import CurriculumSession, Reading, ReadingProgress
 
 READING = "/sessions/1/readings/who-is-a-victim"
 
@@ -110,6 +110,89 @@ def test_reading_has_time_previous_next_and_print_view(as_participant, shipped):
     printed = as_participant.client.get(f"{READING}?print=1").get_data(as_text=True)
     assert "One definition for the whole world" in printed
     assert "Mark as done" not in printed and "Sign out" not in printed
+
+
+def test_the_reading_article_follows_each_of_its_inputs(as_participant, shipped):
+    """The article is kept as HTML per worker; the reading's and the session's texts, the
+    readings around it, the print view and the page's language each change it."""
+    web = as_participant
+    assert "<h1>Who is a victim of trafficking?</h1>" in web.client.get(READING).get_data(
+        as_text=True
+    )
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "who-is-a-victim"))
+    reading.body = "A *revised* body."
+    db.session.commit()
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "<p>A <em>revised</em> body.</p>" in page
+    assert "One definition for the whole world" not in page
+    reading.title = "Revised title"
+    db.session.commit()
+    assert "<h1>Revised title</h1>" in web.client.get(READING).get_data(as_text=True)
+    reading.minutes = 9
+    db.session.commit()
+    assert "about 9 minutes" in web.client.get(READING).get_data(as_text=True)
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
+    session.title = "Revised session"
+    db.session.commit()
+    assert "Session 1: Revised session</a>" in web.client.get(READING).get_data(as_text=True)
+    other = db.session.scalar(
+        select(Reading).where(Reading.session_id == session.id, Reading.id != reading.id)
+    )
+    other.is_retired = True
+    db.session.commit()
+    assert "Reading 1 of 1" in web.client.get(READING).get_data(as_text=True)
+    printed = web.client.get(f"{READING}?print=1").get_data(as_text=True)
+    assert "Back to the normal view" in printed and "Print view" not in printed
+    web.post("/language", {"language": "th", "next": "/"})
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "<h1>Revised title</h1>" not in page and "Reading 1 of 1" not in page
+
+
+def test_the_session_page_s_outline_follows_each_of_its_inputs(web, participant, shipped):
+    """The heading, objectives and reading list are kept as HTML per worker; the session's
+    and the readings' texts, the objectives, the reader's marks, the page's language and
+    whether the reader takes part each change them."""
+    link = '<a href="/sessions/1/readings/who-is-a-victim">Who is a victim of trafficking?</a>'
+    web.login(participant.email)
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert link in page and '<span class="status done">Done</span>' not in page
+    assert "minutes</span>" in web.client.get("/sessions/2").get_data(as_text=True)
+    web.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert f'{link}  <span class="hint">4 minutes</span>\n<span class="status done">Done' in page
+    reading = db.session.scalar(select(Reading).where(Reading.slug == "who-is-a-victim"))
+    reading.title, reading.minutes = "Who is a victim? (revised)", 5
+    db.session.commit()
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert 'Who is a victim? (revised)</a>  <span class="hint">5 minutes</span>' in page
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 1))
+    session.summary = "A revised summary."
+    db.session.commit()
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert '<p class="lead">A revised summary.</p>' in page
+    assert page.count("<li><strong>Objective ") == 2
+    session.objectives = session.objectives[:1]
+    db.session.commit()
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert page.count("<li><strong>Objective ") == 1
+    web.post("/language", {"language": "th", "next": "/"})
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert "Who is a victim? (revised)" not in page and "5 นาที" in page
+    page = web.client.get("/sessions/2").get_data(as_text=True)  # not translated
+    assert "minutes</span>" not in page and "นาที</span>" in page
+    web.post("/language", {"language": "en", "next": "/"})
+    web.post(f"{READING}/done", {"done": "0"}, token_from=READING)
+    assert link.replace("Who is a victim of trafficking?", "Who is a victim? (revised)") in (
+        web.client.get("/sessions/1").get_data(as_text=True)
+    )
+    web.logout()
+    later = make_cohort("Later workshop", elearning_opens=date.today() + timedelta(days=5))
+    waiting = make_user()
+    enrol(waiting, later)
+    web.login(waiting.email)
+    page = web.client.get("/sessions/1").get_data(as_text=True)
+    assert "<strong>Who is a victim? (revised)</strong>" in page
+    assert 'href="/sessions/1/readings/' not in page and "Done</span>" not in page
 
 
 def test_unknown_session_or_reading_is_404(as_participant, shipped):

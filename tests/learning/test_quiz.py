@@ -16,7 +16,14 @@ from sqlalchemy import func, select
 from learning.builders import make_quiz, make_session
 from portal.extensions import db
 from portal.learning import content_files
-from portal.learning.models import AttemptAnswer, Question, Quiz, QuizAttempt, QuizSummary
+from portal.learning.models import (
+    AttemptAnswer,
+    CurriculumSession,
+    Question,
+    Quiz,
+    QuizAttempt,
+    QuizSummary,
+)
 from portal.markdown import render_plain
 
 ATTEMPT_RE = re.compile(r"/quiz/attempts/(\d+)")
@@ -285,6 +292,25 @@ def test_two_identical_concurrent_submissions_grade_once(app, participant, quiz)
     assert summary.attempts == 1 and summary.best_percent == 100
 
 
+def test_an_edited_question_shows_at_once_on_an_open_attempt(as_participant, quiz):
+    """The page keeps decoded questions per version: an edit is a new version."""
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    question = db.session.scalar(select(Question).where(Question.quiz_id == quiz.id).limit(1))
+    assert question.spec["text"] in as_participant.client.get(path).get_data(as_text=True)
+    question.spec = {**question.spec, "text": "A corrected question text"}
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "A corrected question text" in page
+    assert f"Question text for {question.key}<" not in page
+    db.session.delete(question)
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "A corrected question text" not in page and page.count("<fieldset") == 5
+    # The others are numbered afresh.
+    assert "Question 5 <" in page and "Question 6 <" not in page
+
+
 def test_autosave_with_htmx_returns_the_status_fragment(as_participant, quiz):
     attempt_id = start(as_participant)
     page = as_participant.client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
@@ -426,3 +452,13 @@ def test_session_page_shows_the_quiz_standing(as_participant, participant, quiz)
     page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
     assert "Your best score: 100% Passed" in page
     assert "1 attempt left" in page and "Go to the quiz" in page
+    # The part is kept as HTML per worker: the quiz's and the session's texts change it too.
+    quiz.title, quiz.pass_mark = "A renamed quiz", 70
+    db.session.commit()
+    page = page_text(as_participant.client.get("/sessions/1").get_data(as_text=True))
+    assert "A renamed quiz. 6 questions, pass mark 70%" in page
+    session = db.session.get(CurriculumSession, quiz.session_id)
+    session.resources = [{"title": "A new resource", "url": "https://example.org/r"}]
+    db.session.commit()
+    page = as_participant.client.get("/sessions/1").get_data(as_text=True)
+    assert '<a href="https://example.org/r" rel="noopener">A new resource</a>' in page
