@@ -65,13 +65,16 @@ def _translate_view(view: dict, texts: dict[str, str]) -> None:
 
 
 class FragmentMemo:
-    """Rendered HTML kept per worker, bounded: emptied when full, and a fragment longer
-    than max_chars is not kept. Only for HTML that is a function of its key alone."""
+    """Rendered HTML kept per worker, bounded: emptied when it would hold more than
+    max_entries fragments or max_total characters, and a fragment longer than max_chars
+    is not kept. Only for HTML that is a function of its key alone."""
 
-    def __init__(self, max_entries: int, max_chars: int):
+    def __init__(self, max_entries: int, max_chars: int, max_total: int = 2_000_000):
         self.max_entries = max_entries
         self.max_chars = max_chars
+        self.max_total = max_total  # characters: at most 2 to 4 bytes each in memory
         self._entries: dict[tuple, Markup] = {}
+        self._total = 0
 
     def get(self, key: tuple, make, *args) -> Markup:
         """The fragment kept under `key`, else make(*args) (kept if short enough)."""
@@ -79,9 +82,12 @@ class FragmentMemo:
         if html is None:
             html = make(*args)
             if len(html) <= self.max_chars:
-                if len(self._entries) >= self.max_entries:
+                full = len(self._entries) >= self.max_entries
+                if full or self._total + len(html) > self.max_total:
                     self._entries.clear()
+                    self._total = 0
                 self._entries[key] = html
+                self._total += len(html)
         return html
 
 
@@ -207,9 +213,10 @@ def _quiz_block_html(*args) -> Markup:
 # read on this request: the session's number and title, the reading's slug, title,
 # minutes and body, its place in the session, the print view, the page's language, the
 # translation's version and the script root (the links). The reader's own mark is not in it.
-# 25 readings x 4 languages x 2 views fit; a body long enough to make an article of more
+# 25 readings x 4 languages x 2 views fit (3 million characters at most, as many again in
+# the keys, which hold the bodies); a body long enough to make an article of more
 # than 30,000 characters is rendered each time, not kept (nor its key, which holds it).
-_ARTICLES = FragmentMemo(max_entries=400, max_chars=30_000)
+_ARTICLES = FragmentMemo(max_entries=400, max_chars=30_000, max_total=3_000_000)
 
 
 def reading_article(context: dict, texts) -> Markup:
