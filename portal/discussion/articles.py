@@ -14,7 +14,7 @@ from flask import url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from portal.i18n.languages import when
+from portal.i18n.languages import dates_writer
 from portal.navigation import item_url
 from portal.translations import current_translations
 
@@ -61,6 +61,7 @@ def post_articles(posts, thread, viewer, people, anchor=True, oob=False, in_list
     # The thread's address once; a post's link and quote add one whole number to it, as
     # url_for writes a single query value.
     thread_url = escape(item_url("discussion.thread_detail", thread_id=thread.id))
+    when = dates_writer()
     id_prefix = "post-" if anchor else "accepted-post-"
     swap = ' hx-swap-oob="true"' if oob else ""
     out = []
