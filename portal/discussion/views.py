@@ -175,7 +175,7 @@ def _thread_page(thread, form, status=200, block=None, after=0, **extra):
         posts=posts,
         has_more=has_more,
         after=after,
-        accepted=queries.accepted_post(thread) if after == 0 and not form_only else None,
+        accepted=queries.accepted_post(thread, posts) if after == 0 and not form_only else None,
         form=form,
         viewer=_viewer(),
         page_size=queries.POSTS_PER_PAGE,
