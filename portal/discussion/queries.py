@@ -9,6 +9,7 @@ from flask import abort, url_for
 from sqlalchemy import and_, bindparam, case, false, func, select, true
 from sqlalchemy.orm import joinedload
 
+from portal.accounts.models import User
 from portal.cohorts.models import Cohort
 from portal.database import read_rows
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
@@ -147,26 +148,65 @@ def board_threads(board: Board, page: int, user_id: int = 0) -> tuple[list[Threa
     return threads[:THREADS_PER_PAGE], len(threads) > THREADS_PER_PAGE
 
 
-# Built once: the thread page asks it on every view.
+@dataclass(frozen=True, slots=True)
+class ListedPost:
+    """A post as the thread page lists it: what the page shows, read as plain columns (an
+    ORM entity per post cost more than the rest of the read), and its author, a User or
+    None."""
+
+    id: int
+    thread_id: int
+    number: int
+    author_id: int | None
+    body_html: str
+    created_at: datetime
+    edited_at: datetime | None
+    redacted_at: datetime | None
+    is_deleted: bool
+    is_hidden: bool
+    author: object = None
+
+
+# Built once: the thread page asks them on every view.
 _THREAD_POSTS = (
-    select(Post)
+    select(
+        Post.id,
+        Post.thread_id,
+        Post.number,
+        Post.author_id,
+        Post.body_html,
+        Post.created_at,
+        Post.edited_at,
+        Post.redacted_at,
+        Post.is_deleted,
+        Post.is_hidden,
+    )
     .where(Post.thread_id == bindparam("thread_id"), Post.number > bindparam("after"))
     .order_by(Post.number)
     .limit(POSTS_PER_PAGE + 1)
 )
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
-def thread_posts(thread: Thread, after: int = 0) -> tuple[list[Post], bool]:
-    """Posts numbered after `after` (keyset on the per-thread number); and whether more
-    follow."""
-    posts = list(db.session.scalars(_THREAD_POSTS, {"thread_id": thread.id, "after": after}))
-    return posts[:POSTS_PER_PAGE], len(posts) > POSTS_PER_PAGE
+def thread_posts(thread: Thread, after: int = 0) -> tuple[list[ListedPost], bool]:
+    """Posts numbered after `after` (keyset on the per-thread number), with their authors
+    (one statement for the posts, one for their few authors); and whether more follow."""
+    rows = read_rows(_THREAD_POSTS, {"thread_id": thread.id, "after": after}).all()
+    shown = rows[:POSTS_PER_PAGE]
+    ids = list({row.author_id for row in shown if row.author_id is not None})
+    authors = {user.id: user for user in db.session.scalars(_USERS, {"ids": ids})} if ids else {}
+    posts = [ListedPost(*row, author=authors.get(row.author_id)) for row in shown]
+    return posts, len(rows) > POSTS_PER_PAGE
 
 
-def accepted_post(thread: Thread) -> Post | None:
-    """The thread's accepted answer, if any."""
+def accepted_post(thread: Thread, listed: list[ListedPost] = ()) -> ListedPost | Post | None:
+    """The thread's accepted answer, if any: taken from the listed posts when it is one of
+    them, else read."""
     if thread.accepted_post_id is None:
         return None
+    for post in listed:
+        if post.id == thread.accepted_post_id:
+            return post
     return db.session.get(Post, thread.accepted_post_id)
 
 

@@ -160,8 +160,10 @@ def _quote(thread, post_id: int | None) -> str:
 
 
 def _thread_page(thread, form, status=200, block=None, after=0, **extra):
-    """Render the thread page (or one of its blocks) with its posts."""
-    posts, has_more = queries.thread_posts(thread, after)
+    """Render the thread page (or one of its blocks) with its posts. The reply form alone
+    (an htmx quote, a refused reply) shows no post, so it reads none."""
+    form_only = block == "reply_form" and is_htmx()
+    posts, has_more = ([], False) if form_only else queries.thread_posts(thread, after)
     context = {"findings": None, "confirm": None, "error": None, "new_post": None}
     context.update(extra)
     return render(
@@ -173,7 +175,7 @@ def _thread_page(thread, form, status=200, block=None, after=0, **extra):
         posts=posts,
         has_more=has_more,
         after=after,
-        accepted=queries.accepted_post(thread) if after == 0 else None,
+        accepted=queries.accepted_post(thread, posts) if after == 0 and not form_only else None,
         form=form,
         viewer=_viewer(),
         page_size=queries.POSTS_PER_PAGE,

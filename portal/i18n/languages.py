@@ -64,17 +64,27 @@ def when(value: datetime | date | None, style: str = "datetime") -> str:
 
     The same text as Flask-Babel's format_date(value, "medium") and format_time(value,
     "short"), with the locale, time zone and patterns looked up once, not per call."""
-    if value is None:
-        return ""
+    return dates_writer(style)(value)
+
+
+def dates_writer(style: str = "datetime"):
+    """when(value, style) for the many dates of one list, with the page's language and time
+    zone looked up once (each look-up goes through the request's Babel context)."""
     locale = get_locale() or _ENGLISH
     zone = get_timezone()
-    key = (locale, zone, value, style)
-    text = _WRITTEN.get(key)
-    if text is None:
-        if len(_WRITTEN) >= _WRITTEN_MAX:
-            _WRITTEN.clear()
-        text = _WRITTEN[key] = _write(value, style, locale, zone)
-    return text
+
+    def write(value: datetime | date | None) -> str:
+        if value is None:
+            return ""
+        key = (locale, zone, value, style)
+        text = _WRITTEN.get(key)
+        if text is None:
+            if len(_WRITTEN) >= _WRITTEN_MAX:
+                _WRITTEN.clear()
+            text = _WRITTEN[key] = _write(value, style, locale, zone)
+        return text
+
+    return write
 
 
 def _write(value: datetime | date, style: str, locale, zone) -> str:

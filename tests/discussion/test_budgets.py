@@ -179,3 +179,36 @@ def test_thread_of_a_thousand_replies_pages_by_number(app, web, world):
     assert "Reply 988 about" in page and 'id="load-more"' not in page
     other, _posts = make_thread(world.board_a, world.peer, "Small")
     assert other.id != thread.id
+
+
+def test_the_quote_fragment_reads_only_the_quoted_post(app, web, world):
+    """The reply form alone (htmx) lists no post: of the thread's posts it reads only the
+    one it quotes, not the page of replies or the accepted answer."""
+    thread_id = grow(world, 30).id
+    sign_in(web, world.participant)
+    quoted_id, number = world.posts_a[1].id, world.posts_a[1].number
+    with count_statements(app) as log:
+        response = web.client.get(f"/discussion/threads/{thread_id}?quote={quoted_id}", headers=HX)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f"wrote (post #{number}):" in page
+    assert 'id="reply-form"' in page and "<article" not in page
+    reads = [sql for sql in log.statements if "FROM post" in sql]
+    assert len(reads) == 1, reads
+
+
+def test_the_thread_page_reads_its_posts_once(app, web, world):
+    """The page of posts is one read of plain columns and one of their authors; the
+    accepted answer, when on that page, is taken from it rather than read again."""
+    thread = grow(world, 30)  # the accepted answer is the first reply, on the first page
+    thread.kind = "question"
+    db.session.commit()
+    thread_id, answer_id = thread.id, world.posts_a[1].id
+    sign_in(web, world.participant)
+    with count_statements(app) as log:
+        response = web.client.get(f"/discussion/threads/{thread_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'id="accepted-post-{answer_id}"' in page and f'id="post-{answer_id}"' in page
+    reads = [sql for sql in log.statements if "FROM post" in sql]
+    assert len(reads) == 1, reads

@@ -77,3 +77,48 @@ def test_new_post_dates_appear_at_once(web, world):
     assert reply.status_code == 303
     page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
     assert f'<time datetime="{utcnow().date().isoformat()}' in page
+
+
+def test_each_reader_sees_the_actions_their_rights_give(web, world):
+    thread, posts = make_thread(
+        world.board_a,
+        world.participant,
+        "Which referral form?",
+        kind="question",
+        replies=[(world.peer, "The accepted one."), (world.peer, "Hidden."), (world.peer, "More.")],
+    )
+    posts[2].is_hidden = True
+    thread.accepted_post_id = posts[1].id
+    db.session.commit()
+    labels = "Quote|Edit|Delete|Report|Accept as the answer|Hide|Restore|Redact|History"
+
+    def seen_by(user) -> tuple[str, list[list[str]]]:
+        web.logout()
+        sign_in(web, user)
+        page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+        return page, [re.findall(rf">({labels})<", article(page, post)) for post in posts]
+
+    page, asker = seen_by(world.participant)
+    assert asker == [
+        ["Quote", "Edit", "Delete"],
+        ["Quote", "Report"],  # already the accepted answer
+        [],  # hidden: only its notice
+        ["Quote", "Report", "Accept as the answer"],
+    ]
+    assert "This post is hidden by a moderator." in article(page, posts[2])
+    assert f'id="accepted-post-{posts[1].id}"' in page
+    _, peer = seen_by(world.peer)
+    assert peer == [
+        ["Quote", "Report"],
+        ["Quote", "Edit", "Delete"],
+        [],
+        ["Quote", "Edit", "Delete"],
+    ]
+    page, trainer = seen_by(world.trainer)
+    assert trainer == [
+        ["Quote", "Report", "Hide", "Redact"],
+        ["Quote", "Report", "Hide", "Redact"],
+        ["Restore", "Redact"],
+        ["Quote", "Report", "Accept as the answer", "Hide", "Redact"],
+    ]
+    assert "Hidden." in article(page, posts[2])

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, bindparam, exists, func, literal, or_, select
 
 from portal.accounts.models import User
+from portal.database import read_rows
 from portal.discussion.models import Board, Post, Thread
 from portal.discussion.notifications.models import (
     DEFAULT_EMAIL_MODE,
@@ -71,8 +72,9 @@ _THREAD_STATE = select(
 
 
 def thread_state(user, thread: Thread) -> ThreadState:
-    """Read position and subscription state for the thread page (one statement)."""
-    row = db.session.execute(
+    """Read position and subscription state for the thread page (one statement of plain
+    columns, through read_rows)."""
+    row = read_rows(
         _THREAD_STATE,
         {"user_id": user.id, "thread_id": thread.id, "board_id": thread.board_id},
     ).one()

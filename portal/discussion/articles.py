@@ -1,0 +1,146 @@
+"""A thread's posts as HTML, written in Python.
+
+The thread page lists twenty posts; as a Jinja loop each cost dozens of escapes, label
+look-ups and address builds, the largest part of the page's work. Here what depends on the
+page alone (the viewer's rights, the labels, the thread's address) is worked out once per
+list, and each post is written with plain string formatting. The markup is the same, byte
+for byte, as the loop it replaces; the macro post_articles in
+templates/discussion/_macros.html calls it.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from portal.i18n.languages import dates_writer
+from portal.navigation import item_url
+from portal.translations import current_translations
+
+
+def _labels() -> dict[str, str]:
+    """The list's labels in the page's language, written as they are, as the templates
+    write `_()`: their text is the translators', not a user's."""
+    _ = current_translations().ugettext
+    return {
+        "new": _("New since your last visit"),
+        "post": _("Post %(n)d"),
+        "accepted": _("Accepted answer"),
+        "edited": _("edited"),
+        "hidden_tag": _("hidden by a moderator"),
+        "removed": _("This post was removed by its author."),
+        "hidden": _("This post is hidden by a moderator."),
+        "redacted": _("Part of this post was removed by a moderator."),
+        "quote": _("Quote"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "report": _("Report"),
+        "accept": _("Accept as the answer"),
+        "restore": _("Restore"),
+        "hide": _("Hide"),
+        "redact": _("Redact"),
+        "history": _("History"),
+    }
+
+
+def post_articles(posts, thread, viewer, people, anchor=True, oob=False, in_list=False, read=None):
+    """The posts' articles (each in an <li> when `in_list`), as Markup.
+
+    `people` maps each author id to (name, details), both Markup, written by the macro
+    that calls this. `read` (the viewer's ThreadRead state) marks the first unread post."""
+    if not posts:
+        return Markup("")
+    label = _labels()
+    mod = viewer.can_moderate_board(thread.board)
+    can_reply = viewer.can_reply(thread)
+    can_accept = viewer.can_accept(thread)
+    csrf = escape(generate_csrf()) if mod or can_accept else ""
+    accepted_id = thread.accepted_post_id
+    viewer_id = viewer.user.id
+    # The thread's address once; a post's link and quote add one whole number to it, as
+    # url_for writes a single query value.
+    thread_url = escape(item_url("discussion.thread_detail", thread_id=thread.id))
+    when = dates_writer()
+    id_prefix = "post-" if anchor else "accepted-post-"
+    swap = ' hx-swap-oob="true"' if oob else ""
+    out = []
+    write = out.append
+    for post in posts:
+        post_id, number, hidden = post.id, post.number, post.is_hidden
+        name, details = people[post.author_id]
+        if in_list:
+            if read and read.is_first_unread(number):
+                write(f'<li id="new" class="unread-marker"><span>{label["new"]}</span></li>')
+            write("<li>")
+        link = f"{thread_url}?after={number - 1}" if number - 1 else thread_url
+        write(
+            f'<article class="post{" is-hidden" if hidden else ""}" id="{id_prefix}{post_id}"'
+            f'{swap}>\n  <p class="post-meta"><strong><bdi>{escape(name)}</bdi></strong>'
+            f'{escape(details)}\n    <a href="{link}#post-{post_id}" aria-label="'
+            f'{label["post"] % {"n": number}}">#{number}</a>\n    <time datetime="'
+            f'{post.created_at.isoformat()}Z">{escape(when(post.created_at))}</time>\n'
+        )
+        if anchor and accepted_id == post_id:
+            write(f'<span class="tag">{label["accepted"]}</span>')
+        if post.edited_at and not post.is_deleted:
+            write(f'<span class="tag">{label["edited"]}</span>')
+        if hidden:
+            write(f'<span class="tag">{label["hidden_tag"]}</span>')
+        write("  </p>\n")
+        if post.is_deleted:
+            write(f'  <p class="removed">{label["removed"]}</p>\n')
+        elif hidden and not mod:
+            write(f'  <p class="removed">{label["hidden"]}</p>\n')
+        else:
+            write(f'  <div class="post-body" dir="auto">{post.body_html}</div>\n')
+            if post.redacted_at:
+                write(f'<p class="hint">{label["redacted"]}</p>')
+            if anchor:
+                write('  <ul class="post-actions">\n')
+                if can_reply and not hidden:
+                    quote = f"{thread_url}?quote={post_id}"
+                    write(
+                        f'<li><a href="{quote}#reply-form" hx-get="{quote}" hx-target='
+                        f'"#reply-form" hx-swap="outerHTML">{label["quote"]}</a></li>'
+                    )
+                if viewer.can_edit(post):
+                    edit = escape(item_url("discussion.post_edit", post_id=post_id))
+                    delete = escape(item_url("discussion.post_delete", post_id=post_id))
+                    write(
+                        f'    <li><a href="{edit}" hx-get="{edit}" hx-target="#post-{post_id}"'
+                        f' hx-swap="outerHTML">{label["edit"]}</a></li>\n'
+                        f'    <li><a href="{delete}">{label["delete"]}</a></li>\n'
+                    )
+                elif post.author_id != viewer_id and not (mod and hidden):
+                    flag = escape(item_url("discussion.post_flag", post_id=post_id))
+                    write(f'    <li><a href="{flag}">{label["report"]}</a></li>\n')
+                if can_accept and number > 1 and accepted_id != post_id and not hidden:
+                    accept = escape(item_url("discussion.post_accept", post_id=post_id))
+                    write(
+                        f'    <li><form method="post" action="{accept}" hx-post="{accept}"'
+                        ' hx-target="#accepted" hx-swap="outerHTML" class="inline"><input'
+                        f' type="hidden" name="csrf_token" value="{csrf}"><button'
+                        f' type="submit" class="link">{label["accept"]}</button></form></li>\n'
+                    )
+                if mod:
+                    action = "restore" if hidden else "hide"
+                    # The action is a route converter's choice: url_for, not a pattern.
+                    moderate = escape(
+                        url_for("discussion.post_moderate", post_id=post_id, action=action)
+                    )
+                    redact = escape(item_url("discussion.post_redact", post_id=post_id))
+                    write(
+                        f'    <li><form method="post" action="{moderate}" class="inline"><input'
+                        f' type="hidden" name="csrf_token" value="{csrf}"><button'
+                        f' type="submit" class="link">{label[action]}</button></form></li>\n'
+                        f'    <li><a href="{redact}">{label["redact"]}</a></li>\n'
+                    )
+                    if post.edited_at or post.redacted_at:
+                        history = escape(item_url("discussion.post_history", post_id=post_id))
+                        write(f'<li><a href="{history}">{label["history"]}</a></li>')
+                write("  </ul>\n")
+        write("</article>\n")
+        if in_list:
+            write("</li>\n")
+    return Markup("".join(out))
