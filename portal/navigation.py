@@ -12,6 +12,7 @@ from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from portal import permissions
 from portal.translations import current_translations
@@ -75,7 +76,10 @@ def item_url(endpoint: str, **values) -> str:
     """url_for(endpoint, **values) for an address whose values are whole numbers (ids,
     page numbers) or plain text (slugs), built from a pattern made once per app: a list of
     items builds one address per item, and url_for is slow. Values of None are left out,
-    as url_for does; any other kind of value, and debug mode, use url_for itself."""
+    as url_for does; any other kind of value, and debug mode, use url_for itself.
+
+    Where the route takes only some words for a value (`<any(hide, restore):action>`),
+    the text values are written into the pattern, one pattern per word."""
     values = {key: value for key, value in values.items() if value is not None}
     if current_app.debug or not all(_fits_pattern(value) for value in values.values()):
         return url_for(endpoint, **values)
@@ -85,25 +89,47 @@ def item_url(endpoint: str, **values) -> str:
     cache_key = (request.script_root, endpoint, keys, kinds)
     pattern = patterns.get(cache_key)
     if pattern is None:
-        markers = {str(_MARKER + n): key for n, key in enumerate(keys)}
-        built = url_for(
-            endpoint,
-            **{
-                key: str(_MARKER + n) if is_text else _MARKER + n
-                for n, (key, is_text) in enumerate(zip(keys, kinds, strict=True))
-            },
-        )
-        pieces = re.split("(" + "|".join(markers) + ")", built) if markers else [built]
-        # Literal text at even places, the name of the value at odd places; no pattern
-        # (url_for each time) unless each value appears once, as written by str().
-        pattern = patterns[cache_key] = (
-            tuple(markers[piece] if n % 2 else piece for n, piece in enumerate(pieces))
-            if len(pieces) == 2 * len(keys) + 1
-            else ()
-        )
+        pattern = _pattern(endpoint, keys, kinds, {})
+        if pattern is None:  # refused a marker: a text value may be one of some words
+            pattern = _WORDS if any(kinds) else ()
+        patterns[cache_key] = pattern
+    if pattern is _WORDS:
+        words = {key: values[key] for key, is_text in zip(keys, kinds, strict=True) if is_text}
+        word_key = (*cache_key, *words.values())
+        pattern = patterns.get(word_key)
+        if pattern is None:
+            pattern = _pattern(endpoint, keys, kinds, words)
+            if pattern is None:  # not one of the route's words: url_for says so
+                return url_for(endpoint, **values)
+            patterns[word_key] = pattern
     if not pattern:
         return url_for(endpoint, **values)
     return "".join(str(values[piece]) if n % 2 else piece for n, piece in enumerate(pattern))
+
+
+_WORDS = ("words",)  # the route refused a marker as text: it takes only some words
+
+
+def _pattern(endpoint: str, keys: tuple, kinds: tuple, words: dict) -> tuple | None:
+    """Literal text at even places, the name of a value at odd places; () when the address
+    cannot be written that way (url_for each time), None when the route refused to build
+    it. `words` are written as they are instead of a marker."""
+    markers, filled = {}, {}
+    for n, (key, is_text) in enumerate(zip(keys, kinds, strict=True)):
+        if key in words:
+            filled[key] = words[key]
+            continue
+        markers[str(_MARKER + n)] = key
+        filled[key] = str(_MARKER + n) if is_text else _MARKER + n
+    try:
+        built = url_for(endpoint, **filled)
+    except (BuildError, ValueError):  # werkzeug's any() converter raises ValueError
+        return None
+    pieces = re.split("(" + "|".join(markers) + ")", built) if markers else [built]
+    # No pattern unless each value appears once, as written by str().
+    if len(pieces) != 2 * len(markers) + 1:
+        return ()
+    return tuple(markers[piece] if n % 2 else piece for n, piece in enumerate(pieces))
 
 
 class NavItem(NamedTuple):

@@ -10,7 +10,6 @@ templates/discussion/_macros.html calls it.
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
@@ -125,9 +124,8 @@ def post_articles(posts, thread, viewer, people, anchor=True, oob=False, in_list
                     )
                 if mod:
                     action = "restore" if hidden else "hide"
-                    # The action is a route converter's choice: url_for, not a pattern.
                     moderate = escape(
-                        url_for("discussion.post_moderate", post_id=post_id, action=action)
+                        item_url("discussion.post_moderate", post_id=post_id, action=action)
                     )
                     redact = escape(item_url("discussion.post_redact", post_id=post_id))
                     write(

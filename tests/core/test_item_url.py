@@ -38,3 +38,21 @@ def test_a_number_and_the_same_digits_as_text_keep_their_own_patterns(app):
         assert item_url("learning.reading_detail", number=3, slug=12) == url_for(
             "learning.reading_detail", number=3, slug=12
         )
+
+
+def test_a_value_the_route_takes_only_as_one_of_its_words(app):
+    """`<any(hide, restore, dismiss):action>`: each word gets its own pattern, and a word
+    the route does not take is refused as url_for refuses it."""
+    with app.test_request_context("/"):
+        for _round in range(2):
+            for action in ("hide", "restore", "dismiss"):
+                for post_id in (5, 61):
+                    assert item_url(
+                        "discussion.post_moderate", post_id=post_id, action=action
+                    ) == url_for("discussion.post_moderate", post_id=post_id, action=action)
+            with pytest.raises(ValueError, match="not one of"):
+                url_for("discussion.post_moderate", post_id=5, action="delete")
+            kept = len(app.extensions["portal_item_urls"])
+            with pytest.raises(ValueError, match="not one of"):
+                item_url("discussion.post_moderate", post_id=5, action="delete")
+            assert len(app.extensions["portal_item_urls"]) == kept  # nothing kept for it
