@@ -26,6 +26,7 @@ from portal.cohorts.models import Cohort
 from portal.cohorts.permissions import managed_cohort
 from portal.countries import countries
 from portal.database import utcnow
+from portal.i18n.languages import chart_x, text_direction
 from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
 from portal.progress import bp, exports, queries, services
@@ -122,6 +123,44 @@ def matrix_cells(progress, posted_label) -> Markup:
         done = f"{s.readings_done}/{s.readings_total}"
         cells.append(f"<td>{done}{quiz}{posted if s.posted else ''}</td>")
     return Markup("".join(cells))
+
+
+@bp.app_template_global("objective_chart")
+def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
+    """The bar chart of coverage and mastery per objective, an inline SVG mirrored on
+    right-to-left pages; `rows` are (label, coverage, mastery). Made here, not in a macro:
+    the macro asked the text direction for each of its coordinates (some 30 a chart).
+    Labels, title and caption are escaped unless they are markup, as Jinja writes them."""
+    direction = text_direction()
+    height = len(rows) * 34 + 24
+    chart_id = escape(chart_id)
+    track = chart_x(110, 200, direction=direction)
+    parts = [
+        '<figure class="chart">\n'
+        f'<svg viewBox="0 0 320 {height}" width="100%" role="img"'
+        f' aria-labelledby="{chart_id}-title" focusable="false">\n'
+        f'<title id="{chart_id}-title">{escape(title)}</title>\n'
+    ]
+    for n, (label, coverage, mastery) in enumerate(rows):
+        y = n * 34 + 4
+        covered, mastered = round((coverage or 0) * 2, 1), round((mastery or 0) * 2, 1)
+        parts.append(
+            f'<text x="{chart_x(0, direction=direction)}" y="{y + 10}" class="chart-label">'
+            f"{escape(label)}</text>\n"
+            f'<rect class="meter-track" x="{track}" y="{y}" width="200" height="12"/>\n'
+            f'<rect class="chart-coverage" x="{chart_x(110, covered, direction=direction)}"'
+            f' y="{y}" width="{covered}" height="12"/>\n'
+            f'<rect class="meter-track" x="{track}" y="{y + 15}" width="200" height="12"/>\n'
+            f'<rect class="chart-mastery" x="{chart_x(110, mastered, direction=direction)}"'
+            f' y="{y + 15}" width="{mastered}" height="12"/>\n'
+        )
+    parts.append(
+        f'<text x="{chart_x(110, direction=direction)}" y="{height - 4}" class="chart-label">'
+        f'0 %</text><text x="{chart_x(290, direction=direction)}" y="{height - 4}"'
+        ' class="chart-label">100 %</text>\n'
+        f"</svg>\n<figcaption>{escape(caption)}</figcaption>\n</figure>\n"
+    )
+    return Markup("".join(parts))
 
 
 def _dashboard(
