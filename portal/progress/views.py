@@ -29,6 +29,7 @@ from portal.database import utcnow
 from portal.i18n.languages import chart_x, text_direction
 from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
+from portal.navigation import item_url
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
 from portal.web import render
@@ -125,6 +126,46 @@ def matrix_cells(progress, posted_label) -> Markup:
     return Markup("".join(cells))
 
 
+def matrix_rows(rows, cohort_id: int) -> Markup:
+    """The matrix's row of each participant of the page: their name, linked to their
+    details, then their cells (`matrix_cells`); the "posted" label looked up once a page."""
+    posted = Markup(_("posted"))
+    return Markup(
+        "".join(
+            f'<tr>\n<th scope="row"><a href="{escape(_detail_url(cohort_id, r["user"].id))}">'
+            f"{escape(r['user'].public_name)}</a></th>\n"
+            f"{matrix_cells(r['progress'], posted)}</tr>\n"
+            for r in rows
+        )
+    )
+
+
+def attention_items(attention, chosen, cohort_id: int) -> Markup:
+    """The <li> of each person who may need a reminder (up to LIST_LIMIT), `chosen` (their
+    ids) ticked: made here with the labels and the "n of m done" text looked up once a
+    page, not once a person. Translations are markup, as in the templates' _()."""
+    not_started, details = Markup(_("not started")), Markup(_("details"))
+    done_text = Markup(_("%(done)d of %(total)d done"))  # no values: the text unformatted
+    items = []
+    for item in attention:
+        user_id, name = item["user"].id, escape(item["user"].public_name)
+        done = item["done"]
+        status = not_started if done == 0 else done_text % {"done": done, "total": item["total"]}
+        items.append(
+            f'<li><input type="checkbox" name="people" value="{user_id}" id="remind-{user_id}"'
+            f"{' checked' if user_id in chosen else ''}>\n"
+            f'<label for="remind-{user_id}">{name}</label>\n'
+            f'<span class="hint">{status}</span>\n'
+            f'· <a href="{escape(_detail_url(cohort_id, user_id))}">{details}'
+            f'<span class="sr-only"> {name}</span></a></li>\n'
+        )
+    return Markup("".join(items))
+
+
+def _detail_url(cohort_id: int, user_id: int) -> str:
+    return item_url("progress.participant_detail", cohort_id=cohort_id, user_id=user_id)
+
+
 @bp.app_template_global("objective_chart")
 def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
     """The bar chart of coverage and mastery per objective, an inline SVG mirrored on
@@ -173,6 +214,9 @@ def _dashboard(
         form = ReminderForm()
         form.subject.data = template[0] if template else services.DEFAULT_SUBJECT
         form.body.data = template[1] if template else services.DEFAULT_BODY
+    # Each objective's labels, from two texts looked up once a page.
+    long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
+    numbers = [o.number for o in data["catalogue"].objectives]
     return render(
         "progress/cohort_dashboard.html",
         block="results",
@@ -183,7 +227,10 @@ def _dashboard(
         country_options=_country_options(str(get_locale()), filters.country),
         reminder_form=form,
         reminder_error=message,
-        matrix_cells=matrix_cells,
+        objective_label={n: long_label % {"n": n} for n in numbers},
+        objective_short_label={n: short_label % {"n": n} for n in numbers},
+        matrix_rows=matrix_rows,
+        attention_items=attention_items,
         **data,
     )
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.progress.measure import ObjectiveResult, Progress, SessionResult
-from portal.progress.views import matrix_cells, objective_chart, percent
+from portal.progress.queries import Person
+from portal.progress.views import (
+    attention_items,
+    matrix_cells,
+    matrix_rows,
+    objective_chart,
+    percent,
+)
 
 PERCENTS = [
     (None, "—"),
@@ -110,3 +119,62 @@ def test_objective_chart_matches_the_markup_of_the_macro(app, language):
             assert chart == expected
     # Mirrored in Urdu only: the label column at the right edge, the bars drawn from there.
     assert ('<text x="320" y="14"' in chart) == (language == "ur")
+
+
+# The dashboard's loops before views.attention_items and views.matrix_rows, as they were.
+ATTENTION_LOOP = """{% set not_started_label, details_label = _("not started"), _("details") %}
+{% for item in attention %}
+<li><input type="checkbox" name="people" value="{{ item.user.id }}" id="remind-{{ item.user.id }}"\
+{% if item.user.id in chosen %} checked{% endif %}>
+<label for="remind-{{ item.user.id }}">{{ item.user.public_name }}</label>
+<span class="hint">{{ not_started_label if item.done == 0 else \
+_("%(done)d of %(total)d done", done=item.done, total=item.total) }}</span>
+· <a href="{{ item_url('progress.participant_detail', cohort_id=cohort_id, \
+user_id=item.user.id) }}">\
+{{ details_label }}<span class="sr-only"> {{ item.user.public_name }}</span></a></li>
+{% endfor %}
+"""
+MATRIX_LOOP = """{% set posted = _('posted') %}
+{% for r in rows %}
+<tr>
+<th scope="row"><a href="{{ item_url('progress.participant_detail', cohort_id=cohort_id, \
+user_id=r.user.id) }}">{{ r.user.public_name }}</a></th>
+{{ matrix_cells(r.progress, posted) }}{# the cells #}
+</tr>
+{% endfor %}
+"""
+PEOPLE = [
+    Person(7, 'Zoë <b>"O\'Hara"</b> & co', None),
+    Person(12, "สมชาย ใจดี", None),
+    Person(13, "Left Already", datetime(2026, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "th", "ur"])
+def test_attention_items_and_matrix_rows_match_the_markup_of_the_loops(app, language):
+    attention = [
+        {"user": person, "done": done, "total": 50}
+        for person, done in zip(PEOPLE, (0, 3, 24), strict=True)
+    ]
+    progress = Progress(
+        objectives=[ObjectiveResult(1, "A", "", 1, 3, 2.0, 4.0, 70)],
+        sessions=[SessionResult(1, "S", 1, 2, 50.0, False, True, True, "none", None)],
+        activity=None,
+    )
+    rows = [{"user": person, "progress": progress} for person in PEOPLE]
+    with app.test_request_context(), force_locale(language):
+        for chosen in ([], [12, 13]):
+            expected = render_template_string(
+                ATTENTION_LOOP, attention=attention, chosen=chosen, cohort_id=4
+            )
+            assert attention_items(attention, chosen, 4) == expected
+        expected = render_template_string(
+            MATRIX_LOOP, rows=rows, cohort_id=4, matrix_cells=matrix_cells
+        )
+        assert matrix_rows(rows, 4) == expected
+        items = attention_items(attention, [12], 4)
+    if language == "en":
+        assert "Former participant" in expected and "&lt;b&gt;&#34;O&#39;Hara" in expected
+        assert '<span class="hint">not started</span>' in items
+        assert '<span class="hint">3 of 50 done</span>' in items
+        assert 'value="12" id="remind-12" checked>' in items and "checked" not in items[:80]
