@@ -12,6 +12,7 @@ from factories import PASSWORD, enrol, make_cohort, make_user
 
 from portal.extensions import db
 from portal.learning.services import set_reading_done
+from portal.progress.queries import catalogue
 from tests.progress.builders import answer, post_in_session, small_curriculum
 
 
@@ -215,3 +216,26 @@ def test_exports_neutralise_formulas_and_stream(web, world):
     cells = sheet + shared
     assert "&apos;=HYPERLINK" in cells or "'=HYPERLINK" in cells
     assert "'=cmd|" in cells or "&apos;=cmd|" in cells
+
+
+def test_dashboard_counts_a_curriculum_change_on_the_next_page(web, world):
+    """The catalogue is made again from its rows only when they change (a memo by rows),
+    but the rows are read on every page: a retired or a new reading counts at once."""
+    cohort = world["cohort"]
+    web.login(world["trainer"].email)
+
+    def total() -> str:
+        text = text_of(web.client.get(f"/cohorts/{cohort.id}/progress"))
+        return re.search(r"fewer than half of all (\d+) activities", text).group(1)
+
+    assert total() == total() == "7"  # session 1: 2 readings, quiz, post; session 2: 1, 1, 1
+    reading = world["readings"][(world["sessions"][1].id, 1)]
+    reading.is_retired = True
+    db.session.commit()
+    assert total() == "6"
+    reading.is_retired = False
+    db.session.commit()
+    assert total() == "7"
+    reading.title = "Made-up reading renamed"
+    db.session.commit()
+    assert catalogue().sessions[1].readings == [(reading.id, "r1", "Made-up reading renamed")]
