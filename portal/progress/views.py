@@ -83,21 +83,23 @@ def _library_news(cohort) -> dict:
     return {"reads_library": True, "latest_practices": latest_published(5)}
 
 
-# Per language: the country filter's options (code -> place, each option's markup unselected
-# and selected, all of them joined unselected). Made once per language, not per request: the
-# list holds some 250 countries. Nothing in it depends on who asks.
-_COUNTRY_OPTIONS: dict[str, tuple[dict[str, int], list[str], list[str], str]] = {}
+# Per filter and language: the filter's options (value -> place, each option's markup
+# unselected and selected, all of them joined unselected). Made once per language, not per
+# request: the country list holds some 250 countries. Nothing in it depends on who asks.
+_OPTIONS: dict[tuple[str, str], tuple[dict[str, int], list[str], list[str], str]] = {}
 
 
-def _country_options(locale: str, chosen: str) -> Markup:
-    """The <option>s of the country filter in the page's language, `chosen` selected."""
-    found = _COUNTRY_OPTIONS.get(locale)
+def _options(name: str, locale: str, pairs, chosen: str) -> Markup:
+    """The <option>s of filter `name` in the page's language, `chosen` selected; `pairs`
+    gives (value, label) in that language, called once per language. Labels are escaped
+    unless they are markup (a lazy translation is), as Jinja writes them."""
+    found = _OPTIONS.get((name, locale))
     if found is None:
-        pairs = countries(locale)
+        pairs = list(pairs())
         plain = [f'<option value="{escape(c)}">{escape(n)}</option>' for c, n in pairs]
         selected = [f'<option value="{escape(c)}" selected>{escape(n)}</option>' for c, n in pairs]
         place = {code: n for n, (code, _name) in enumerate(pairs)}
-        found = _COUNTRY_OPTIONS[locale] = (place, plain, selected, "".join(plain))
+        found = _OPTIONS[(name, locale)] = (place, plain, selected, "".join(plain))
     place, plain, selected, joined = found
     n = place.get(chosen)
     if n is None:
@@ -217,14 +219,20 @@ def _dashboard(
     # Each objective's labels, from two texts looked up once a page.
     long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
     numbers = [o.number for o in data["catalogue"].objectives]
+    locale = str(get_locale())
     return render(
         "progress/cohort_dashboard.html",
         block="results",
         status=status,
         cohort=cohort,
         filters=filters,
-        organisation_types=ORGANISATION_TYPES,
-        country_options=_country_options(str(get_locale()), filters.country),
+        country_options=_options("country", locale, lambda: countries(locale), filters.country),
+        organisation_options=_options(
+            "organisation_type",
+            locale,
+            ORGANISATION_TYPES.items,
+            filters.organisation_type,
+        ),
         reminder_form=form,
         reminder_error=message,
         objective_label={n: long_label % {"n": n} for n in numbers},

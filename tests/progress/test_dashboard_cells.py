@@ -178,3 +178,25 @@ def test_attention_items_and_matrix_rows_match_the_markup_of_the_loops(app, lang
         assert '<span class="hint">not started</span>' in items
         assert '<span class="hint">3 of 50 done</span>' in items
         assert 'value="12" id="remind-12" checked>' in items and "checked" not in items[:80]
+
+
+def test_filter_options_are_kept_per_language_with_the_choice_selected(app):
+    from flask_babel import get_locale
+
+    from portal.accounts.models import ORGANISATION_TYPES
+    from portal.progress.views import _options
+
+    pages = {}
+    for language in ("en", "th", "en"):
+        with app.test_request_context(), force_locale(language):
+            locale = str(get_locale())
+            pages[language] = [
+                _options("organisation_type", locale, ORGANISATION_TYPES.items, chosen)
+                for chosen in ("ngo", "", "nope")
+            ]
+            labels = [str(label) for label in ORGANISATION_TYPES.values()]
+        ngo, nothing, unknown = pages[language]
+        assert ngo.count(" selected>") == 1 and f" selected>{labels[2]}</option>" in ngo
+        assert nothing == unknown == str(ngo).replace(" selected>", ">")
+        assert all(f">{label}</option>" in nothing for label in labels)
+    assert pages["th"] != pages["en"]
