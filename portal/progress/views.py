@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -206,6 +207,29 @@ def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
     return Markup("".join(parts))
 
 
+# The reminder form's subject and message fields as the `field` macro writes them, kept by
+# language and the two texts they hold (this request's: the cohort's template or what was
+# posted): WTForms writes each attribute through str.format, and the two fields cost more
+# than the rest of the page's markup. Fields with errors are written afresh. Nothing in
+# them is the viewer's own (the CSRF token is apart); bounded, cleared when full.
+_REMINDER_FIELDS: dict[tuple, Markup] = {}
+_REMINDER_FIELDS_MAX = 1000
+
+
+def _reminder_fields(form: ReminderForm, locale: str) -> Markup:
+    """The subject and message fields of the reminder form, one after the other."""
+    key = (locale, form.subject.data, form.body.data)
+    fields = None if form.subject.errors or form.body.errors else _REMINDER_FIELDS.get(key)
+    if fields is None:
+        field = get_template_attribute("_macros/forms.html", "field")
+        fields = Markup(f"{field(form.subject)}\n{field(form.body)}")
+        if not (form.subject.errors or form.body.errors):
+            if len(_REMINDER_FIELDS) >= _REMINDER_FIELDS_MAX:
+                _REMINDER_FIELDS.clear()
+            _REMINDER_FIELDS[key] = fields
+    return fields
+
+
 def _dashboard(
     cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
 ):
@@ -234,6 +258,7 @@ def _dashboard(
             filters.organisation_type,
         ),
         reminder_form=form,
+        reminder_fields=lambda: _reminder_fields(form, locale),
         reminder_error=message,
         objective_label={n: long_label % {"n": n} for n in numbers},
         objective_short_label={n: short_label % {"n": n} for n in numbers},
