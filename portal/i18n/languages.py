@@ -98,12 +98,13 @@ def _write(value: datetime | date, style: str, locale, zone) -> str:
     return f"{day} {moment}"
 
 
-def chart_x(x: float, width: float = 0, total: float = 320) -> float:
+def chart_x(x: float, width: float = 0, total: float = 320, direction: str = "") -> float:
     """An x coordinate in an inline SVG chart of `total` units, mirrored on right-to-left pages.
 
     A bar (x, width) starts at the right edge instead of the left; a text point (width 0)
     moves to the mirrored place, where the inherited `direction: rtl` runs the text leftwards.
+    A chart drawn in Python passes the page's `direction`, looked up once for all its points.
     """
-    if text_direction() == "rtl":
+    if (direction or text_direction()) == "rtl":
         return round(total - x - width, 1)
     return round(x, 1)

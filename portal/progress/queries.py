@@ -165,10 +165,28 @@ def _catalogue_statement():
     return select(union).order_by(union.c.kind, union.c.b, union.c.c, union.c.a)
 
 
+# Catalogues made from the catalogue statement's rows, by those rows and EXERCISES_COUNTED:
+# every call still reads the rows, so a change to the curriculum counts at once (from any
+# process), but the Catalogue is made again only from rows it has not seen. Callers only
+# read a Catalogue, so requests can share one. A few curricula at most: never grows far.
+_CATALOGUES: dict[tuple, Catalogue] = {}
+_CATALOGUES_MAX = 8
+
+
 def catalogue() -> Catalogue:
     """The current sessions with their objectives, their readings and quizzes, and each
     objective's maximum points: one statement, whatever the number of participants."""
-    rows = read_rows(_catalogue_statement()).all()
+    rows = (EXERCISES_COUNTED, *map(tuple, read_rows(_catalogue_statement()).all()))
+    found = _CATALOGUES.get(rows)
+    if found is None:
+        if len(_CATALOGUES) >= _CATALOGUES_MAX:
+            _CATALOGUES.clear()
+        found = _CATALOGUES[rows] = _make_catalogue(rows[1:])
+    return found
+
+
+def _make_catalogue(rows) -> Catalogue:
+    """The Catalogue from the rows of `_catalogue_statement`, in its order."""
     sessions: dict[int, dict] = {}
     objectives: dict[int, ObjectiveInfo] = {}
     readings: dict[int, list] = defaultdict(list)

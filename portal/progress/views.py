@@ -9,6 +9,7 @@ from flask import (
     Response,
     abort,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -26,8 +27,10 @@ from portal.cohorts.models import Cohort
 from portal.cohorts.permissions import managed_cohort
 from portal.countries import countries
 from portal.database import utcnow
+from portal.i18n.languages import chart_x, text_direction
 from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
+from portal.navigation import item_url
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
 from portal.web import render
@@ -81,21 +84,23 @@ def _library_news(cohort) -> dict:
     return {"reads_library": True, "latest_practices": latest_published(5)}
 
 
-# Per language: the country filter's options (code -> place, each option's markup unselected
-# and selected, all of them joined unselected). Made once per language, not per request: the
-# list holds some 250 countries. Nothing in it depends on who asks.
-_COUNTRY_OPTIONS: dict[str, tuple[dict[str, int], list[str], list[str], str]] = {}
+# Per filter and language: the filter's options (value -> place, each option's markup
+# unselected and selected, all of them joined unselected). Made once per language, not per
+# request: the country list holds some 250 countries. Nothing in it depends on who asks.
+_OPTIONS: dict[tuple[str, str], tuple[dict[str, int], list[str], list[str], str]] = {}
 
 
-def _country_options(locale: str, chosen: str) -> Markup:
-    """The <option>s of the country filter in the page's language, `chosen` selected."""
-    found = _COUNTRY_OPTIONS.get(locale)
+def _options(name: str, locale: str, pairs, chosen: str) -> Markup:
+    """The <option>s of filter `name` in the page's language, `chosen` selected; `pairs`
+    gives (value, label) in that language, called once per language. Labels are escaped
+    unless they are markup (a lazy translation is), as Jinja writes them."""
+    found = _OPTIONS.get((name, locale))
     if found is None:
-        pairs = countries(locale)
+        pairs = list(pairs())
         plain = [f'<option value="{escape(c)}">{escape(n)}</option>' for c, n in pairs]
         selected = [f'<option value="{escape(c)}" selected>{escape(n)}</option>' for c, n in pairs]
         place = {code: n for n, (code, _name) in enumerate(pairs)}
-        found = _COUNTRY_OPTIONS[locale] = (place, plain, selected, "".join(plain))
+        found = _OPTIONS[(name, locale)] = (place, plain, selected, "".join(plain))
     place, plain, selected, joined = found
     n = place.get(chosen)
     if n is None:
@@ -124,6 +129,107 @@ def matrix_cells(progress, posted_label) -> Markup:
     return Markup("".join(cells))
 
 
+def matrix_rows(rows, cohort_id: int) -> Markup:
+    """The matrix's row of each participant of the page: their name, linked to their
+    details, then their cells (`matrix_cells`); the "posted" label looked up once a page."""
+    posted = Markup(_("posted"))
+    return Markup(
+        "".join(
+            f'<tr>\n<th scope="row"><a href="{escape(_detail_url(cohort_id, r["user"].id))}">'
+            f"{escape(r['user'].public_name)}</a></th>\n"
+            f"{matrix_cells(r['progress'], posted)}</tr>\n"
+            for r in rows
+        )
+    )
+
+
+def attention_items(attention, chosen, cohort_id: int) -> Markup:
+    """The <li> of each person who may need a reminder (up to LIST_LIMIT), `chosen` (their
+    ids) ticked: made here with the labels and the "n of m done" text looked up once a
+    page, not once a person. Translations are markup, as in the templates' _()."""
+    not_started, details = Markup(_("not started")), Markup(_("details"))
+    done_text = Markup(_("%(done)d of %(total)d done"))  # no values: the text unformatted
+    items = []
+    for item in attention:
+        user_id, name = item["user"].id, escape(item["user"].public_name)
+        done = item["done"]
+        status = not_started if done == 0 else done_text % {"done": done, "total": item["total"]}
+        items.append(
+            f'<li><input type="checkbox" name="people" value="{user_id}" id="remind-{user_id}"'
+            f"{' checked' if user_id in chosen else ''}>\n"
+            f'<label for="remind-{user_id}">{name}</label>\n'
+            f'<span class="hint">{status}</span>\n'
+            f'· <a href="{escape(_detail_url(cohort_id, user_id))}">{details}'
+            f'<span class="sr-only"> {name}</span></a></li>\n'
+        )
+    return Markup("".join(items))
+
+
+def _detail_url(cohort_id: int, user_id: int) -> str:
+    return item_url("progress.participant_detail", cohort_id=cohort_id, user_id=user_id)
+
+
+@bp.app_template_global("objective_chart")
+def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
+    """The bar chart of coverage and mastery per objective, an inline SVG mirrored on
+    right-to-left pages; `rows` are (label, coverage, mastery). Made here, not in a macro:
+    the macro asked the text direction for each of its coordinates (some 30 a chart).
+    Labels, title and caption are escaped unless they are markup, as Jinja writes them."""
+    direction = text_direction()
+    height = len(rows) * 34 + 24
+    chart_id = escape(chart_id)
+    track = chart_x(110, 200, direction=direction)
+    parts = [
+        '<figure class="chart">\n'
+        f'<svg viewBox="0 0 320 {height}" width="100%" role="img"'
+        f' aria-labelledby="{chart_id}-title" focusable="false">\n'
+        f'<title id="{chart_id}-title">{escape(title)}</title>\n'
+    ]
+    for n, (label, coverage, mastery) in enumerate(rows):
+        y = n * 34 + 4
+        covered, mastered = round((coverage or 0) * 2, 1), round((mastery or 0) * 2, 1)
+        parts.append(
+            f'<text x="{chart_x(0, direction=direction)}" y="{y + 10}" class="chart-label">'
+            f"{escape(label)}</text>\n"
+            f'<rect class="meter-track" x="{track}" y="{y}" width="200" height="12"/>\n'
+            f'<rect class="chart-coverage" x="{chart_x(110, covered, direction=direction)}"'
+            f' y="{y}" width="{covered}" height="12"/>\n'
+            f'<rect class="meter-track" x="{track}" y="{y + 15}" width="200" height="12"/>\n'
+            f'<rect class="chart-mastery" x="{chart_x(110, mastered, direction=direction)}"'
+            f' y="{y + 15}" width="{mastered}" height="12"/>\n'
+        )
+    parts.append(
+        f'<text x="{chart_x(110, direction=direction)}" y="{height - 4}" class="chart-label">'
+        f'0 %</text><text x="{chart_x(290, direction=direction)}" y="{height - 4}"'
+        ' class="chart-label">100 %</text>\n'
+        f"</svg>\n<figcaption>{escape(caption)}</figcaption>\n</figure>\n"
+    )
+    return Markup("".join(parts))
+
+
+# The reminder form's subject and message fields as the `field` macro writes them, kept by
+# language and the two texts they hold (this request's: the cohort's template or what was
+# posted): WTForms writes each attribute through str.format, and the two fields cost more
+# than the rest of the page's markup. Fields with errors are written afresh. Nothing in
+# them is the viewer's own (the CSRF token is apart); bounded, cleared when full.
+_REMINDER_FIELDS: dict[tuple, Markup] = {}
+_REMINDER_FIELDS_MAX = 1000
+
+
+def _reminder_fields(form: ReminderForm, locale: str) -> Markup:
+    """The subject and message fields of the reminder form, one after the other."""
+    key = (locale, form.subject.data, form.body.data)
+    fields = None if form.subject.errors or form.body.errors else _REMINDER_FIELDS.get(key)
+    if fields is None:
+        field = get_template_attribute("_macros/forms.html", "field")
+        fields = Markup(f"{field(form.subject)}\n{field(form.body)}")
+        if not (form.subject.errors or form.body.errors):
+            if len(_REMINDER_FIELDS) >= _REMINDER_FIELDS_MAX:
+                _REMINDER_FIELDS.clear()
+            _REMINDER_FIELDS[key] = fields
+    return fields
+
+
 def _dashboard(
     cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
 ):
@@ -134,17 +240,30 @@ def _dashboard(
         form = ReminderForm()
         form.subject.data = template[0] if template else services.DEFAULT_SUBJECT
         form.body.data = template[1] if template else services.DEFAULT_BODY
+    # Each objective's labels, from two texts looked up once a page.
+    long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
+    numbers = [o.number for o in data["catalogue"].objectives]
+    locale = str(get_locale())
     return render(
         "progress/cohort_dashboard.html",
         block="results",
         status=status,
         cohort=cohort,
         filters=filters,
-        organisation_types=ORGANISATION_TYPES,
-        country_options=_country_options(str(get_locale()), filters.country),
+        country_options=_options("country", locale, lambda: countries(locale), filters.country),
+        organisation_options=_options(
+            "organisation_type",
+            locale,
+            ORGANISATION_TYPES.items,
+            filters.organisation_type,
+        ),
         reminder_form=form,
+        reminder_fields=lambda: _reminder_fields(form, locale),
         reminder_error=message,
-        matrix_cells=matrix_cells,
+        objective_label={n: long_label % {"n": n} for n in numbers},
+        objective_short_label={n: short_label % {"n": n} for n in numbers},
+        matrix_rows=matrix_rows,
+        attention_items=attention_items,
         **data,
     )
 

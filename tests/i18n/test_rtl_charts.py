@@ -8,8 +8,7 @@ from flask_babel import force_locale
 from portal.i18n.languages import chart_x
 
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "portal.css"
-CHART = """{% from "progress/_charts.html" import objective_chart %}
-{{ objective_chart([{"label": "Objective 1", "coverage": 50, "mastery": 25}], "c", "Chart") }}"""
+CHART = """{{ objective_chart([("Objective 1", 50, 25)], "c", "Chart", "Bars") }}"""
 
 
 def test_chart_coordinates_mirror_in_urdu_only(app):

@@ -1,13 +1,23 @@
-"""The dashboard's cells made in Python write what the template's macros wrote."""
+"""The dashboard's cells and chart made in Python write what the template's macros wrote."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from flask import render_template_string
+from flask_babel import force_locale
 from markupsafe import Markup
 
 from portal.progress.measure import ObjectiveResult, Progress, SessionResult
-from portal.progress.views import matrix_cells, percent
+from portal.progress.queries import Person
+from portal.progress.views import (
+    attention_items,
+    matrix_cells,
+    matrix_rows,
+    objective_chart,
+    percent,
+)
 
 PERCENTS = [
     (None, "—"),
@@ -60,3 +70,133 @@ def test_matrix_cells_match_the_markup_of_the_cells(app):
             expected = render_template_string(template, p=progress, label=label)
         assert matrix_cells(progress, label) == expected
     assert "<td>33 % / 50 %</td><td>0 % / —</td>" in expected
+
+
+# The chart macro the dashboard used before views.objective_chart, as it was.
+CHART_MACRO = """{% macro objective_chart(rows, id, title) %}
+{# rows: [{"label": str, "coverage": float|None, "mastery": float|None}] #}
+{% set height = rows|length * 34 + 24 %}
+<figure class="chart">
+<svg viewBox="0 0 320 {{ height }}" width="100%" role="img" aria-labelledby="{{ id }}-title" \
+focusable="false">
+<title id="{{ id }}-title">{{ title }}</title>
+{% for r in rows %}
+{% set y = loop.index0 * 34 + 4 %}
+<text x="{{ chart_x(0) }}" y="{{ y + 10 }}" class="chart-label">{{ r.label }}</text>
+<rect class="meter-track" x="{{ chart_x(110, 200) }}" y="{{ y }}" width="200" height="12"/>
+{% set w = ((r.coverage or 0) * 2)|round(1) %}<rect class="chart-coverage" \
+x="{{ chart_x(110, w) }}" y="{{ y }}" width="{{ w }}" height="12"/>
+<rect class="meter-track" x="{{ chart_x(110, 200) }}" y="{{ y + 15 }}" width="200" height="12"/>
+{% set w = ((r.mastery or 0) * 2)|round(1) %}<rect class="chart-mastery" \
+x="{{ chart_x(110, w) }}" y="{{ y + 15 }}" width="{{ w }}" height="12"/>
+{% endfor %}
+<text x="{{ chart_x(110) }}" y="{{ height - 4 }}" class="chart-label">0 %</text>\
+<text x="{{ chart_x(290) }}" y="{{ height - 4 }}" class="chart-label">100 %</text>
+</svg>
+<figcaption>{{ caption }}</figcaption>
+</figure>
+{% endmacro %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_objective_chart_matches_the_markup_of_the_macro(app, language):
+    values = [None, 0, 0.0, 12.345, 33.33333, 49.96, 100, 100.0]
+    rows = [(f"Objective {n}", values[n], values[-1 - n]) for n in range(len(values))]
+    rows.append((Markup("<b>Marked</b> &amp; up"), 50, None))
+    rows.append(('A "quoted" <label> & more', None, 75.5))
+    with app.test_request_context(), force_locale(language):
+        for chart_rows in ([], rows[:1], rows):
+            expected = render_template_string(
+                CHART_MACRO + "{{ objective_chart(rows, id, title) }}",
+                rows=[{"label": r[0], "coverage": r[1], "mastery": r[2]} for r in chart_rows],
+                id='c"1',
+                title=Markup("Chart &amp; <i>title</i>"),
+                caption="Bars & <bars>",
+            )
+            chart = objective_chart(
+                chart_rows, 'c"1', Markup("Chart &amp; <i>title</i>"), "Bars & <bars>"
+            )
+            assert chart == expected
+    # Mirrored in Urdu only: the label column at the right edge, the bars drawn from there.
+    assert ('<text x="320" y="14"' in chart) == (language == "ur")
+
+
+# The dashboard's loops before views.attention_items and views.matrix_rows, as they were.
+ATTENTION_LOOP = """{% set not_started_label, details_label = _("not started"), _("details") %}
+{% for item in attention %}
+<li><input type="checkbox" name="people" value="{{ item.user.id }}" id="remind-{{ item.user.id }}"\
+{% if item.user.id in chosen %} checked{% endif %}>
+<label for="remind-{{ item.user.id }}">{{ item.user.public_name }}</label>
+<span class="hint">{{ not_started_label if item.done == 0 else \
+_("%(done)d of %(total)d done", done=item.done, total=item.total) }}</span>
+· <a href="{{ item_url('progress.participant_detail', cohort_id=cohort_id, \
+user_id=item.user.id) }}">\
+{{ details_label }}<span class="sr-only"> {{ item.user.public_name }}</span></a></li>
+{% endfor %}
+"""
+MATRIX_LOOP = """{% set posted = _('posted') %}
+{% for r in rows %}
+<tr>
+<th scope="row"><a href="{{ item_url('progress.participant_detail', cohort_id=cohort_id, \
+user_id=r.user.id) }}">{{ r.user.public_name }}</a></th>
+{{ matrix_cells(r.progress, posted) }}{# the cells #}
+</tr>
+{% endfor %}
+"""
+PEOPLE = [
+    Person(7, 'Zoë <b>"O\'Hara"</b> & co', None),
+    Person(12, "สมชาย ใจดี", None),
+    Person(13, "Left Already", datetime(2026, 1, 1)),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "th", "ur"])
+def test_attention_items_and_matrix_rows_match_the_markup_of_the_loops(app, language):
+    attention = [
+        {"user": person, "done": done, "total": 50}
+        for person, done in zip(PEOPLE, (0, 3, 24), strict=True)
+    ]
+    progress = Progress(
+        objectives=[ObjectiveResult(1, "A", "", 1, 3, 2.0, 4.0, 70)],
+        sessions=[SessionResult(1, "S", 1, 2, 50.0, False, True, True, "none", None)],
+        activity=None,
+    )
+    rows = [{"user": person, "progress": progress} for person in PEOPLE]
+    with app.test_request_context(), force_locale(language):
+        for chosen in ([], [12, 13]):
+            expected = render_template_string(
+                ATTENTION_LOOP, attention=attention, chosen=chosen, cohort_id=4
+            )
+            assert attention_items(attention, chosen, 4) == expected
+        expected = render_template_string(
+            MATRIX_LOOP, rows=rows, cohort_id=4, matrix_cells=matrix_cells
+        )
+        assert matrix_rows(rows, 4) == expected
+        items = attention_items(attention, [12], 4)
+    if language == "en":
+        assert "Former participant" in expected and "&lt;b&gt;&#34;O&#39;Hara" in expected
+        assert '<span class="hint">not started</span>' in items
+        assert '<span class="hint">3 of 50 done</span>' in items
+        assert 'value="12" id="remind-12" checked>' in items and "checked" not in items[:80]
+
+
+def test_filter_options_are_kept_per_language_with_the_choice_selected(app):
+    from flask_babel import get_locale
+
+    from portal.accounts.models import ORGANISATION_TYPES
+    from portal.progress.views import _options
+
+    pages = {}
+    for language in ("en", "th", "en"):
+        with app.test_request_context(), force_locale(language):
+            locale = str(get_locale())
+            pages[language] = [
+                _options("organisation_type", locale, ORGANISATION_TYPES.items, chosen)
+                for chosen in ("ngo", "", "nope")
+            ]
+            labels = [str(label) for label in ORGANISATION_TYPES.values()]
+        ngo, nothing, unknown = pages[language]
+        assert ngo.count(" selected>") == 1 and f" selected>{labels[2]}</option>" in ngo
+        assert nothing == unknown == str(ngo).replace(" selected>", ">")
+        assert all(f">{label}</option>" in nothing for label in labels)
+    assert pages["th"] != pages["en"]

@@ -12,6 +12,7 @@ from factories import PASSWORD, enrol, make_cohort, make_user
 
 from portal.extensions import db
 from portal.learning.services import set_reading_done
+from portal.progress.queries import catalogue
 from tests.progress.builders import answer, post_in_session, small_curriculum
 
 
@@ -215,3 +216,68 @@ def test_exports_neutralise_formulas_and_stream(web, world):
     cells = sheet + shared
     assert "&apos;=HYPERLINK" in cells or "'=HYPERLINK" in cells
     assert "'=cmd|" in cells or "&apos;=cmd|" in cells
+
+
+def test_dashboard_counts_a_curriculum_change_on_the_next_page(web, world):
+    """The catalogue is made again from its rows only when they change (a memo by rows),
+    but the rows are read on every page: a retired or a new reading counts at once."""
+    cohort = world["cohort"]
+    web.login(world["trainer"].email)
+
+    def total() -> str:
+        text = text_of(web.client.get(f"/cohorts/{cohort.id}/progress"))
+        return re.search(r"fewer than half of all (\d+) activities", text).group(1)
+
+    assert total() == total() == "7"  # session 1: 2 readings, quiz, post; session 2: 1, 1, 1
+    reading = world["readings"][(world["sessions"][1].id, 1)]
+    reading.is_retired = True
+    db.session.commit()
+    assert total() == "6"
+    reading.is_retired = False
+    db.session.commit()
+    assert total() == "7"
+    reading.title = "Made-up reading renamed"
+    db.session.commit()
+    assert catalogue().sessions[1].readings == [(reading.id, "r1", "Made-up reading renamed")]
+
+
+def test_reminder_fields_follow_the_template_the_language_and_errors(web, world):
+    """The subject and message fields are kept per language and texts (views._reminder_fields):
+    each change to one of them shows on the next page, and errors are never kept."""
+    from flask_babel import force_locale, gettext
+
+    from portal.progress.models import ReminderTemplate
+    from portal.progress.services import DEFAULT_SUBJECT
+
+    cohort, trainer = world["cohort"], world["trainer"]
+    web.login(trainer.email)
+    url = f"/cohorts/{cohort.id}/progress"
+
+    def page() -> str:
+        return web.client.get(url).get_data(as_text=True)
+
+    assert f'value="{DEFAULT_SUBJECT}"' in page() and f'value="{DEFAULT_SUBJECT}"' in page()
+    template = ReminderTemplate(cohort_id=cohort.id, subject="First <subject>", body="One & two")
+    db.session.add(template)
+    db.session.commit()
+    assert 'value="First &lt;subject&gt;"' in page() and "One &amp; two</textarea>" in page()
+    template.subject = "Second subject"
+    db.session.commit()
+    assert 'value="Second subject"' in page() and "One &amp; two</textarea>" in page()
+    template.body = "Three"
+    db.session.commit()
+    assert 'value="Second subject"' in page() and ">\r\nThree</textarea>" in page()
+    trainer.language = "th"
+    db.session.commit()
+    with force_locale("th"):
+        subject_label = gettext("Subject")
+    assert subject_label != "Subject"
+    assert f'<label for="subject">{subject_label}</label>' in page()
+    # A post without a subject: the page again with the error, the field written afresh.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page())
+    data = {"subject": "", "body": "Three", "people": [str(world["participant"].id)]}
+    if token:
+        data["csrf_token"] = token.group(1)
+    failed = web.client.post(f"/cohorts/{cohort.id}/reminders", data=data)
+    assert failed.status_code == 400 and 'aria-invalid="true"' in failed.get_data(as_text=True)
+    assert 'aria-invalid="true"' not in page() and 'value="Second subject"' in page()
