@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.learning.grading import key_display, parse_response, public_view
 from portal.markdown import render_html, render_markdown
+from portal.memo import FragmentMemo
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
 
@@ -62,33 +63,6 @@ def _translate_view(view: dict, texts: dict[str, str]) -> None:
     for left in view.get("lefts") or []:
         left["text"] = tr(left.get("text"))
     view["right_labels"] = {right: tr(right) for right in view.get("rights") or []}
-
-
-class FragmentMemo:
-    """Rendered HTML kept per worker, bounded: emptied when it would hold more than
-    max_entries fragments or max_total characters, and a fragment longer than max_chars
-    is not kept. Only for HTML that is a function of its key alone."""
-
-    def __init__(self, max_entries: int, max_chars: int, max_total: int = 2_000_000):
-        self.max_entries = max_entries
-        self.max_chars = max_chars
-        self.max_total = max_total  # characters: at most 2 to 4 bytes each in memory
-        self._entries: dict[tuple, Markup] = {}
-        self._total = 0
-
-    def get(self, key: tuple, make, *args) -> Markup:
-        """The fragment kept under `key`, else make(*args) (kept if short enough)."""
-        html = self._entries.get(key)
-        if html is None:
-            html = make(*args)
-            if len(html) <= self.max_chars:
-                full = len(self._entries) >= self.max_entries
-                if full or self._total + len(html) > self.max_total:
-                    self._entries.clear()
-                    self._total = 0
-                self._entries[key] = html
-                self._total += len(html)
-        return html
 
 
 def _macro(template: str, name: str):

@@ -30,6 +30,7 @@ from portal.database import utcnow
 from portal.i18n.languages import chart_x, text_direction
 from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
+from portal.memo import FragmentMemo
 from portal.navigation import item_url
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
@@ -212,22 +213,20 @@ def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
 # posted): WTForms writes each attribute through str.format, and the two fields cost more
 # than the rest of the page's markup. Fields with errors are written afresh. Nothing in
 # them is the viewer's own (the CSRF token is apart); bounded, cleared when full.
-_REMINDER_FIELDS: dict[tuple, Markup] = {}
-_REMINDER_FIELDS_MAX = 1000
+_REMINDER_FIELDS = FragmentMemo(max_entries=1000, max_chars=40_000)
 
 
 def _reminder_fields(form: ReminderForm, locale: str) -> Markup:
     """The subject and message fields of the reminder form, one after the other."""
+    if form.subject.errors or form.body.errors:
+        return _write_reminder_fields(form)
     key = (locale, form.subject.data, form.body.data)
-    fields = None if form.subject.errors or form.body.errors else _REMINDER_FIELDS.get(key)
-    if fields is None:
-        field = get_template_attribute("_macros/forms.html", "field")
-        fields = Markup(f"{field(form.subject)}\n{field(form.body)}")
-        if not (form.subject.errors or form.body.errors):
-            if len(_REMINDER_FIELDS) >= _REMINDER_FIELDS_MAX:
-                _REMINDER_FIELDS.clear()
-            _REMINDER_FIELDS[key] = fields
-    return fields
+    return _REMINDER_FIELDS.get(key, _write_reminder_fields, form)
+
+
+def _write_reminder_fields(form: ReminderForm) -> Markup:
+    field = get_template_attribute("_macros/forms.html", "field")
+    return Markup(f"{field(form.subject)}\n{field(form.body)}")
 
 
 def _dashboard(

@@ -3,7 +3,7 @@ entries or characters, and a fragment too long to keep is made afresh each time.
 
 from markupsafe import Markup
 
-from portal.learning.display import FragmentMemo
+from portal.memo import FragmentMemo
 
 
 class Maker:
