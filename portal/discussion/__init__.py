@@ -14,8 +14,10 @@ navigation.add(
 
 from portal.discussion import services, views  # noqa: E402, F401
 from portal.discussion.articles import post_articles  # noqa: E402
+from portal.discussion.compose import compose_body  # noqa: E402
 
 bp.add_app_template_global(post_articles, "write_post_articles")
+bp.add_app_template_global(compose_body, "compose_body")
 
 
 @bp.app_template_global("session_discussion")
