@@ -4,15 +4,19 @@ The thread page lists twenty posts; as a Jinja loop each cost dozens of escapes,
 look-ups and address builds, the largest part of the page's work. Here what depends on the
 page alone (the viewer's rights, the labels, the thread's address) is worked out once per
 list, and each post is written with plain string formatting. The markup is the same, byte
-for byte, as the loop it replaces; the macro post_articles in
-templates/discussion/_macros.html calls it.
+for byte, as the loop it replaces. The templates call post_articles directly, and
+person_details (a person's details beside their name, also on the board page), as
+globals: a macro around them, or an import in each block that writes posts, cost more
+than writing the few authors here.
 """
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from portal.countries import country_name
 from portal.i18n.languages import dates_writer
 from portal.navigation import item_url
 from portal.translations import current_translations
@@ -23,6 +27,7 @@ def _labels() -> dict[str, str]:
     write `_()`: their text is the translators', not a user's."""
     _ = current_translations().ugettext
     return {
+        "former": _("Former participant"),
         "new": _("New since your last visit"),
         "post": _("Post %(n)d"),
         "accepted": _("Accepted answer"),
@@ -43,14 +48,42 @@ def _labels() -> dict[str, str]:
     }
 
 
-def post_articles(posts, thread, viewer, people, anchor=True, oob=False, in_list=False, read=None):
-    """The posts' articles (each in an <li> when `in_list`), as Markup.
+def person_details(user, locale: str | None = None) -> Markup:
+    """A person's details as they chose to show them (User.visible_details), to write
+    beside their name: " (country, organisation...)", or nothing. `locale` names the
+    countries (the page's language when not given)."""
+    details = user.visible_details if user else None
+    if not details:
+        return Markup("")
+    if locale is None:
+        locale = str(get_locale() or "en")
+    shown = ", ".join(
+        f'<span class="detail-{escape(kind)}">'
+        f"{escape(country_name(value, locale) if kind == 'country' else value)}</span>"
+        for kind, value in details
+    )
+    return Markup(f' <span class="person-details">({shown})</span>')
 
-    `people` maps each author id to (name, details), both Markup, written by the macro
-    that calls this. `read` (the viewer's ThreadRead state) marks the first unread post."""
+
+def _people(posts, former: str) -> dict:
+    """Each author's name and details, written once per list: author id -> (name, details)."""
+    locale = str(get_locale() or "en")
+    people = {}
+    for post in posts:
+        if post.author_id not in people:
+            user = post.author
+            name = escape(user.public_name) if user else former
+            people[post.author_id] = (name, person_details(user, locale))
+    return people
+
+
+def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None):
+    """The posts' articles (each in an <li> when `in_list`), as Markup. `read` (the
+    viewer's ThreadRead state) marks the first unread post."""
     if not posts:
         return Markup("")
     label = _labels()
+    people = _people(posts, label["former"])
     mod = viewer.can_moderate_board(thread.board)
     can_reply = viewer.can_reply(thread)
     can_accept = viewer.can_accept(thread)
@@ -75,8 +108,8 @@ def post_articles(posts, thread, viewer, people, anchor=True, oob=False, in_list
         link = f"{thread_url}?after={number - 1}" if number - 1 else thread_url
         write(
             f'<article class="post{" is-hidden" if hidden else ""}" id="{id_prefix}{post_id}"'
-            f'{swap}>\n  <p class="post-meta"><strong><bdi>{escape(name)}</bdi></strong>'
-            f'{escape(details)}\n    <a href="{link}#post-{post_id}" aria-label="'
+            f'{swap}>\n  <p class="post-meta"><strong><bdi>{name}</bdi></strong>'
+            f'{details}\n    <a href="{link}#post-{post_id}" aria-label="'
             f'{label["post"] % {"n": number}}">#{number}</a>\n    <time datetime="'
             f'{post.created_at.isoformat()}Z">{escape(when(post.created_at))}</time>\n'
         )

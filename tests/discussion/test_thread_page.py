@@ -47,6 +47,32 @@ def test_each_post_shows_its_own_author_and_details(web, world):
     assert "<bdi>Former participant</bdi></strong>\n" in article(page, posts[2])
 
 
+def test_authors_details_are_written_in_the_readers_language_on_thread_and_board(web, world):
+    world.peer.country = "TH"
+    world.peer.show_country = True
+    world.peer.organisation_type = "ngo"
+    world.peer.show_organisation_type = True
+    world.peer.display_name = 'Peer <b>& "Co"'
+    thread, posts = make_thread(world.board_a, world.peer, "Details", replies=[])
+    world.participant.language = "th"
+    db.session.commit()
+    sign_in(web, world.participant)
+    page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+    board = web.client.get(f"/discussion/boards/{world.board_a.id}").get_data(as_text=True)
+    details = (
+        '<span class="person-details">(<span class="detail-country">ไทย</span>, '
+        '<span class="detail-organisation_type">'
+    )
+    assert f"<bdi>Peer &lt;b&gt;&amp; &#34;Co&#34;</bdi></strong> {details}" in article(
+        page, posts[0]
+    )
+    assert details in board
+    world.peer.show_country = world.peer.show_organisation_type = False
+    db.session.commit()
+    page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+    assert "<bdi>Peer &lt;b&gt;&amp; &#34;Co&#34;</bdi></strong>\n" in article(page, posts[0])
+
+
 def test_post_dates_are_written_in_each_readers_language(app, web, world):
     thread, posts = make_thread(world.board_a, world.participant, "Dates", replies=[])
     posts[0].created_at = datetime(2026, 3, 14, 15, 9, 26)
