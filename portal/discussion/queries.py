@@ -156,10 +156,30 @@ def board_threads(board: Board, page: int, user_id: int = 0) -> tuple[list[Threa
 
 
 @dataclass(frozen=True, slots=True)
+class ListedAuthor:
+    """A listed post's author: the columns of their name and details as plain values (a
+    User entity per author cost more than the posts' read), shown through User's own
+    properties."""
+
+    id: int
+    display_name: str
+    deleted_at: datetime | None
+    country: str
+    organisation: str
+    organisation_type: str
+    show_country: bool
+    show_organisation: bool
+    show_organisation_type: bool
+
+    is_deleted = User.is_deleted
+    public_name = User.public_name
+    visible_details = User.visible_details
+
+
+@dataclass(frozen=True, slots=True)
 class ListedPost:
     """A post as the thread page lists it: what the page shows, read as plain columns (an
-    ORM entity per post cost more than the rest of the read), and its author, a User or
-    None."""
+    ORM entity per post cost more than the rest of the read), and its author or None."""
 
     id: int
     thread_id: int
@@ -171,7 +191,7 @@ class ListedPost:
     redacted_at: datetime | None
     is_deleted: bool
     is_hidden: bool
-    author: object = None
+    author: ListedAuthor | None = None
 
 
 # Built once: the thread page asks them on every view.
@@ -192,7 +212,17 @@ _THREAD_POSTS = (
     .order_by(Post.number)
     .limit(POSTS_PER_PAGE + 1)
 )
-_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
+_AUTHORS = select(
+    User.id,
+    User.display_name,
+    User.deleted_at,
+    User.country,
+    User.organisation,
+    User.organisation_type,
+    User.show_country,
+    User.show_organisation,
+    User.show_organisation_type,
+).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
 def thread_posts(thread: Thread, after: int = 0) -> tuple[list[ListedPost], bool]:
@@ -201,7 +231,9 @@ def thread_posts(thread: Thread, after: int = 0) -> tuple[list[ListedPost], bool
     rows = read_rows(_THREAD_POSTS, {"thread_id": thread.id, "after": after}).all()
     shown = rows[:POSTS_PER_PAGE]
     ids = list({row.author_id for row in shown if row.author_id is not None})
-    authors = {user.id: user for user in db.session.scalars(_USERS, {"ids": ids})} if ids else {}
+    authors = (
+        {row.id: ListedAuthor(*row) for row in read_rows(_AUTHORS, {"ids": ids})} if ids else {}
+    )
     posts = [ListedPost(*row, author=authors.get(row.author_id)) for row in shown]
     return posts, len(rows) > POSTS_PER_PAGE
 

@@ -71,6 +71,11 @@ def test_authors_details_are_written_in_the_readers_language_on_thread_and_board
     db.session.commit()
     page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
     assert "<bdi>Peer &lt;b&gt;&amp; &#34;Co&#34;</bdi></strong>\n" in article(page, posts[0])
+    world.peer.show_country = True
+    world.peer.deleted_at = utcnow()  # an account being erased: no name, no details
+    db.session.commit()
+    page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
+    assert "<bdi>Former participant</bdi></strong>\n" in article(page, posts[0])
 
 
 def test_post_dates_are_written_in_each_readers_language(app, web, world):
