@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask import abort, url_for
 from sqlalchemy import and_, bindparam, case, false, func, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort
@@ -91,8 +91,11 @@ def load_moderated_board(user, board_id: int) -> Board:
 
 
 # As db.session.get(Thread, id), which builds its statement afresh each time (about a
-# quarter of the look-up's cost); the board and author are joined as the mapper says.
-_THREAD_BY_ID = select(Thread).where(Thread.id == bindparam("thread_id"))
+# quarter of the look-up's cost); the board is joined as the mapper says, the author only
+# loaded if asked for (no page that loads a thread this way shows its author).
+_THREAD_BY_ID = (
+    select(Thread).where(Thread.id == bindparam("thread_id")).options(lazyload(Thread.author))
+)
 
 
 def load_thread_for(user, thread_id: int) -> Thread:
