@@ -130,6 +130,7 @@ def test_each_reader_sees_the_actions_their_rights_give(web, world):
         return page, [re.findall(rf">({labels})<", article(page, post)) for post in posts]
 
     page, asker = seen_by(world.participant)
+    asker_page = article(page, posts[0])
     assert asker == [
         ["Quote", "Edit", "Delete"],
         ["Quote", "Report"],  # already the accepted answer
@@ -153,3 +154,12 @@ def test_each_reader_sees_the_actions_their_rights_give(web, world):
         ["Quote", "Report", "Accept as the answer", "Hide", "Redact"],
     ]
     assert "Hidden." in article(page, posts[2])
+    # Each action's address names its own post (they are built once per list).
+    for post in posts:
+        own = article(page, post)
+        assert f'href="/discussion/posts/{post.id}/redact"' in own
+        assert "/flag" not in own or f'href="/discussion/posts/{post.id}/flag"' in own
+        word = "restore" if post.is_hidden else "hide"
+        assert f'action="/discussion/posts/{post.id}/{word}"' in own
+    assert f'action="/discussion/posts/{posts[3].id}/accept"' in article(page, posts[3])
+    assert f'href="/discussion/posts/{posts[0].id}/edit"' in asker_page
