@@ -196,69 +196,6 @@ def session_by_number(number: int) -> CurriculumSession | None:
 # columns they need (no ORM entities, read_rows), one statement each.
 
 
-@dataclass(frozen=True, slots=True)
-class SessionPage:
-    """What the session page shows of a session; `objectives` are rows of (number, description)."""
-
-    id: int
-    number: int
-    title: str
-    summary: str
-    discussion_prompt: str
-    exercise_intro: str
-    exercise_template: list | None
-    resources: list | None
-    is_retired: bool
-    objectives: tuple
-
-    @property
-    def has_exercise(self) -> bool:
-        return self.exercise_template is not None
-
-
-_SESSION_PAGE = (
-    select(
-        CurriculumSession.id,
-        CurriculumSession.number,
-        CurriculumSession.title,
-        CurriculumSession.summary,
-        CurriculumSession.discussion_prompt,
-        CurriculumSession.exercise_intro,
-        CurriculumSession.exercise_template,
-        CurriculumSession.resources,
-        CurriculumSession.is_retired,
-        Objective.number.label("objective_number"),
-        Objective.description.label("objective_description"),
-    )
-    .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
-    .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
-    .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
-    .order_by(Objective.number)
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectiveLine:
-    number: int
-    description: str
-
-
-def session_page(number: int) -> SessionPage | None:
-    """A current session with its objectives (in number order), for the session page."""
-    rows = read_rows(_SESSION_PAGE, {"number": number}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    return SessionPage(
-        *first[:9],
-        objectives=tuple(
-            ObjectiveLine(row.objective_number, row.objective_description)
-            for row in rows
-            if row.objective_number is not None
-        ),
-    )
-
-
 _SESSION_READINGS = (
     select(
         Reading.slug,
@@ -385,18 +322,19 @@ _OPEN_ATTEMPT = (
 )
 
 
+# The user's summary of a session quiz (there is at most one).
+_STANDING = and_(
+    QuizSummary.quiz_id == Quiz.id,
+    QuizSummary.user_id == bindparam("user_id"),
+    QuizSummary.phase == "",
+)
+
+
 def _current_quiz_with_standing(*columns):
     """`columns` of the session's current quiz, with the user's summary of it joined."""
     return (
         select(*columns)
-        .outerjoin(
-            QuizSummary,
-            and_(
-                QuizSummary.quiz_id == Quiz.id,
-                QuizSummary.user_id == bindparam("user_id"),
-                QuizSummary.phase == "",
-            ),
-        )
+        .outerjoin(QuizSummary, _STANDING)
         .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
     )
 
@@ -442,29 +380,94 @@ class SessionQuiz:
     open_attempt_id: int | None
 
 
-# The columns of _QUIZ_OVERVIEW the session page shows, as one row.
-_SESSION_QUIZ = _current_quiz_with_standing(
-    Quiz.title,
-    Quiz.pass_mark,
-    Quiz.max_attempts,
-    _QUESTION_COUNT,
-    QuizSummary.id,
-    QuizSummary.best_percent,
-    QuizSummary.passed,
-    QuizSummary.attempts,
-    _OPEN_ATTEMPT,
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    """What the session page shows of a session; `objectives` are rows of (number,
+    description), `quiz` the reader's standing on its quiz (None for a session without a
+    current quiz, or read without a reader)."""
+
+    id: int
+    number: int
+    title: str
+    summary: str
+    discussion_prompt: str
+    exercise_intro: str
+    exercise_template: list | None
+    resources: list | None
+    is_retired: bool
+    objectives: tuple
+    quiz: SessionQuiz | None
+
+    @property
+    def has_exercise(self) -> bool:
+        return self.exercise_template is not None
+
+
+# The session and the reader's standing on its current quiz (a session has at most one
+# quiz and a reader one summary of it), with one row per objective: one statement for what
+# the session page reads of its session.
+_SESSION_PAGE = (
+    select(
+        CurriculumSession.id,
+        CurriculumSession.number,
+        CurriculumSession.title,
+        CurriculumSession.summary,
+        CurriculumSession.discussion_prompt,
+        CurriculumSession.exercise_intro,
+        CurriculumSession.exercise_template,
+        CurriculumSession.resources,
+        CurriculumSession.is_retired,
+        Quiz.id,
+        Quiz.title,
+        Quiz.pass_mark,
+        Quiz.max_attempts,
+        _QUESTION_COUNT,
+        QuizSummary.id,
+        QuizSummary.best_percent,
+        QuizSummary.passed,
+        QuizSummary.attempts,
+        _OPEN_ATTEMPT,
+        Objective.number.label("objective_number"),
+        Objective.description.label("objective_description"),
+    )
+    .outerjoin(Quiz, and_(Quiz.session_id == CurriculumSession.id, Quiz.is_retired.is_(False)))
+    .outerjoin(QuizSummary, _STANDING)
+    .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
+    .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
+    .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
+    .order_by(Objective.number)
 )
 
 
-def session_quiz(session_id: int, user) -> SessionQuiz | None:
-    """quiz_overview as the session page shows it (plain values, no entities); None when
-    the session has no quiz or its quiz is retired."""
-    row = read_rows(_SESSION_QUIZ, {"user_id": user.id, "session_id": session_id}).first()
-    if row is None:
+@dataclass(frozen=True, slots=True)
+class ObjectiveLine:
+    number: int
+    description: str
+
+
+def session_page(number: int, user) -> SessionPage | None:
+    """A current session with its objectives (in number order) and the user's standing on
+    its quiz (none without a user), for the session page."""
+    user_id = user.id if user is not None else None
+    rows = read_rows(_SESSION_PAGE, {"number": number, "user_id": user_id}).all()
+    if not rows:
         return None
-    title, pass_mark, max_attempts, count, summary_id, best, passed, attempts, open_id = row
-    left = _attempts_left(max_attempts, attempts)
-    return SessionQuiz(title, pass_mark, count, summary_id is not None, best, passed, left, open_id)
+    first = rows[0]
+    quiz = None
+    if user is not None and first[9] is not None:
+        title, pass_mark, max_attempts, count, summary_id, best, passed, attempts = first[10:18]
+        left = _attempts_left(max_attempts, attempts)
+        has_summary = summary_id is not None
+        quiz = SessionQuiz(title, pass_mark, count, has_summary, best, passed, left, first[18])
+    return SessionPage(
+        *first[:9],
+        objectives=tuple(
+            ObjectiveLine(row.objective_number, row.objective_description)
+            for row in rows
+            if row.objective_number is not None
+        ),
+        quiz=quiz,
+    )
 
 
 def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:

@@ -88,19 +88,20 @@ def curriculum_pdf():
 @bp.get("/sessions/<int:number>")
 def session_detail(number: int):
     """A session: summary, objectives, readings, resources, quiz, prompt, exercise."""
-    session = queries.session_page(number)
+    user = current_user._get_current_object()
+    taking_part = can_take_part(user)
+    reader = user if taking_part else None
+    session = queries.session_page(number, reader)
     if session is None:
         abort(404)
-    taking_part = can_take_part(current_user)
-    user = current_user._get_current_object() if taking_part else None
-    readings = queries.session_readings(session.id, user)
-    quiz = queries.session_quiz(session.id, user) if taking_part else None
+    readings = queries.session_readings(session.id, reader)
     texts = session_texts(number)
     return render(
         "learning/session.html",
         session=session,
+        tx=texts,
         outline=session_outline(session, readings, texts, taking_part),
-        quiz_and_resources=session_quiz_block(session, quiz, texts),
+        quiz_and_resources=session_quiz_block(session, session.quiz, texts),
         taking_part=taking_part,
     )
 
