@@ -509,6 +509,7 @@ class AttemptQuiz:
 _ATTEMPT_PAGE = (
     select(
         QuizAttempt.id,
+        QuizAttempt.quiz_id,
         QuizAttempt.number,
         QuizAttempt.phase,
         QuizAttempt.seed,
@@ -532,10 +533,12 @@ def attempt_page(attempt_id: int, user) -> dict | None:
     row = read_rows(_ATTEMPT_PAGE, {"attempt_id": attempt_id, "user_id": user.id}).first()
     if row is None:
         return None
-    (id_, number, phase, seed, question_ids, state, draft) = row[:7]
-    title, is_retired, shuffle, session_number = row[7:]
+    (id_, quiz_id, number, phase, seed, question_ids, state, draft) = row[:8]
+    title, is_retired, shuffle, session_number = row[8:]
     return {
-        "attempt": AttemptRow(id_, number, phase, seed, question_ids or [], state, draft or {}),
+        "attempt": AttemptRow(
+            id_, quiz_id, number, phase, seed, question_ids or [], state, draft or {}
+        ),
         "quiz": AttemptQuiz(title, is_retired),
         "shuffle": shuffle,
         "session_number": session_number,
@@ -545,6 +548,7 @@ def attempt_page(attempt_id: int, user) -> dict | None:
 @dataclass(frozen=True, slots=True)
 class AttemptRow:
     id: int
+    quiz_id: int
     number: int
     phase: str
     seed: int
@@ -569,6 +573,12 @@ class QuestionSpec:
 
 # The attempt page reads each question's version (id, updated_at) on every request, and
 # its spec (a JSON document to decode) only for a version this process has not seen yet.
+# The versions are read by the attempt's quiz (one bound value, where a list of ids costs
+# SQLAlchemy a statement rewritten on each request); a question the attempt holds that has
+# since moved to another quiz is read by its id.
+_QUIZ_QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
+    Question.quiz_id == bindparam("quiz_id")
+)
 _QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
     Question.id.in_(bindparam("ids", expanding=True))
 )
@@ -579,15 +589,20 @@ _SPECS: dict[tuple[int, datetime], QuestionSpec] = {}
 _SPECS_MAX = 5_000
 
 
-def question_specs(question_ids: list) -> list[QuestionSpec]:
+def question_specs(question_ids: list, quiz_id: int | None = None) -> list[QuestionSpec]:
     """The questions an attempt was started with, in the attempt's order (ids no longer
-    found are left out): their versions in one statement, the specs of versions not yet
-    decoded in this process in a second one."""
+    found are left out): their versions in one statement (by the attempt's quiz, `quiz_id`,
+    when given), the specs of versions not yet decoded in this process in a second one."""
     ids = [int(i) for i in question_ids]
     if not ids:
         return []
-    versions = dict(read_rows(_QUESTION_VERSIONS, {"ids": ids}).all())
-    missing = [i for i in versions if (i, versions[i]) not in _SPECS]
+    versions = {}
+    if quiz_id is not None:
+        versions = dict(read_rows(_QUIZ_QUESTION_VERSIONS, {"quiz_id": quiz_id}).all())
+    elsewhere = [i for i in ids if i not in versions]
+    if elsewhere:
+        versions.update(read_rows(_QUESTION_VERSIONS, {"ids": elsewhere}).all())
+    missing = [i for i in ids if i in versions and (i, versions[i]) not in _SPECS]
     if missing:
         if len(_SPECS) + len(missing) > _SPECS_MAX:
             _SPECS.clear()
