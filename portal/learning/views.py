@@ -119,8 +119,9 @@ def _reading_context(number: int, slug: str) -> dict:
 def reading_detail(number: int, slug: str):
     """A reading page with reading time, previous/next, print view and mark as done."""
     context = _reading_context(number, slug)
-    article = reading_article(context, session_texts(number))
-    return render("learning/reading.html", article=article, **context)
+    texts = session_texts(number)
+    article = reading_article(context, texts)
+    return render("learning/reading.html", article=article, tx=texts, **context)
 
 
 @bp.post("/sessions/<int:number>/readings/<slug>/done")
