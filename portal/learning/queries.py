@@ -196,69 +196,6 @@ def session_by_number(number: int) -> CurriculumSession | None:
 # columns they need (no ORM entities, read_rows), one statement each.
 
 
-@dataclass(frozen=True, slots=True)
-class SessionPage:
-    """What the session page shows of a session; `objectives` are rows of (number, description)."""
-
-    id: int
-    number: int
-    title: str
-    summary: str
-    discussion_prompt: str
-    exercise_intro: str
-    exercise_template: list | None
-    resources: list | None
-    is_retired: bool
-    objectives: tuple
-
-    @property
-    def has_exercise(self) -> bool:
-        return self.exercise_template is not None
-
-
-_SESSION_PAGE = (
-    select(
-        CurriculumSession.id,
-        CurriculumSession.number,
-        CurriculumSession.title,
-        CurriculumSession.summary,
-        CurriculumSession.discussion_prompt,
-        CurriculumSession.exercise_intro,
-        CurriculumSession.exercise_template,
-        CurriculumSession.resources,
-        CurriculumSession.is_retired,
-        Objective.number.label("objective_number"),
-        Objective.description.label("objective_description"),
-    )
-    .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
-    .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
-    .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
-    .order_by(Objective.number)
-)
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectiveLine:
-    number: int
-    description: str
-
-
-def session_page(number: int) -> SessionPage | None:
-    """A current session with its objectives (in number order), for the session page."""
-    rows = read_rows(_SESSION_PAGE, {"number": number}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    return SessionPage(
-        *first[:9],
-        objectives=tuple(
-            ObjectiveLine(row.objective_number, row.objective_description)
-            for row in rows
-            if row.objective_number is not None
-        ),
-    )
-
-
 _SESSION_READINGS = (
     select(
         Reading.slug,
@@ -385,18 +322,19 @@ _OPEN_ATTEMPT = (
 )
 
 
+# The user's summary of a session quiz (there is at most one).
+_STANDING = and_(
+    QuizSummary.quiz_id == Quiz.id,
+    QuizSummary.user_id == bindparam("user_id"),
+    QuizSummary.phase == "",
+)
+
+
 def _current_quiz_with_standing(*columns):
     """`columns` of the session's current quiz, with the user's summary of it joined."""
     return (
         select(*columns)
-        .outerjoin(
-            QuizSummary,
-            and_(
-                QuizSummary.quiz_id == Quiz.id,
-                QuizSummary.user_id == bindparam("user_id"),
-                QuizSummary.phase == "",
-            ),
-        )
+        .outerjoin(QuizSummary, _STANDING)
         .where(Quiz.session_id == bindparam("session_id"), Quiz.is_retired.is_(False))
     )
 
@@ -442,29 +380,94 @@ class SessionQuiz:
     open_attempt_id: int | None
 
 
-# The columns of _QUIZ_OVERVIEW the session page shows, as one row.
-_SESSION_QUIZ = _current_quiz_with_standing(
-    Quiz.title,
-    Quiz.pass_mark,
-    Quiz.max_attempts,
-    _QUESTION_COUNT,
-    QuizSummary.id,
-    QuizSummary.best_percent,
-    QuizSummary.passed,
-    QuizSummary.attempts,
-    _OPEN_ATTEMPT,
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    """What the session page shows of a session; `objectives` are rows of (number,
+    description), `quiz` the reader's standing on its quiz (None for a session without a
+    current quiz, or read without a reader)."""
+
+    id: int
+    number: int
+    title: str
+    summary: str
+    discussion_prompt: str
+    exercise_intro: str
+    exercise_template: list | None
+    resources: list | None
+    is_retired: bool
+    objectives: tuple
+    quiz: SessionQuiz | None
+
+    @property
+    def has_exercise(self) -> bool:
+        return self.exercise_template is not None
+
+
+# The session and the reader's standing on its current quiz (a session has at most one
+# quiz and a reader one summary of it), with one row per objective: one statement for what
+# the session page reads of its session.
+_SESSION_PAGE = (
+    select(
+        CurriculumSession.id,
+        CurriculumSession.number,
+        CurriculumSession.title,
+        CurriculumSession.summary,
+        CurriculumSession.discussion_prompt,
+        CurriculumSession.exercise_intro,
+        CurriculumSession.exercise_template,
+        CurriculumSession.resources,
+        CurriculumSession.is_retired,
+        Quiz.id,
+        Quiz.title,
+        Quiz.pass_mark,
+        Quiz.max_attempts,
+        _QUESTION_COUNT,
+        QuizSummary.id,
+        QuizSummary.best_percent,
+        QuizSummary.passed,
+        QuizSummary.attempts,
+        _OPEN_ATTEMPT,
+        Objective.number.label("objective_number"),
+        Objective.description.label("objective_description"),
+    )
+    .outerjoin(Quiz, and_(Quiz.session_id == CurriculumSession.id, Quiz.is_retired.is_(False)))
+    .outerjoin(QuizSummary, _STANDING)
+    .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
+    .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
+    .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
+    .order_by(Objective.number)
 )
 
 
-def session_quiz(session_id: int, user) -> SessionQuiz | None:
-    """quiz_overview as the session page shows it (plain values, no entities); None when
-    the session has no quiz or its quiz is retired."""
-    row = read_rows(_SESSION_QUIZ, {"user_id": user.id, "session_id": session_id}).first()
-    if row is None:
+@dataclass(frozen=True, slots=True)
+class ObjectiveLine:
+    number: int
+    description: str
+
+
+def session_page(number: int, user) -> SessionPage | None:
+    """A current session with its objectives (in number order) and the user's standing on
+    its quiz (none without a user), for the session page."""
+    user_id = user.id if user is not None else None
+    rows = read_rows(_SESSION_PAGE, {"number": number, "user_id": user_id}).all()
+    if not rows:
         return None
-    title, pass_mark, max_attempts, count, summary_id, best, passed, attempts, open_id = row
-    left = _attempts_left(max_attempts, attempts)
-    return SessionQuiz(title, pass_mark, count, summary_id is not None, best, passed, left, open_id)
+    first = rows[0]
+    quiz = None
+    if user is not None and first[9] is not None:
+        title, pass_mark, max_attempts, count, summary_id, best, passed, attempts = first[10:18]
+        left = _attempts_left(max_attempts, attempts)
+        has_summary = summary_id is not None
+        quiz = SessionQuiz(title, pass_mark, count, has_summary, best, passed, left, first[18])
+    return SessionPage(
+        *first[:9],
+        objectives=tuple(
+            ObjectiveLine(row.objective_number, row.objective_description)
+            for row in rows
+            if row.objective_number is not None
+        ),
+        quiz=quiz,
+    )
 
 
 def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:
@@ -506,6 +509,7 @@ class AttemptQuiz:
 _ATTEMPT_PAGE = (
     select(
         QuizAttempt.id,
+        QuizAttempt.quiz_id,
         QuizAttempt.number,
         QuizAttempt.phase,
         QuizAttempt.seed,
@@ -529,10 +533,12 @@ def attempt_page(attempt_id: int, user) -> dict | None:
     row = read_rows(_ATTEMPT_PAGE, {"attempt_id": attempt_id, "user_id": user.id}).first()
     if row is None:
         return None
-    (id_, number, phase, seed, question_ids, state, draft) = row[:7]
-    title, is_retired, shuffle, session_number = row[7:]
+    (id_, quiz_id, number, phase, seed, question_ids, state, draft) = row[:8]
+    title, is_retired, shuffle, session_number = row[8:]
     return {
-        "attempt": AttemptRow(id_, number, phase, seed, question_ids or [], state, draft or {}),
+        "attempt": AttemptRow(
+            id_, quiz_id, number, phase, seed, question_ids or [], state, draft or {}
+        ),
         "quiz": AttemptQuiz(title, is_retired),
         "shuffle": shuffle,
         "session_number": session_number,
@@ -542,6 +548,7 @@ def attempt_page(attempt_id: int, user) -> dict | None:
 @dataclass(frozen=True, slots=True)
 class AttemptRow:
     id: int
+    quiz_id: int
     number: int
     phase: str
     seed: int
@@ -566,6 +573,12 @@ class QuestionSpec:
 
 # The attempt page reads each question's version (id, updated_at) on every request, and
 # its spec (a JSON document to decode) only for a version this process has not seen yet.
+# The versions are read by the attempt's quiz (one bound value, where a list of ids costs
+# SQLAlchemy a statement rewritten on each request); a question the attempt holds that has
+# since moved to another quiz is read by its id.
+_QUIZ_QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
+    Question.quiz_id == bindparam("quiz_id")
+)
 _QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
     Question.id.in_(bindparam("ids", expanding=True))
 )
@@ -576,15 +589,20 @@ _SPECS: dict[tuple[int, datetime], QuestionSpec] = {}
 _SPECS_MAX = 5_000
 
 
-def question_specs(question_ids: list) -> list[QuestionSpec]:
+def question_specs(question_ids: list, quiz_id: int | None = None) -> list[QuestionSpec]:
     """The questions an attempt was started with, in the attempt's order (ids no longer
-    found are left out): their versions in one statement, the specs of versions not yet
-    decoded in this process in a second one."""
+    found are left out): their versions in one statement (by the attempt's quiz, `quiz_id`,
+    when given), the specs of versions not yet decoded in this process in a second one."""
     ids = [int(i) for i in question_ids]
     if not ids:
         return []
-    versions = dict(read_rows(_QUESTION_VERSIONS, {"ids": ids}).all())
-    missing = [i for i in versions if (i, versions[i]) not in _SPECS]
+    versions = {}
+    if quiz_id is not None:
+        versions = dict(read_rows(_QUIZ_QUESTION_VERSIONS, {"quiz_id": quiz_id}).all())
+    elsewhere = [i for i in ids if i not in versions]
+    if elsewhere:
+        versions.update(read_rows(_QUESTION_VERSIONS, {"ids": elsewhere}).all())
+    missing = [i for i in ids if i in versions and (i, versions[i]) not in _SPECS]
     if missing:
         if len(_SPECS) + len(missing) > _SPECS_MAX:
             _SPECS.clear()

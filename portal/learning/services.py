@@ -123,8 +123,8 @@ def start_attempt(user, quiz: Quiz, phase: str = "") -> QuizAttempt:
 
 def save_draft(user, attempt, form) -> bool:
     """Keep the responses typed so far; False when the attempt is already submitted.
-    `attempt` is a QuizAttempt or a row with its id, seed and question_ids."""
-    questions = queries.question_specs(attempt.question_ids or [])
+    `attempt` is a QuizAttempt or a row with its id, quiz_id, seed and question_ids."""
+    questions = queries.question_specs(attempt.question_ids or [], attempt.quiz_id)
     responses = read_responses(questions, attempt.seed, form)
     result = db.session.execute(
         update(QuizAttempt)

@@ -88,19 +88,20 @@ def curriculum_pdf():
 @bp.get("/sessions/<int:number>")
 def session_detail(number: int):
     """A session: summary, objectives, readings, resources, quiz, prompt, exercise."""
-    session = queries.session_page(number)
+    user = current_user._get_current_object()
+    taking_part = can_take_part(user)
+    reader = user if taking_part else None
+    session = queries.session_page(number, reader)
     if session is None:
         abort(404)
-    taking_part = can_take_part(current_user)
-    user = current_user._get_current_object() if taking_part else None
-    readings = queries.session_readings(session.id, user)
-    quiz = queries.session_quiz(session.id, user) if taking_part else None
+    readings = queries.session_readings(session.id, reader)
     texts = session_texts(number)
     return render(
         "learning/session.html",
         session=session,
+        tx=texts,
         outline=session_outline(session, readings, texts, taking_part),
-        quiz_and_resources=session_quiz_block(session, quiz, texts),
+        quiz_and_resources=session_quiz_block(session, session.quiz, texts),
         taking_part=taking_part,
     )
 
@@ -118,8 +119,9 @@ def _reading_context(number: int, slug: str) -> dict:
 def reading_detail(number: int, slug: str):
     """A reading page with reading time, previous/next, print view and mark as done."""
     context = _reading_context(number, slug)
-    article = reading_article(context, session_texts(number))
-    return render("learning/reading.html", article=article, **context)
+    texts = session_texts(number)
+    article = reading_article(context, texts)
+    return render("learning/reading.html", article=article, tx=texts, **context)
 
 
 @bp.post("/sessions/<int:number>/readings/<slug>/done")
@@ -197,7 +199,7 @@ def attempt_detail(attempt_id: int):
     attempt, number = found["attempt"], found["session_number"]
     if attempt.is_submitted:
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
-    questions = queries.question_specs(attempt.question_ids)
+    questions = queries.question_specs(attempt.question_ids, attempt.quiz_id)
     texts = session_texts(number) if number else None
     return render(
         "learning/attempt.html",

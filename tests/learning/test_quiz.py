@@ -311,6 +311,27 @@ def test_an_edited_question_shows_at_once_on_an_open_attempt(as_participant, qui
     assert "Question 5 <" in page and "Question 6 <" not in page
 
 
+def test_a_question_moved_to_another_quiz_stays_in_the_attempt(as_participant, quiz):
+    # The attempt page reads its questions' versions by the attempt's quiz; a question the
+    # attempt holds that an import has since moved to another quiz is still shown, edited
+    # afresh, and its autosaved answer kept.
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    other = make_quiz(make_session(2), questions=1)
+    question = db.session.scalars(
+        select(Question).where(Question.quiz_id == quiz.id).order_by(Question.position)
+    ).first()
+    question.quiz_id = other.id
+    question.spec = {**question.spec, "text": "Moved and corrected text"}
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "Moved and corrected text" in page and page.count("<fieldset") == 6
+    answers = right_form(page, quiz)
+    answers.pop("action")
+    as_participant.post(f"{path}/save", answers, token_from=path, headers={"HX-Request": "true"})
+    assert str(question.id) in db.session.get(QuizAttempt, attempt_id).draft
+
+
 def test_autosave_with_htmx_returns_the_status_fragment(as_participant, quiz):
     attempt_id = start(as_participant)
     page = as_participant.client.get(f"/quiz/attempts/{attempt_id}").get_data(as_text=True)
