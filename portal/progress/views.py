@@ -23,8 +23,7 @@ from markupsafe import Markup, escape
 
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
-from portal.cohorts.models import Cohort
-from portal.cohorts.permissions import managed_cohort
+from portal.cohorts.permissions import managed_cohort_columns
 from portal.countries import countries
 from portal.database import utcnow
 from portal.i18n.languages import chart_x, text_direction
@@ -37,9 +36,11 @@ from portal.progress.forms import ReminderForm
 from portal.web import render
 
 
-def load_dashboard_cohort(cohort_id: int) -> Cohort:
-    """The cohort when the current user runs it (or is an admin); 404 otherwise."""
-    cohort = managed_cohort(current_user, cohort_id)
+def load_dashboard_cohort(cohort_id: int):
+    """The cohort's id, name and mastery_threshold (all that the dashboard, its exports,
+    reminders and participant details read) when the current user runs it (or is an
+    admin); 404 otherwise."""
+    cohort = managed_cohort_columns(current_user, cohort_id)
     if cohort is None:
         abort(404)
     return cohort
@@ -229,9 +230,7 @@ def _write_reminder_fields(form: ReminderForm) -> Markup:
     return Markup(f"{field(form.subject)}\n{field(form.body)}")
 
 
-def _dashboard(
-    cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
-):
+def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""):
     filters = _filters()
     data = queries.dashboard(cohort, filters)
     template = data.pop("template")
@@ -293,7 +292,7 @@ def reminders_send(cohort_id: int):
     return redirect(url_for("progress.cohort_dashboard", cohort_id=cohort.id), code=303)
 
 
-def _download_name(cohort: Cohort, extension: str) -> str:
+def _download_name(cohort, extension: str) -> str:
     return f"cohort-{cohort.id}-progress.{extension}"
 
 
