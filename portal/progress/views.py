@@ -118,6 +118,47 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} %"
 
 
+def average_rows(averages) -> Markup:
+    """The rows of the table of cohort averages, one per objective: its number and title,
+    the average coverage and mastery (written by `percent`, as the `pct` macro does)."""
+    return Markup(
+        "".join(
+            f'<tr><th scope="row">{a["objective"].number}. {escape(a["objective"].title)}</th>'
+            f"<td>{percent(a['coverage'])}</td><td>{percent(a['mastery'])}</td></tr>"
+            for a in averages
+        )
+    )
+
+
+def gain_rows(gains, labels: dict) -> Markup:
+    """The rows of the pre/post table, one per objective: its label (from `labels`), how
+    many took both assessments, then the means and gains, or that no one has yet (that
+    text looked up once a page)."""
+    nobody = Markup(_("No one has taken both yet."))
+    rows = []
+    for g in gains:
+        head = f'<tr><th scope="row">{labels[g["objective"]]}</th><td>{g["people"]}</td>\n'
+        if not g["people"]:
+            rows.append(f'{head}<td colspan="4">{nobody}</td></tr>\n')
+            continue
+        normalised = g["normalised_gain"]
+        rows.append(
+            f"{head}<td>{percent(g['pre'])}</td><td>{percent(g['post'])}</td>"
+            f"<td>{g['raw_gain']:+.1f}</td>"
+            f"<td>{'—' if normalised is None else f'{normalised:.2f}'}</td>\n</tr>\n"
+        )
+    return Markup("".join(rows))
+
+
+def matrix_head_cells(cat, short_labels: dict) -> Markup:
+    """The matrix's column heads after "Participant": each objective's short label, then
+    each session's number."""
+    return Markup(
+        "".join(f'<th scope="col">{short_labels[o.number]}</th>' for o in cat.objectives)
+        + "".join(f'<th scope="col">{s.number}</th>' for s in cat.sessions)
+    )
+
+
 def matrix_cells(progress, posted_label) -> Markup:
     """One participant's cells of the dashboard's matrix, per objective then per session:
     the markup the template would write for each cell, made here because a page has hundreds
@@ -241,6 +282,7 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
     # Each objective's labels, from two texts looked up once a page.
     long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
     numbers = [o.number for o in data["catalogue"].objectives]
+    labels, averages = {n: long_label % {"n": n} for n in numbers}, data["averages"]
     locale = str(get_locale())
     return render(
         "progress/cohort_dashboard.html",
@@ -258,8 +300,12 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
         reminder_form=form,
         reminder_fields=lambda: _reminder_fields(form, locale),
         reminder_error=message,
-        objective_label={n: long_label % {"n": n} for n in numbers},
+        chart_rows=[(labels[a["objective"].number], a["coverage"], a["mastery"]) for a in averages],
+        objective_label=labels,
         objective_short_label={n: short_label % {"n": n} for n in numbers},
+        average_rows=average_rows,
+        gain_rows=gain_rows,
+        matrix_head_cells=matrix_head_cells,
         matrix_rows=matrix_rows,
         attention_items=attention_items,
         **data,
