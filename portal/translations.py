@@ -37,6 +37,13 @@ def current_translations():
     return translations
 
 
+def gettext(string: str, /, **variables) -> str:
+    """Flask-Babel's gettext, the same text, through current_translations: for views that
+    translate several labels a request (Flask-Babel finds the catalogue for each)."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
 # Most of a page's _() have no variables: their result depends only on the catalogue, the
 # text and whether the template escapes. It is kept on the catalogue (Flask-Babel keeps one
 # per language and domain for the process), so the page's fixed texts cost a dict look-up

@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
@@ -33,6 +32,7 @@ from portal.memo import FragmentMemo
 from portal.navigation import item_url
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
+from portal.translations import gettext as _
 from portal.web import render
 
 

@@ -42,3 +42,12 @@ def test_kept_texts_are_bounded(app, monkeypatch):
         catalogue.__dict__.pop("portal_fixed_texts", None)
         assert render_template_string('{{ _("Country") }}') == babel_gettext("Country")
         assert catalogue.portal_fixed_texts == {}
+
+
+def test_views_gettext_gives_flask_babels_text(app):
+    for language in ("en", "th", "ur", "id"):
+        with app.test_request_context(), force_locale(language):
+            for text, variables in (("Objective %(n)d", {"n": 3}), ("posted", {})):
+                assert translations.gettext(text, **variables) == babel_gettext(text, **variables)
+            if language == "th":
+                assert translations.gettext("All countries") == "ทุกประเทศ"
