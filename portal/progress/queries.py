@@ -253,7 +253,14 @@ def _make_catalogue(rows) -> Catalogue:
 
 
 def catalogue_key(cat: Catalogue) -> str:
-    """A fingerprint of what counts: a summary computed against another catalogue is stale."""
+    """A fingerprint of what counts: a summary computed against another catalogue is stale.
+
+    Kept on the catalogue (a catalogue is only read once made, and `catalogue()` shares
+    one between requests), so that a page works it out once per catalogue, not once per
+    request."""
+    kept = cat.__dict__.get("_key")
+    if kept is not None:
+        return kept
     import hashlib
 
     shape = repr(
@@ -266,7 +273,8 @@ def catalogue_key(cat: Catalogue) -> str:
             cat.exercises_counted,
         )
     )
-    return hashlib.sha1(shape.encode()).hexdigest()
+    key = cat.__dict__["_key"] = hashlib.sha1(shape.encode()).hexdigest()
+    return key
 
 
 # --------------------------------------------------------------------------- activity

@@ -207,9 +207,15 @@ def test_catalogue_is_the_same_from_its_rows_in_any_order(world):
 def test_catalogue_from_the_database_counts_each_question(world):
     """Questions of one quiz with the same objectives and points are one row of the
     catalogue's statement: each of them still counts in the objective's maximum."""
-    assert queries.catalogue().possible == {1: 3.0, 2: 3.0}
+    before = queries.catalogue()
+    assert before.possible == {1: 3.0, 2: 3.0}
+    key = queries.catalogue_key(before)
+    assert queries.catalogue_key(queries.catalogue()) == key  # kept on the shared catalogue
     quiz = world["quizzes"][0]
     _question(quiz, "made-up-c2", [2], 1, 9)
     _question(quiz, "made-up-c3", [2], 1, 10)
     db.session.commit()
-    assert queries.catalogue().possible == {1: 3.0, 2: 5.0}
+    after = queries.catalogue()
+    assert after.possible == {1: 3.0, 2: 5.0}
+    assert queries.catalogue_key(after) != key
+    assert queries.catalogue_key(before) == key
