@@ -37,15 +37,45 @@ def current_translations():
     return translations
 
 
+def gettext(string: str, /, **variables) -> str:
+    """Flask-Babel's gettext, the same text, through current_translations: for views that
+    translate several labels a request (Flask-Babel finds the catalogue for each)."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+# Most of a page's _() have no variables: their result depends only on the catalogue, the
+# text and whether the template escapes. It is kept on the catalogue (Flask-Babel keeps one
+# per language and domain for the process), so the page's fixed texts cost a dict look-up
+# each. Bounded, in case a template translates a computed text.
+FIXED_TEXTS_MAX = 5000
+
+
 @pass_eval_context
 def _template_gettext(eval_context, string: str, /, **variables):
     """Jinja's new-style gettext in one call instead of three (`_` calls `gettext`, which
     calls the translation function): the translation, as Markup where the template
-    autoescapes, always formatted with the variables (escaped by Markup's %)."""
-    translated = current_translations().ugettext(string)
-    if eval_context.autoescape:
-        translated = Markup(translated)
-    return translated % variables
+    autoescapes, always formatted with the variables (escaped by Markup's %); without
+    variables, kept per catalogue (see FIXED_TEXTS_MAX)."""
+    translations = current_translations()
+    if variables:
+        translated = translations.ugettext(string)
+        if eval_context.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+    kept = translations.__dict__.get("portal_fixed_texts")
+    if kept is None:
+        kept = translations.portal_fixed_texts = {}
+    key = (string, eval_context.autoescape)
+    found = kept.get(key)
+    if found is None:
+        found = translations.ugettext(string)
+        if eval_context.autoescape:
+            found = Markup(found)
+        found = found % variables  # "%%" is written "%", as with variables
+        if len(kept) < FIXED_TEXTS_MAX:
+            kept[key] = found
+    return found
 
 
 def install_template_gettext(jinja_env) -> None:

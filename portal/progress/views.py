@@ -17,14 +17,12 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
-from portal.cohorts.models import Cohort
-from portal.cohorts.permissions import managed_cohort
+from portal.cohorts.permissions import managed_cohort_columns
 from portal.countries import countries
 from portal.database import utcnow
 from portal.i18n.languages import chart_x, text_direction
@@ -34,12 +32,15 @@ from portal.memo import FragmentMemo
 from portal.navigation import item_url
 from portal.progress import bp, exports, queries, services
 from portal.progress.forms import ReminderForm
+from portal.translations import gettext as _
 from portal.web import render
 
 
-def load_dashboard_cohort(cohort_id: int) -> Cohort:
-    """The cohort when the current user runs it (or is an admin); 404 otherwise."""
-    cohort = managed_cohort(current_user, cohort_id)
+def load_dashboard_cohort(cohort_id: int):
+    """The cohort's id, name and mastery_threshold (all that the dashboard, its exports,
+    reminders and participant details read) when the current user runs it (or is an
+    admin); 404 otherwise."""
+    cohort = managed_cohort_columns(current_user, cohort_id)
     if cohort is None:
         abort(404)
     return cohort
@@ -115,6 +116,47 @@ def percent(value: float | None) -> str:
     `pct` macro of progress/_charts.html calls it; the dashboard's cells (hundreds a page,
     made in Python by `matrix_cells`) call it directly."""
     return "—" if value is None else f"{value:.0f} %"
+
+
+def average_rows(averages) -> Markup:
+    """The rows of the table of cohort averages, one per objective: its number and title,
+    the average coverage and mastery (written by `percent`, as the `pct` macro does)."""
+    return Markup(
+        "".join(
+            f'<tr><th scope="row">{a["objective"].number}. {escape(a["objective"].title)}</th>'
+            f"<td>{percent(a['coverage'])}</td><td>{percent(a['mastery'])}</td></tr>"
+            for a in averages
+        )
+    )
+
+
+def gain_rows(gains, labels: dict) -> Markup:
+    """The rows of the pre/post table, one per objective: its label (from `labels`), how
+    many took both assessments, then the means and gains, or that no one has yet (that
+    text looked up once a page)."""
+    nobody = Markup(_("No one has taken both yet."))
+    rows = []
+    for g in gains:
+        head = f'<tr><th scope="row">{labels[g["objective"]]}</th><td>{g["people"]}</td>\n'
+        if not g["people"]:
+            rows.append(f'{head}<td colspan="4">{nobody}</td></tr>\n')
+            continue
+        normalised = g["normalised_gain"]
+        rows.append(
+            f"{head}<td>{percent(g['pre'])}</td><td>{percent(g['post'])}</td>"
+            f"<td>{g['raw_gain']:+.1f}</td>"
+            f"<td>{'—' if normalised is None else f'{normalised:.2f}'}</td>\n</tr>\n"
+        )
+    return Markup("".join(rows))
+
+
+def matrix_head_cells(cat, short_labels: dict) -> Markup:
+    """The matrix's column heads after "Participant": each objective's short label, then
+    each session's number."""
+    return Markup(
+        "".join(f'<th scope="col">{short_labels[o.number]}</th>' for o in cat.objectives)
+        + "".join(f'<th scope="col">{s.number}</th>' for s in cat.sessions)
+    )
 
 
 def matrix_cells(progress, posted_label) -> Markup:
@@ -229,9 +271,7 @@ def _write_reminder_fields(form: ReminderForm) -> Markup:
     return Markup(f"{field(form.subject)}\n{field(form.body)}")
 
 
-def _dashboard(
-    cohort: Cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""
-):
+def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""):
     filters = _filters()
     data = queries.dashboard(cohort, filters)
     template = data.pop("template")
@@ -242,6 +282,7 @@ def _dashboard(
     # Each objective's labels, from two texts looked up once a page.
     long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
     numbers = [o.number for o in data["catalogue"].objectives]
+    labels, averages = {n: long_label % {"n": n} for n in numbers}, data["averages"]
     locale = str(get_locale())
     return render(
         "progress/cohort_dashboard.html",
@@ -259,8 +300,12 @@ def _dashboard(
         reminder_form=form,
         reminder_fields=lambda: _reminder_fields(form, locale),
         reminder_error=message,
-        objective_label={n: long_label % {"n": n} for n in numbers},
+        chart_rows=[(labels[a["objective"].number], a["coverage"], a["mastery"]) for a in averages],
+        objective_label=labels,
         objective_short_label={n: short_label % {"n": n} for n in numbers},
+        average_rows=average_rows,
+        gain_rows=gain_rows,
+        matrix_head_cells=matrix_head_cells,
         matrix_rows=matrix_rows,
         attention_items=attention_items,
         **data,
@@ -293,7 +338,7 @@ def reminders_send(cohort_id: int):
     return redirect(url_for("progress.cohort_dashboard", cohort_id=cohort.id), code=303)
 
 
-def _download_name(cohort: Cohort, extension: str) -> str:
+def _download_name(cohort, extension: str) -> str:
     return f"cohort-{cohort.id}-progress.{extension}"
 
 

@@ -42,9 +42,9 @@ def test_dashboard_and_exports_issue_the_same_statements_at_100_and_10000(app, a
     assert small == large, (small, large)
     # The dashboard: session user (1), the cohort with the trainer check (1), catalogue (1),
     # the page's activity with any stale summaries (1), the refreshed summaries when any
-    # was stale (1), the page's people (1), the figures from the summary rows with the
-    # reminder template (1), the attention list (1).
-    assert max(small.values()) <= 8, small
+    # was stale (1), the attention list with the page's people (1), the figures from the
+    # summary rows with the reminder template (1).
+    assert max(small.values()) <= 7, small
 
 
 def test_dashboard_of_a_200_person_cohort_stays_within_the_page_budget(app, as_trainer, cohort):

@@ -13,7 +13,10 @@ from portal.progress.measure import ObjectiveResult, Progress, SessionResult
 from portal.progress.queries import Person
 from portal.progress.views import (
     attention_items,
+    average_rows,
+    gain_rows,
     matrix_cells,
+    matrix_head_cells,
     matrix_rows,
     objective_chart,
     percent,
@@ -200,3 +203,81 @@ def test_filter_options_are_kept_per_language_with_the_choice_selected(app):
         assert nothing == unknown == str(ngo).replace(" selected>", ">")
         assert all(f">{label}</option>" in nothing for label in labels)
     assert pages["th"] != pages["en"]
+
+
+# The dashboard's loops before views.average_rows, gain_rows and matrix_head_cells.
+TABLE_LOOPS = """{% from "progress/_charts.html" import pct %}
+{% for a in averages %}<tr><th scope="row">{{ a.objective.number }}. {{ a.objective.title }}\
+</th><td>{{ pct(a.coverage) }}</td><td>{{ pct(a.mastery) }}</td></tr>{% endfor %}
+|{% for g in gains %}
+<tr><th scope="row">{{ objective_label[g.objective] }}</th><td>{{ g.people }}</td>
+{% if g.people %}<td>{{ pct(g.pre) }}</td><td>{{ pct(g.post) }}</td>\
+<td>{{ "%+.1f"|format(g.raw_gain) }}</td><td>{{ "%.2f"|format(g.normalised_gain) \
+if g.normalised_gain is not none else "—" }}</td>
+{% else %}<td colspan="4">{{ _("No one has taken both yet.") }}</td>{% endif %}
+</tr>
+{% endfor %}
+|{% for o in catalogue.objectives %}<th scope="col">{{ objective_short_label[o.number] }}\
+</th>{% endfor %}{% for s in catalogue.sessions %}<th scope="col">{{ s.number }}</th>\
+{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["en", "th", "ur"])
+def test_average_gain_rows_and_matrix_heads_match_the_markup_of_the_loops(app, language):
+    from portal.progress.measure import Catalogue, SessionInfo
+    from portal.progress.queries import ObjectiveInfo
+
+    objectives = [ObjectiveInfo(1, 'Aim <one> & "two"', ""), ObjectiveInfo(3, "Third", "")]
+    averages = [
+        {"objective": objectives[0], "coverage": 33.333, "mastery": None},
+        {"objective": objectives[1], "coverage": 0.0, "mastery": 100.0},
+    ]
+    gains = [
+        {"objective": 1, "people": 0},
+        {
+            "objective": 3,
+            "people": 4,
+            "pre": 40.0,
+            "post": 55.5,
+            "raw_gain": 15.5,
+            "normalised_gain": 0.2583,
+        },
+        {
+            "objective": 1,
+            "people": 2,
+            "pre": 100.0,
+            "post": 90.0,
+            "raw_gain": -10.0,
+            "normalised_gain": None,
+        },
+        {
+            "objective": 3,
+            "people": 1,
+            "pre": 50.0,
+            "post": 50.0,
+            "raw_gain": -0.0,
+            "normalised_gain": 0.0,
+        },
+    ]
+    sessions = [
+        SessionInfo(id=9, number=2, title="S", objectives=[1], readings=[]),
+        SessionInfo(id=4, number=10, title="T", objectives=[3], readings=[]),
+    ]
+    cat = Catalogue(objectives=objectives, sessions=sessions, possible={}, exercises_counted=True)
+    labels = {1: Markup("Objective 1"), 3: Markup("Objective &lt;3&gt;")}
+    short = {1: Markup("Obj. 1"), 3: Markup("Obj. 3")}
+    with app.test_request_context(), force_locale(language):
+        expected = render_template_string(
+            TABLE_LOOPS,
+            averages=averages,
+            gains=gains,
+            objective_label=labels,
+            catalogue=cat,
+            objective_short_label=short,
+        )
+        made = f"{average_rows(averages)}|{gain_rows(gains, labels)}|"
+        made += str(matrix_head_cells(cat, short))
+    assert made == expected
+    if language == "en":
+        assert "Aim &lt;one&gt; &amp; &#34;two&#34;" in made and "<td>-0.0</td>" in made
+        assert "<td>+15.5</td><td>0.26</td>" in made and "<td>-10.0</td><td>—</td>" in made

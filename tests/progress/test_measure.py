@@ -7,6 +7,8 @@ Maximum points: objective 1 = a 2 + b 1 = 3; objective 2 = b 1 + c 1 + d 1 = 3.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from click.testing import CliRunner
 from factories import enrol, make_cohort, make_user
@@ -18,7 +20,7 @@ from portal.learning.models import QuizSummary
 from portal.learning.services import set_reading_done
 from portal.progress import queries
 from portal.progress.measure import normalised_gain, suppressed
-from tests.progress.builders import answer, post_in_session, small_curriculum
+from tests.progress.builders import _question, answer, post_in_session, small_curriculum
 
 
 @pytest.fixture
@@ -174,3 +176,46 @@ def test_gains_and_suppression_rules():
     assert normalised_gain(40, 70) == pytest.approx(0.5)
     assert normalised_gain(100, 100) is None
     assert suppressed(4) and not suppressed(5)
+
+
+def test_catalogue_is_the_same_from_its_rows_in_any_order(world):
+    """The catalogue's statement has no ORDER BY and reads questions grouped by quiz,
+    objectives and points: readings still come by position, a session's quiz is its highest
+    id, and an objective's maximum is its questions' points, whatever the rows' order."""
+    rows = [
+        ("s", 7, 1, 1, "Session one", "Objective one", "About one", None, None),
+        ("s", 7, 1, 2, "Session one", "Objective two", "About two", None, None),
+        ("r", 31, 7, 2, "second", "Second reading", None, None, None),
+        ("r", 30, 7, 1, "first", "First reading", None, None, None),
+        ("r", 29, 7, 2, "also-second", "Also second", None, None, None),
+        ("q", 4, 7, 3, None, None, None, "[1, 2]", 0.1),
+        ("q", 5, 7, 1, None, None, None, "[2]", 2.0),
+        ("q", 4, 7, 2, None, None, None, "[1]", 0.2),
+    ]
+    made = queries._make_catalogue(rows)
+    again = queries._make_catalogue(list(reversed(rows)))
+    assert made == again
+    assert queries.catalogue_key(made) == queries.catalogue_key(again)
+    (session,) = made.sessions
+    assert [r[0] for r in session.readings] == [30, 29, 31]
+    assert session.quiz_id == 5
+    assert session.objectives == [1, 2]
+    assert made.possible == {1: pytest.approx(0.7), 2: pytest.approx(2.3)}
+    assert made.possible[1] == math.fsum([0.1, 0.1, 0.1, 0.2, 0.2])
+
+
+def test_catalogue_from_the_database_counts_each_question(world):
+    """Questions of one quiz with the same objectives and points are one row of the
+    catalogue's statement: each of them still counts in the objective's maximum."""
+    before = queries.catalogue()
+    assert before.possible == {1: 3.0, 2: 3.0}
+    key = queries.catalogue_key(before)
+    assert queries.catalogue_key(queries.catalogue()) == key  # kept on the shared catalogue
+    quiz = world["quizzes"][0]
+    _question(quiz, "made-up-c2", [2], 1, 9)
+    _question(quiz, "made-up-c3", [2], 1, 10)
+    db.session.commit()
+    after = queries.catalogue()
+    assert after.possible == {1: 3.0, 2: 5.0}
+    assert queries.catalogue_key(after) != key
+    assert queries.catalogue_key(before) == key

@@ -281,3 +281,21 @@ def test_reminder_fields_follow_the_template_the_language_and_errors(web, world)
     failed = web.client.post(f"/cohorts/{cohort.id}/reminders", data=data)
     assert failed.status_code == 400 and 'aria-invalid="true"' in failed.get_data(as_text=True)
     assert 'aria-invalid="true"' not in page() and 'value="Second subject"' in page()
+
+
+def test_the_progress_pages_cohort_columns_follow_the_managing_rule(world, admin):
+    """The progress pages read the cohort's id, name and threshold by the rule of
+    managed_cohort: the cohort's trainers and admins, no one else (no 404 page differs)."""
+    from portal.cohorts.permissions import managed_cohort, managed_cohort_columns
+
+    people = ("trainer", "other_trainer", "participant", "stranger")
+    for cohort in (world["cohort"], world["other_cohort"]):
+        for user in [world[name] for name in people] + [admin]:
+            found, entity = managed_cohort_columns(user, cohort.id), managed_cohort(user, cohort.id)
+            assert (found is None) == (entity is None)
+            if found is not None:
+                assert tuple(found) == (cohort.id, cohort.name, cohort.mastery_threshold)
+        assert managed_cohort_columns(admin, cohort.id) is not None
+    assert managed_cohort_columns(world["trainer"], world["cohort"].id) is not None
+    assert managed_cohort_columns(world["trainer"], world["other_cohort"].id) is None
+    assert managed_cohort_columns(admin, 999_999) is None
