@@ -12,6 +12,7 @@ from portal.discussion.permissions import viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
 from portal.practices import permissions, queries
+from portal.practices.models import PracticeTag
 from practices.conftest import HX, published, sign_in
 
 
@@ -207,3 +208,57 @@ def test_curriculum_labels_of_chosen_values_without_practices_and_of_retired_ses
     html = web.client.get("/practices/", headers=HX).get_data(as_text=True)
     assert '<label for="f-session-3">3 <span class="count">(1)</span>' in html
     assert '<label for="f-objective-2">2. Objective 2 <span class="count">' in html
+
+
+def test_kept_cards_and_facets_change_with_each_of_their_inputs(web, people):
+    """The cards and the facets are kept as HTML per worker: each change of what they show
+    (title, summary, useful count, a country, an adaptation, a new practice, a session's
+    title, the chosen values, the language, the script root) shows at once, and who may not
+    read the library still may not."""
+    source = published(people.author, people.trainer, title="Kept card", countries=["TH"])
+    sign_in(web, people.peer)
+
+    def fragment(path="/practices/", **kw):
+        return web.client.get(path, headers=HX, **kw).get_data(as_text=True)
+
+    def card(html):
+        start = html.index(f'<a href="/practices/{source.id}">')
+        return html[start : html.index("</article>", start)]
+
+    assert "Kept card" in card(fragment()) and "Thailand" in card(fragment())
+    changes = [
+        (lambda: setattr(source, "title", "Renamed card"), "Renamed card"),
+        (lambda: setattr(source, "summary", "A new summary"), "A new summary"),
+        (lambda: setattr(source, "useful_count", 4), "4 found it useful"),
+        (lambda: source.tags.append(PracticeTag(facet="country", value="KH")), "Cambodia, "),
+    ]
+    for change, shown in changes:
+        assert shown not in card(fragment())
+        change()
+        db.session.commit()
+        assert shown in card(fragment()), shown
+    adaptation = published(people.member_b, people.trainer, countries=["NP"], adapts_id=source.id)
+    assert "Adapted in: Nepal" in card(fragment())
+    adaptation.status = "archived"
+    db.session.commit()
+    html = fragment()
+    assert "Adapted in" not in card(html)
+    assert '<label for="f-country-NP">' not in html
+    published(people.member_b, people.trainer, countries=["NP"])
+    assert '<label for="f-country-NP">Nepal <span class="count">(1)</span>' in fragment()
+    assert '<label for="f-country-TH">Thailand <span class="count">(1)</span>' in fragment()
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 3))
+    session.title = "Retitled session"
+    db.session.commit()
+    assert '<label for="f-session-3">3. Retitled session <span class="count">(2)' in fragment()
+    assert 'value="TH" checked>' not in fragment()
+    assert 'value="TH" checked>' in fragment("/practices/?country=TH")
+    rooted = fragment(base_url="http://localhost/portal/")
+    assert f'<a href="/portal/practices/{source.id}">' in rooted
+    people.peer.language = "th"
+    db.session.commit()
+    html = fragment()
+    assert "<legend>ประเทศ</legend>" in html and "กัมพูชา, ไทย" in card(html)
+    web.logout()
+    sign_in(web, people.outsider)
+    assert web.client.get("/practices/", headers=HX).status_code == 404
