@@ -236,10 +236,15 @@ def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str,
         practices.c.total,
         *_card_values(practices),
     ).order_by(*(practices.c[name].desc() for name in _ORDER[sort]))
+    # A filtered facet's values are counted under the other filters; the other facets'
+    # values all under every filter, in one branch (each filter written once for them).
     per_facet = [
         and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
-        for facet in FACETS
+        for facet in filtered
     ]
+    unfiltered = [facet for facet in FACETS if facet not in has]
+    if unfiltered:
+        per_facet.append(and_(PracticeTag.facet.in_(unfiltered), *has.values()))
     counts = union_all(
         select(PracticeTag.facet, PracticeTag.value, func.count(), null())
         .join(Practice, Practice.id == PracticeTag.practice_id)
