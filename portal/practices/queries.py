@@ -219,7 +219,14 @@ def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str,
             Practice.summary,
             Practice.useful_count,
             Practice.published_at,
-            func.count().over().label("total"),
+            # How many match, counted once apart (not count() OVER (), which reads every
+            # match before the limit, where the sort's index could stop at the page).
+            select(func.count())
+            .select_from(Practice)
+            .where(*base, *has.values())
+            .correlate(None)
+            .scalar_subquery()
+            .label("total"),
         )
         .where(*base, *has.values())
         .order_by(*(getattr(Practice, name).desc() for name in _ORDER[sort]))
