@@ -8,8 +8,22 @@ import re
 from dataclasses import dataclass, field
 
 from flask import abort
-from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.database import read_rows
 from portal.discussion.permissions import Viewer
@@ -134,42 +148,116 @@ def _text_params(words: list[str]) -> dict:
     return {"practice_words": practice_words(words)} if words else {}
 
 
+# The sort orders, by column name: the page's statement sorts by them twice (the
+# practices, then the page of them it reads the cards' values for).
 _ORDER = {
-    "useful": (Practice.useful_count.desc(), Practice.published_at.desc(), Practice.id.desc()),
-    "newest": (Practice.published_at.desc(), Practice.id.desc()),
+    "useful": ("useful_count", "published_at", "id"),
+    "newest": ("published_at", "id"),
 }
 _FILTER_VALUES = {facet: bindparam(f"facet_{facet}", expanding=True) for facet in FACETS}
+
+
+class _joined_values(FunctionElement):
+    """SQL aggregate: a column's values joined by spaces, in no order (group_concat on
+    SQLite, string_agg on PostgreSQL); the separator is written in the SQL, so no
+    parameter is added at each execution as with func.aggregate_strings."""
+
+    type = String()
+    name = "joined_values"
+    inherit_cache = True
+
+
+@compiles(_joined_values)
+def _group_concat(element, compiler, **kw):
+    return f"group_concat({compiler.process(element.clauses, **kw)}, ' ')"
+
+
+@compiles(_joined_values, "postgresql")
+def _string_agg(element, compiler, **kw):
+    return f"string_agg({compiler.process(element.clauses, **kw)}, ' ')"
+
+
+def _card_values(page):
+    """The page's cards' values, one column each, correlated with the page's rows: the
+    practice's countries, its pillars, and the countries its published adaptations are in
+    (values joined by spaces, in no order)."""
+    adaptation = aliased(Practice)
+    return [
+        select(_joined_values(PracticeTag.value))
+        .where(PracticeTag.practice_id == page.c.id, PracticeTag.facet == facet)
+        .scalar_subquery()
+        .label(facet)
+        for facet in ("country", "pillar")
+    ] + [
+        # Through the adaptations' ids (index on adapts_id), not the tags of a country.
+        select(_joined_values(PracticeTag.value))
+        .where(
+            PracticeTag.facet == "country",
+            PracticeTag.practice_id.in_(
+                select(adaptation.id)
+                .where(adaptation.adapts_id == page.c.id, adaptation.status == "published")
+                .correlate_except(adaptation)
+            ),
+        )
+        .scalar_subquery()
+        .label("adapted")
+    ]
 
 
 def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
     """The page and facet-count statements for this shape of query: which practices the
     reader may see (`visible`, from permissions), whether there is free text, the sort and
     the filtered facets; the words, the facets' values, the limit and the offset are bound
-    at execution."""
+    at execution. The page's rows carry their cards' values; the counts come with the
+    curriculum's labels."""
     base = [visible, _text_match()] if has_text else [visible]
     has = {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
-    page = (
+    practices = (
         select(
             Practice.id,
             Practice.title,
             Practice.summary,
             Practice.useful_count,
-            func.count().over().label("total"),
+            Practice.published_at,
+            # How many match, counted once apart (not count() OVER (), which reads every
+            # match before the limit, where the sort's index could stop at the page).
+            select(func.count())
+            .select_from(Practice)
+            .where(*base, *has.values())
+            .correlate(None)
+            .scalar_subquery()
+            .label("total"),
         )
         .where(*base, *has.values())
-        .order_by(*_ORDER[sort])
+        .order_by(*(getattr(Practice, name).desc() for name in _ORDER[sort]))
         .limit(PER_PAGE)
         .offset(bindparam("offset"))
+        .subquery("page")
     )
+    # The values are read for the page's practices only, after the limit.
+    page = select(
+        practices.c.id,
+        practices.c.title,
+        practices.c.summary,
+        practices.c.useful_count,
+        practices.c.total,
+        *_card_values(practices),
+    ).order_by(*(practices.c[name].desc() for name in _ORDER[sort]))
+    # A filtered facet's values are counted under the other filters; the other facets'
+    # values all under every filter, in one branch (each filter written once for them).
     per_facet = [
         and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
-        for facet in FACETS
+        for facet in filtered
     ]
-    counts = (
-        select(PracticeTag.facet, PracticeTag.value, func.count())
+    unfiltered = [facet for facet in FACETS if facet not in has]
+    if unfiltered:
+        per_facet.append(and_(PracticeTag.facet.in_(unfiltered), *has.values()))
+    counts = union_all(
+        select(PracticeTag.facet, PracticeTag.value, func.count(), null())
         .join(Practice, Practice.id == PracticeTag.practice_id)
         .where(*base, or_(*per_facet))
-        .group_by(PracticeTag.facet, PracticeTag.value)
+        .group_by(PracticeTag.facet, PracticeTag.value),
+        *_curriculum(null()),
     )
     return page, counts
 
@@ -198,36 +286,26 @@ def _statements_for(visible, query: LibraryQuery):
     return found[1], found[2]
 
 
-# The labels of the objective and session facet values: (number, facet, title) rows.
-_CURRICULUM = (
-    select(Objective.number, literal("objective"), Objective.title),
-    select(CurriculumSession.number, literal("session"), CurriculumSession.title).where(
-        CurriculumSession.is_retired.is_(False)
-    ),
-)
-_CURRICULUM_NAMES = union_all(*_CURRICULUM)
-
-# The page's countries and pillars, the countries its published adaptations are in
-# (facet "adapted") and the curriculum's labels (facets "objective" and "session", the
-# number in place of a practice), in one statement.
-_PAGE_IDS = bindparam("ids", expanding=True)
-_CARD_VALUES = union_all(
-    select(
-        PracticeTag.practice_id.label("ref"),
-        PracticeTag.facet.label("facet"),
-        PracticeTag.value.label("value"),
-    ).where(PracticeTag.practice_id.in_(_PAGE_IDS), PracticeTag.facet.in_(("country", "pillar"))),
-    select(Practice.adapts_id, literal("adapted"), PracticeTag.value)
-    .join(PracticeTag, PracticeTag.practice_id == Practice.id)
-    .where(
-        Practice.adapts_id.in_(_PAGE_IDS),
-        Practice.status == "published",
-        PracticeTag.facet == "country",
+def _curriculum(*between):
+    """The labels of the objective and session facet values: (facet, value, title) rows,
+    with the columns `between` before the title."""
+    return (
+        select(literal("objective"), cast(Objective.number, String), *between, Objective.title),
+        select(
+            literal("session"),
+            cast(CurriculumSession.number, String),
+            *between,
+            CurriculumSession.title,
+        ).where(CurriculumSession.is_retired.is_(False)),
     )
-    .distinct(),
-    *_CURRICULUM,
-)
-_CARD_VALUES = _CARD_VALUES.order_by(_CARD_VALUES.selected_columns.value)
+
+
+_CURRICULUM_NAMES = union_all(*_curriculum())
+
+
+def _sorted_values(joined: str | None) -> list[str]:
+    """Values joined by spaces (`_joined_values`), each once, in value order."""
+    return sorted(set(joined.split(" "))) if joined else []
 
 
 def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
@@ -235,31 +313,33 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    At most three statements, whatever the size of the library."""
+    Two statements, whatever the size of the library."""
     page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
     params.update(_text_params(query.words))
     rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
-    practices = [LibraryItem(*row[:4]) for row in rows]
-    total = rows[0].total if rows else 0
+    practices = []
     adaptations: dict[int, list[str]] = {}
-    names = None
-    if practices:
-        by_id = {item.id: item for item in practices}
-        curriculum = []
-        for ref, facet, value in read_rows(_CARD_VALUES, {"ids": list(by_id)}).all():
-            if facet == "adapted":
-                adaptations.setdefault(ref, []).append(value)
-            elif facet == "country":
-                by_id[ref].countries.append(value)
-            elif facet == "pillar":
-                by_id[ref].pillars.append(value)
-            else:
-                curriculum.append((ref, facet, value))
-        names = _names(curriculum)
+    for pid, title, summary, useful_count, _total, countries, pillars, adapted in rows:
+        practices.append(
+            LibraryItem(
+                pid,
+                title,
+                summary,
+                useful_count,
+                _sorted_values(countries),
+                _sorted_values(pillars),
+            )
+        )
+        if adapted:
+            adaptations[pid] = _sorted_values(adapted)
     facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-    for facet, value, count in read_rows(counts_stmt, params).all():
-        facets[facet].append((value, count))
+    names: dict[tuple[str, str], str] = {}
+    for facet, value, count, title in read_rows(counts_stmt, params).all():
+        if count is None:  # a label of the curriculum
+            names[(facet, value)] = f"{value}. {title}"
+        else:
+            facets[facet].append((value, count))
     for facet, values in facets.items():
         seen = {value for value, _count in values}
         # A selected value that no longer matches anything stays visible, so it can be
@@ -271,25 +351,19 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
             values.sort(key=lambda item: (-item[1], item[0]))
     return LibraryPage(
         practices=practices,
-        total=total,
+        total=rows[0].total if rows else 0,
         facets=facets,
         adaptations=adaptations,
-        # Labels of the curriculum values only when the page shows some (read with the
-        # cards, or on their own for a page past the last).
-        names=(names if names is not None else curriculum_names())
-        if facets["objective"] or facets["session"]
-        else {},
+        names=names,
     )
 
 
-def _names(rows) -> dict[tuple[str, str], str]:
-    """("session", "3") -> "3. Title", from (number, facet, title) rows."""
-    return {(facet, str(number)): f"{number}. {title}" for number, facet, title in rows}
-
-
 def curriculum_names() -> dict[tuple[str, str], str]:
-    """Labels of the objective and session facet values (one statement)."""
-    return _names(read_rows(_CURRICULUM_NAMES).all())
+    """Labels of the objective and session facet values, ("session", "3") -> "3. Title"
+    (one statement)."""
+    return {
+        (facet, value): f"{value}. {title}" for facet, value, title in read_rows(_CURRICULUM_NAMES)
+    }
 
 
 def load_practice_for(viewer: Viewer, practice_id: int, with_state: bool = False):

@@ -5,12 +5,14 @@ Every page works without JavaScript; htmx swaps named blocks of the same templat
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 
 from portal.discussion.permissions import viewer_for
+from portal.memo import FragmentMemo
 from portal.navigation import item_url
 from portal.practices import bp, permissions, queries, services
 from portal.practices.forms import CommentForm, PracticeForm, ReviewForm
@@ -44,13 +46,51 @@ def library():
     query = queries.LibraryQuery.from_args(request.args)
     page = queries.library(viewer, query)
     labels = request_labels_html()
+    language = str(get_locale())
     return render(
         "practices/library.html",
         block="library",
         query=query,
         result=page,
-        facets=_facet_choices(page, query, labels),
-        cards=_cards(page, labels),
+        facets=_FACETS.get(_facets_key(page, query, language), _facets, page, query, labels),
+        cards=_CARDS.get(_cards_key(page, language), _cards, page, labels),
+    )
+
+
+# The cards and the facets' checkboxes as HTML, kept per worker (bounded): the same page
+# of the library is asked for again and again, by everyone who reads it, and changes only
+# when its inputs do. Each key holds every input of its HTML, each read on this request
+# (the permission rule has already chosen which practices the reader sees): the page's
+# language (labels, translations, country names), for the cards the script root and each
+# card's id, title, summary, useful count, countries, pillars and adaptations' countries;
+# for the facets each value with its count, the chosen values and the curriculum's labels.
+# Nothing in them is the reader's own.
+_CARDS = FragmentMemo(max_entries=1_000, max_chars=40_000)
+_FACETS = FragmentMemo(max_entries=1_000, max_chars=100_000)
+
+
+def _cards_key(page: queries.LibraryPage, language: str) -> tuple:
+    adaptations = page.adaptations
+    return (language, request.script_root) + tuple(
+        (
+            p.id,
+            p.title,
+            p.summary,
+            p.useful_count,
+            tuple(p.countries),
+            tuple(p.pillars),
+            tuple(adaptations.get(p.id, ())),
+        )
+        for p in page.practices
+    )
+
+
+def _facets_key(page: queries.LibraryPage, query: queries.LibraryQuery, language: str) -> tuple:
+    return (
+        language,
+        tuple((facet, tuple(values)) for facet, values in page.facets.items()),
+        tuple((facet, tuple(values)) for facet, values in query.filters.items()),
+        tuple(page.names.items()),
     )
 
 
@@ -62,6 +102,10 @@ _CHECK = (
     '        <li class="check"><input type="checkbox" id="{fid}" name="{facet}" '
     'value="{value}"{checked}> <label for="{fid}">{text} <span class="count">({count})'
     "</span></label></li>\n"
+)
+_FACET = (
+    '    <fieldset class="facet">\n      <legend>{title}</legend>\n      <ul class="plain">\n'
+    "{checks}      </ul>\n    </fieldset>\n"
 )
 _CARD = (
     '<li><article class="practice-card">\n  <h3><a href="{url}">{title}</a></h3>\n'
@@ -111,8 +155,8 @@ def _cards(page: queries.LibraryPage, labels: dict) -> Markup:
     return Markup("".join(out))
 
 
-def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, labels: dict):
-    """[(facet's title, its values' checkboxes)] for the facets with values (`labels`
+def _facets(page: queries.LibraryPage, query: queries.LibraryQuery, labels: dict) -> Markup:
+    """The fieldsets of the facets with values, each with its values' checkboxes (`labels`
     escaped for HTML)."""
     out = []
     for facet, values in page.facets.items():
@@ -138,8 +182,8 @@ def _facet_choices(page: queries.LibraryPage, query: queries.LibraryQuery, label
                     count=count,
                 )
             )
-        out.append((Markup(labels["title"][facet]), Markup("".join(checks))))
-    return out
+        out.append(_FACET.format(title=labels["title"][facet], checks="".join(checks)))
+    return Markup("".join(out))
 
 
 @bp.get("/mine")

@@ -4,6 +4,7 @@ a person who may not read the library see a practice."""
 
 from __future__ import annotations
 
+from measure import count_statements
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -11,6 +12,7 @@ from portal.discussion.permissions import viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
 from portal.practices import permissions, queries
+from portal.practices.models import PracticeTag
 from practices.conftest import HX, published, sign_in
 
 
@@ -125,7 +127,7 @@ def test_a_card_is_written_in_the_readers_language(web, people):
 
 
 def test_curriculum_labels_on_a_page_of_cards_and_on_a_page_past_the_last(web, people):
-    """The labels are read with the cards; a page without cards reads them on its own."""
+    """The labels are read with the facet counts, so a page without cards has them too."""
     published(people.author, people.trainer, countries=["TH"])  # session 3, objective 2
     sign_in(web, people.peer)
     for path in ("/practices/", "/practices/?page=9", "/practices/?session=3&page=9"):
@@ -151,3 +153,112 @@ def test_one_statement_per_shape_serves_every_free_text(people):
         page = run(reader, **args)
         assert [p.id for p in page.practices] == found, args
         assert page.total == len(found), args
+
+
+def test_each_card_has_its_own_values_and_adaptations_on_every_page(app, people):
+    """The cards' values are read with the page's rows: each practice gets its own
+    countries, pillars and adaptations' countries (in value order, each once), on the
+    first page, the second and a filtered one; the library runs two statements."""
+    made = {}
+    for n in range(12):
+        made[n] = published(
+            people.author,
+            people.trainer,
+            title=f"Card {n}",
+            countries=[["TH", "KH"], ["NP"], ["VN", "LA", "KH"]][n % 3],
+            pillars=[["protection"], ["prevention", "partnership"], ["prosecution"]][n % 3],
+        )
+    for n, countries in ((1, ["VN"]), (1, ["PH", "VN"]), (4, ["TH"]), (11, ["MM"])):
+        published(people.member_b, people.trainer, countries=countries, adapts_id=made[n].id)
+    archived = published(people.member_b, people.trainer, countries=["ID"], adapts_id=made[4].id)
+    archived.status = "archived"
+    db.session.commit()
+    by_title = {p.title: p for p in made.values()}
+    reader = viewer_for(people.peer)
+    seen = set()
+    for args in ({}, {"page": "2"}, {"country": ["KH"]}, {"sort": "useful", "page": "2"}):
+        with count_statements(app) as log:
+            page = run(reader, **args)
+        assert log.count == 2, args
+        for item in page.practices:
+            if item.title not in by_title:
+                continue
+            n = int(item.title.split()[1])
+            seen.add(n)
+            assert item.countries == [["KH", "TH"], ["NP"], ["KH", "LA", "VN"]][n % 3]
+            assert (
+                item.pillars
+                == [["protection"], ["partnership", "prevention"], ["prosecution"]][n % 3]
+            )
+            expected = {1: ["PH", "VN"], 4: ["TH"], 11: ["MM"]}.get(n)
+            assert page.adaptations.get(item.id) == expected, n
+    assert seen == set(range(12))
+
+
+def test_curriculum_labels_of_chosen_values_without_practices_and_of_retired_sessions(web, people):
+    """A chosen session no practice has keeps its label (count 0); a retired session's
+    value shows its number alone, as before it was read with the counts."""
+    published(people.author, people.trainer, countries=["TH"])  # session 3, objective 2
+    sign_in(web, people.peer)
+    html = web.client.get("/practices/?session=2", headers=HX).get_data(as_text=True)
+    assert ('<label for="f-session-2">2. Invented session 2 <span class="count">(0)</span>') in html
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 3))
+    session.is_retired = True
+    db.session.commit()
+    html = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert '<label for="f-session-3">3 <span class="count">(1)</span>' in html
+    assert '<label for="f-objective-2">2. Objective 2 <span class="count">' in html
+
+
+def test_kept_cards_and_facets_change_with_each_of_their_inputs(web, people):
+    """The cards and the facets are kept as HTML per worker: each change of what they show
+    (title, summary, useful count, a country, an adaptation, a new practice, a session's
+    title, the chosen values, the language, the script root) shows at once, and who may not
+    read the library still may not."""
+    source = published(people.author, people.trainer, title="Kept card", countries=["TH"])
+    sign_in(web, people.peer)
+
+    def fragment(path="/practices/", **kw):
+        return web.client.get(path, headers=HX, **kw).get_data(as_text=True)
+
+    def card(html):
+        start = html.index(f'<a href="/practices/{source.id}">')
+        return html[start : html.index("</article>", start)]
+
+    assert "Kept card" in card(fragment()) and "Thailand" in card(fragment())
+    changes = [
+        (lambda: setattr(source, "title", "Renamed card"), "Renamed card"),
+        (lambda: setattr(source, "summary", "A new summary"), "A new summary"),
+        (lambda: setattr(source, "useful_count", 4), "4 found it useful"),
+        (lambda: source.tags.append(PracticeTag(facet="country", value="KH")), "Cambodia, "),
+    ]
+    for change, shown in changes:
+        assert shown not in card(fragment())
+        change()
+        db.session.commit()
+        assert shown in card(fragment()), shown
+    adaptation = published(people.member_b, people.trainer, countries=["NP"], adapts_id=source.id)
+    assert "Adapted in: Nepal" in card(fragment())
+    adaptation.status = "archived"
+    db.session.commit()
+    html = fragment()
+    assert "Adapted in" not in card(html)
+    assert '<label for="f-country-NP">' not in html
+    published(people.member_b, people.trainer, countries=["NP"])
+    assert '<label for="f-country-NP">Nepal <span class="count">(1)</span>' in fragment()
+    assert '<label for="f-country-TH">Thailand <span class="count">(1)</span>' in fragment()
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 3))
+    session.title = "Retitled session"
+    db.session.commit()
+    assert '<label for="f-session-3">3. Retitled session <span class="count">(2)' in fragment()
+    assert 'value="TH" checked>' not in fragment()
+    assert 'value="TH" checked>' in fragment("/practices/?country=TH")
+    rooted = fragment(base_url="http://localhost/portal/")
+    assert f'<a href="/portal/practices/{source.id}">' in rooted
+    people.peer.language = "th"
+    db.session.commit()
+    html = fragment()
+    assert "<legend>ประเทศ</legend>" in html and "กัมพูชา, ไทย" in card(html)
+    web.logout()
+    sign_in(web, people.outsider)
+    assert web.client.get("/practices/", headers=HX).status_code == 404
