@@ -34,6 +34,7 @@ from sqlalchemy import bindparam, select
 from portal.database import read_rows
 from portal.extensions import db
 from portal.i18n.models import ContentTranslation
+from portal.memo import Memo
 
 SESSION_FIELDS = ("title", "summary", "discussion_prompt")
 READING_FIELDS = ("title", "summary", "body")
@@ -240,8 +241,7 @@ _TRANSLATION = select(ContentTranslation.updated_at, ContentTranslation.data).wh
     ContentTranslation.session_number == bindparam("number"),
     ContentTranslation.language == bindparam("language"),
 )
-_DECODED: dict[tuple, SessionTexts] = {}
-_DECODED_MAX = 500
+_DECODED = Memo(max_entries=500)
 
 
 def session_texts(session_number: int, language: str | None = None) -> SessionTexts:
@@ -261,15 +261,13 @@ def _current_texts(number: int, language: str) -> SessionTexts:
     version = read_rows(_TRANSLATION_VERSION, values).scalar()
     if version is None:
         return SessionTexts(language)
-    texts = _DECODED.get((number, language, version))
+    texts = _DECODED.peek((number, language, version))
     if texts is None:
         row = read_rows(_TRANSLATION, values).first()
         if row is None:  # removed since the first statement
             return SessionTexts(language)
-        if len(_DECODED) >= _DECODED_MAX:
-            _DECODED.clear()
         texts = SessionTexts(language, row.data or {}, row.updated_at)
-        _DECODED[(number, language, row.updated_at)] = texts
+        _DECODED.keep((number, language, row.updated_at), texts)
     return texts
 
 

@@ -10,6 +10,8 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
 
+from portal.memo import Memo
+
 SESSION_KEY = "language"
 RIGHT_TO_LEFT = {"ur", "ar", "fa", "he", "ps", "dv"}
 
@@ -55,8 +57,7 @@ def _patterns(locale) -> tuple:
 # What when() wrote, per language, time zone, moment and style: a page lists many dates
 # (posts, practices, attempts) that never change, and formatting one costs more than
 # finding it again. Nothing about the reader is kept but their language and time zone.
-_WRITTEN: dict[tuple, str] = {}
-_WRITTEN_MAX = 20_000
+_WRITTEN = Memo(max_entries=20_000)
 
 
 def when(value: datetime | date | None, style: str = "datetime") -> str:
@@ -76,13 +77,7 @@ def dates_writer(style: str = "datetime"):
     def write(value: datetime | date | None) -> str:
         if value is None:
             return ""
-        key = (locale, zone, value, style)
-        text = _WRITTEN.get(key)
-        if text is None:
-            if len(_WRITTEN) >= _WRITTEN_MAX:
-                _WRITTEN.clear()
-            text = _WRITTEN[key] = _write(value, style, locale, zone)
-        return text
+        return _WRITTEN.get((locale, zone, value, style), _write, value, style, locale, zone)
 
     return write
 

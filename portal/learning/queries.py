@@ -29,6 +29,7 @@ from portal.learning.models import (
     ReadingProgress,
     session_objective,
 )
+from portal.memo import Memo
 
 _READING_LIST = load_only(
     Reading.id,
@@ -585,8 +586,7 @@ _QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
 _QUESTION_SPECS = select(Question.id, Question.updated_at, Question.spec).where(
     Question.id.in_(bindparam("ids", expanding=True))
 )
-_SPECS: dict[tuple[int, datetime], QuestionSpec] = {}
-_SPECS_MAX = 5_000
+_SPECS = Memo(max_entries=5_000)
 
 
 def question_specs(question_ids: list, quiz_id: int | None = None) -> list[QuestionSpec]:
@@ -602,15 +602,13 @@ def question_specs(question_ids: list, quiz_id: int | None = None) -> list[Quest
     elsewhere = [i for i in ids if i not in versions]
     if elsewhere:
         versions.update(read_rows(_QUESTION_VERSIONS, {"ids": elsewhere}).all())
-    missing = [i for i in ids if i in versions and (i, versions[i]) not in _SPECS]
+    found = {i: _SPECS.peek((i, versions[i])) for i in ids if i in versions}
+    missing = [i for i, spec in found.items() if spec is None]
     if missing:
-        if len(_SPECS) + len(missing) > _SPECS_MAX:
-            _SPECS.clear()
         for row in read_rows(_QUESTION_SPECS, {"ids": missing}):
-            _SPECS[(row.id, row.updated_at)] = QuestionSpec(row.id, row.updated_at, row.spec)
-            versions[row.id] = row.updated_at
-    found = (_SPECS.get((i, versions[i])) for i in ids if i in versions)
-    return [question for question in found if question is not None]
+            found[row.id] = QuestionSpec(row.id, row.updated_at, row.spec)
+            _SPECS.keep((row.id, row.updated_at), found[row.id])
+    return [question for question in found.values() if question is not None]
 
 
 _QUESTIONS_BY_ID = select(Question).where(Question.id.in_(bindparam("ids", expanding=True)))

@@ -59,6 +59,7 @@ from portal.learning.models import (
     session_objective,
 )
 from portal.learning.queries import change_from
+from portal.memo import Memo
 from portal.progress.measure import (
     Activity,
     Catalogue,
@@ -176,20 +177,14 @@ def _catalogue_statement():
 # every call still reads the rows, so a change to the curriculum counts at once (from any
 # process), but the Catalogue is made again only from rows it has not seen. Callers only
 # read a Catalogue, so requests can share one. A few curricula at most: never grows far.
-_CATALOGUES: dict[tuple, Catalogue] = {}
-_CATALOGUES_MAX = 8
+_CATALOGUES = Memo(max_entries=8)
 
 
 def catalogue() -> Catalogue:
     """The current sessions with their objectives, their readings and quizzes, and each
     objective's maximum points: one statement, whatever the number of participants."""
     rows = (EXERCISES_COUNTED, *map(tuple, read_rows(_catalogue_statement()).all()))
-    found = _CATALOGUES.get(rows)
-    if found is None:
-        if len(_CATALOGUES) >= _CATALOGUES_MAX:
-            _CATALOGUES.clear()
-        found = _CATALOGUES[rows] = _make_catalogue(rows[1:])
-    return found
+    return _CATALOGUES.get(rows, _make_catalogue, rows[1:])
 
 
 def _make_catalogue(rows) -> Catalogue:

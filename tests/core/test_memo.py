@@ -1,9 +1,9 @@
-"""The learning pages' kept HTML is bounded: a worker never holds more than the memo's
-entries or characters, and a fragment too long to keep is made afresh each time."""
+"""What a worker keeps is bounded: a memo never holds more than its entries (and, for
+HTML, its characters), and a fragment too long to keep is made afresh each time."""
 
 from markupsafe import Markup
 
-from portal.memo import FragmentMemo
+from portal.memo import FragmentMemo, Memo
 
 
 class Maker:
@@ -43,3 +43,13 @@ def test_the_memo_is_emptied_before_it_holds_too_many_entries_or_characters():
     memo.get(("b",), make, "b" * 6)
     memo.get(("a",), make, "a" * 6)
     assert make.made == ["a" * 6, "b" * 6, "a" * 6]
+
+
+def test_a_memo_keeps_values_under_their_keys_and_empties_itself_when_full():
+    memo, make = Memo(max_entries=2), Maker()
+    assert memo.get(("a",), make, "a") == "a" and memo.get(("a",), make, "x") == "a"
+    memo.keep(("b",), "b")
+    assert memo.peek(("b",)) == "b" and memo.peek(("c",)) is None and len(memo) == 2
+    memo.get(("c",), make, "c")  # a third value empties the memo first
+    assert len(memo) == 1 and memo.peek(("a",)) is None and memo.peek(("c",)) == "c"
+    assert make.made == ["a", "c"]
