@@ -9,9 +9,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 from markupsafe import Markup
 
-from portal.progress.measure import ObjectiveResult, Progress, SessionResult
-from portal.progress.queries import Person
-from portal.progress.views import (
+from portal.progress.display import (
     attention_items,
     average_rows,
     gain_rows,
@@ -21,6 +19,8 @@ from portal.progress.views import (
     objective_chart,
     percent,
 )
+from portal.progress.measure import ObjectiveResult, Progress, SessionResult
+from portal.progress.queries import Person
 
 PERCENTS = [
     (None, "—"),
@@ -75,7 +75,7 @@ def test_matrix_cells_match_the_markup_of_the_cells(app):
     assert "<td>33 % / 50 %</td><td>0 % / —</td>" in expected
 
 
-# The chart macro the dashboard used before views.objective_chart, as it was.
+# The chart macro the dashboard used before display.objective_chart, as it was.
 CHART_MACRO = """{% macro objective_chart(rows, id, title) %}
 {# rows: [{"label": str, "coverage": float|None, "mastery": float|None}] #}
 {% set height = rows|length * 34 + 24 %}
@@ -124,7 +124,7 @@ def test_objective_chart_matches_the_markup_of_the_macro(app, language):
     assert ('<text x="320" y="14"' in chart) == (language == "ur")
 
 
-# The dashboard's loops before views.attention_items and views.matrix_rows, as they were.
+# The dashboard's loops before display.attention_items and display.matrix_rows, as they were.
 ATTENTION_LOOP = """{% set not_started_label, details_label = _("not started"), _("details") %}
 {% for item in attention %}
 <li><input type="checkbox" name="people" value="{{ item.user.id }}" id="remind-{{ item.user.id }}"\
@@ -187,14 +187,14 @@ def test_filter_options_are_kept_per_language_with_the_choice_selected(app):
     from flask_babel import get_locale
 
     from portal.accounts.models import ORGANISATION_TYPES
-    from portal.progress.views import _options
+    from portal.progress.display import filter_options
 
     pages = {}
     for language in ("en", "th", "en"):
         with app.test_request_context(), force_locale(language):
             locale = str(get_locale())
             pages[language] = [
-                _options("organisation_type", locale, ORGANISATION_TYPES.items, chosen)
+                filter_options("organisation_type", locale, ORGANISATION_TYPES.items, chosen)
                 for chosen in ("ngo", "", "nope")
             ]
             labels = [str(label) for label in ORGANISATION_TYPES.values()]
@@ -205,7 +205,7 @@ def test_filter_options_are_kept_per_language_with_the_choice_selected(app):
     assert pages["th"] != pages["en"]
 
 
-# The dashboard's loops before views.average_rows, gain_rows and matrix_head_cells.
+# The dashboard's loops before display.average_rows, gain_rows and matrix_head_cells.
 TABLE_LOOPS = """{% from "progress/_charts.html" import pct %}
 {% for a in averages %}<tr><th scope="row">{{ a.objective.number }}. {{ a.objective.title }}\
 </th><td>{{ pct(a.coverage) }}</td><td>{{ pct(a.mastery) }}</td></tr>{% endfor %}

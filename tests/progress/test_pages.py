@@ -242,7 +242,7 @@ def test_dashboard_counts_a_curriculum_change_on_the_next_page(web, world):
 
 
 def test_reminder_fields_follow_the_template_the_language_and_errors(web, world):
-    """The subject and message fields are kept per language and texts (views._reminder_fields):
+    """The subject and message fields are kept per language and texts (display.reminder_fields):
     each change to one of them shows on the next page, and errors are never kept."""
     from flask_babel import force_locale, gettext
 

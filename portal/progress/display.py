@@ -1,0 +1,203 @@
+"""The cohort dashboard's repeated markup, written in Python: the filters' options, the
+objectives' charts and tables, the matrix and the reminder list. A dashboard has a row per
+person and a cell per objective; as Jinja loops they escaped and yielded every value of
+every cell, most of the page's work. The markup is the same as the loops it replaces
+(tests/progress/test_dashboard_cells.py holds each to them); the labels are looked up once
+a page, not once a person.
+"""
+
+from __future__ import annotations
+
+from flask import get_template_attribute
+from markupsafe import Markup, escape
+
+from portal.i18n.languages import chart_x, text_direction
+from portal.memo import FragmentMemo
+from portal.navigation import item_url
+from portal.progress import bp
+from portal.progress.forms import ReminderForm
+from portal.translations import gettext as _
+
+# Per filter and language: the filter's options (value -> place, each option's markup
+# unselected and selected, all of them joined unselected). Made once per language, not per
+# request: the country list holds some 250 countries. Nothing in it depends on who asks.
+_OPTIONS: dict[tuple[str, str], tuple[dict[str, int], list[str], list[str], str]] = {}
+
+
+def filter_options(name: str, locale: str, pairs, chosen: str) -> Markup:
+    """The <option>s of filter `name` in the page's language, `chosen` selected; `pairs`
+    gives (value, label) in that language, called once per language. Labels are escaped
+    unless they are markup (a lazy translation is), as Jinja writes them."""
+    found = _OPTIONS.get((name, locale))
+    if found is None:
+        pairs = list(pairs())
+        plain = [f'<option value="{escape(c)}">{escape(n)}</option>' for c, n in pairs]
+        selected = [f'<option value="{escape(c)}" selected>{escape(n)}</option>' for c, n in pairs]
+        place = {code: n for n, (code, _name) in enumerate(pairs)}
+        found = _OPTIONS[(name, locale)] = (place, plain, selected, "".join(plain))
+    place, plain, selected, joined = found
+    n = place.get(chosen)
+    if n is None:
+        return Markup(joined)
+    return Markup("".join(plain[:n]) + selected[n] + "".join(plain[n + 1 :]))
+
+
+@bp.app_template_global("percent")
+def percent(value: float | None) -> str:
+    """A share as the progress pages write it: "—" when there is none, else "42 %". The
+    `pct` macro of progress/_charts.html calls it; the dashboard's cells (hundreds a page,
+    made in Python by `matrix_cells`) call it directly."""
+    return "—" if value is None else f"{value:.0f} %"
+
+
+def average_rows(averages) -> Markup:
+    """The rows of the table of cohort averages, one per objective: its number and title,
+    the average coverage and mastery (written by `percent`, as the `pct` macro does)."""
+    return Markup(
+        "".join(
+            f'<tr><th scope="row">{a["objective"].number}. {escape(a["objective"].title)}</th>'
+            f"<td>{percent(a['coverage'])}</td><td>{percent(a['mastery'])}</td></tr>"
+            for a in averages
+        )
+    )
+
+
+def gain_rows(gains, labels: dict) -> Markup:
+    """The rows of the pre/post table, one per objective: its label (from `labels`), how
+    many took both assessments, then the means and gains, or that no one has yet (that
+    text looked up once a page)."""
+    nobody = Markup(_("No one has taken both yet."))
+    rows = []
+    for g in gains:
+        head = f'<tr><th scope="row">{labels[g["objective"]]}</th><td>{g["people"]}</td>\n'
+        if not g["people"]:
+            rows.append(f'{head}<td colspan="4">{nobody}</td></tr>\n')
+            continue
+        normalised = g["normalised_gain"]
+        rows.append(
+            f"{head}<td>{percent(g['pre'])}</td><td>{percent(g['post'])}</td>"
+            f"<td>{g['raw_gain']:+.1f}</td>"
+            f"<td>{'—' if normalised is None else f'{normalised:.2f}'}</td>\n</tr>\n"
+        )
+    return Markup("".join(rows))
+
+
+def matrix_head_cells(cat, short_labels: dict) -> Markup:
+    """The matrix's column heads after "Participant": each objective's short label, then
+    each session's number."""
+    return Markup(
+        "".join(f'<th scope="col">{short_labels[o.number]}</th>' for o in cat.objectives)
+        + "".join(f'<th scope="col">{s.number}</th>' for s in cat.sessions)
+    )
+
+
+def matrix_cells(progress, posted_label) -> Markup:
+    """One participant's cells of the dashboard's matrix, per objective then per session:
+    the markup the template would write for each cell, made here because a page has hundreds
+    of cells (Jinja escapes every value of every cell). Numbers only, and the label escaped."""
+    posted = f' · <span aria-label="{escape(posted_label)}">✓</span>'
+    cells = [f"<td>{percent(o.coverage)} / {percent(o.mastery)}</td>" for o in progress.objectives]
+    for s in progress.sessions:
+        quiz = f" · {percent(s.best_percent)}" if s.has_quiz else ""
+        done = f"{s.readings_done}/{s.readings_total}"
+        cells.append(f"<td>{done}{quiz}{posted if s.posted else ''}</td>")
+    return Markup("".join(cells))
+
+
+def matrix_rows(rows, cohort_id: int) -> Markup:
+    """The matrix's row of each participant of the page: their name, linked to their
+    details, then their cells (`matrix_cells`); the "posted" label looked up once a page."""
+    posted = Markup(_("posted"))
+    return Markup(
+        "".join(
+            f'<tr>\n<th scope="row"><a href="{escape(_detail_url(cohort_id, r["user"].id))}">'
+            f"{escape(r['user'].public_name)}</a></th>\n"
+            f"{matrix_cells(r['progress'], posted)}</tr>\n"
+            for r in rows
+        )
+    )
+
+
+def attention_items(attention, chosen, cohort_id: int) -> Markup:
+    """The <li> of each person who may need a reminder (up to LIST_LIMIT), `chosen` (their
+    ids) ticked: made here with the labels and the "n of m done" text looked up once a
+    page, not once a person. Translations are markup, as in the templates' _()."""
+    not_started, details = Markup(_("not started")), Markup(_("details"))
+    done_text = Markup(_("%(done)d of %(total)d done"))  # no values: the text unformatted
+    items = []
+    for item in attention:
+        user_id, name = item["user"].id, escape(item["user"].public_name)
+        done = item["done"]
+        status = not_started if done == 0 else done_text % {"done": done, "total": item["total"]}
+        items.append(
+            f'<li><input type="checkbox" name="people" value="{user_id}" id="remind-{user_id}"'
+            f"{' checked' if user_id in chosen else ''}>\n"
+            f'<label for="remind-{user_id}">{name}</label>\n'
+            f'<span class="hint">{status}</span>\n'
+            f'· <a href="{escape(_detail_url(cohort_id, user_id))}">{details}'
+            f'<span class="sr-only"> {name}</span></a></li>\n'
+        )
+    return Markup("".join(items))
+
+
+def _detail_url(cohort_id: int, user_id: int) -> str:
+    return item_url("progress.participant_detail", cohort_id=cohort_id, user_id=user_id)
+
+
+@bp.app_template_global("objective_chart")
+def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
+    """The bar chart of coverage and mastery per objective, an inline SVG mirrored on
+    right-to-left pages; `rows` are (label, coverage, mastery). Made here, not in a macro:
+    the macro asked the text direction for each of its coordinates (some 30 a chart).
+    Labels, title and caption are escaped unless they are markup, as Jinja writes them."""
+    direction = text_direction()
+    height = len(rows) * 34 + 24
+    chart_id = escape(chart_id)
+    track = chart_x(110, 200, direction=direction)
+    parts = [
+        '<figure class="chart">\n'
+        f'<svg viewBox="0 0 320 {height}" width="100%" role="img"'
+        f' aria-labelledby="{chart_id}-title" focusable="false">\n'
+        f'<title id="{chart_id}-title">{escape(title)}</title>\n'
+    ]
+    for n, (label, coverage, mastery) in enumerate(rows):
+        y = n * 34 + 4
+        covered, mastered = round((coverage or 0) * 2, 1), round((mastery or 0) * 2, 1)
+        parts.append(
+            f'<text x="{chart_x(0, direction=direction)}" y="{y + 10}" class="chart-label">'
+            f"{escape(label)}</text>\n"
+            f'<rect class="meter-track" x="{track}" y="{y}" width="200" height="12"/>\n'
+            f'<rect class="chart-coverage" x="{chart_x(110, covered, direction=direction)}"'
+            f' y="{y}" width="{covered}" height="12"/>\n'
+            f'<rect class="meter-track" x="{track}" y="{y + 15}" width="200" height="12"/>\n'
+            f'<rect class="chart-mastery" x="{chart_x(110, mastered, direction=direction)}"'
+            f' y="{y + 15}" width="{mastered}" height="12"/>\n'
+        )
+    parts.append(
+        f'<text x="{chart_x(110, direction=direction)}" y="{height - 4}" class="chart-label">'
+        f'0 %</text><text x="{chart_x(290, direction=direction)}" y="{height - 4}"'
+        ' class="chart-label">100 %</text>\n'
+        f"</svg>\n<figcaption>{escape(caption)}</figcaption>\n</figure>\n"
+    )
+    return Markup("".join(parts))
+
+
+# The reminder form's subject and message fields as the `field` macro writes them, kept by
+# language and the two texts they hold (this request's: the cohort's template or what was
+# posted): WTForms writes each attribute through str.format, and the two fields cost more
+# than the rest of the page's markup. Fields with errors are written afresh. Nothing in
+# them is the viewer's own (the CSRF token is apart); bounded, cleared when full.
+_REMINDER_FIELDS = FragmentMemo(max_entries=1000, max_chars=40_000)
+
+
+def reminder_fields(form: ReminderForm, locale: str) -> Markup:
+    """The subject and message fields of the reminder form, one after the other."""
+    if form.subject.errors or form.body.errors:
+        return _write_reminder_fields(form)
+    key = (locale, form.subject.data, form.body.data)
+    return _REMINDER_FIELDS.get(key, _write_reminder_fields, form)
+
+
+def _write_reminder_fields(form: ReminderForm) -> Markup:
+    field = get_template_attribute("_macros/forms.html", "field")
+    return Markup(f"{field(form.subject)}\n{field(form.body)}")
