@@ -107,6 +107,18 @@ def item_url(endpoint: str, **values) -> str:
     return "".join(str(values[piece]) if n % 2 else piece for n, piece in enumerate(pattern))
 
 
+def item_url_parts(endpoint: str, name: str, **words) -> tuple[str, str] | None:
+    """item_url(endpoint, name=N, **words) as the text before and after the whole number N,
+    found once: a list of items writes each address as before + str(N) + after. None when
+    the address does not hold N once as written (use item_url for each item then)."""
+    marker = str(_MARKER)
+    built = item_url(endpoint, **words, **{name: _MARKER})
+    if built.count(marker) != 1:
+        return None
+    before, _, after = built.partition(marker)
+    return before, after
+
+
 _WORDS = ("words",)  # the route refused a marker as text: it takes only some words
 
 

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from portal.countries import country_name
 from portal.i18n.languages import dates_writer
-from portal.navigation import item_url
+from portal.navigation import item_url, item_url_parts
 from portal.translations import current_translations
 
 
@@ -48,23 +48,19 @@ def _labels() -> dict[str, str]:
     }
 
 
-# A post id no post reaches: a post's addresses are built once per list with it, then each
-# post's id is written in its place (item_url for each of twenty posts cost more).
-_MARKER = "987654321000000123"
-
-
 def _post_addresses():
     """post_url(endpoint, post_id, **words): item_url(endpoint, post_id=post_id, **words),
-    escaped, each endpoint and words built once."""
+    escaped, each endpoint and words found once per list (item_url_parts)."""
     made = {}
 
     def post_url(endpoint: str, post_id: int, **words) -> str:
         key = (endpoint, *words.values())
-        parts = made.get(key)
+        if key not in made:
+            parts = item_url_parts(endpoint, "post_id", **words)
+            made[key] = None if parts is None else tuple(map(escape, parts))
+        parts = made[key]
         if parts is None:
-            pattern = escape(item_url(endpoint, post_id=int(_MARKER), **words))
-            head, _, tail = pattern.partition(_MARKER)
-            parts = made[key] = (head, tail)
+            return escape(item_url(endpoint, post_id=post_id, **words))
         return f"{parts[0]}{post_id}{parts[1]}"
 
     return post_url

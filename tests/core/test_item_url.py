@@ -56,3 +56,19 @@ def test_a_value_the_route_takes_only_as_one_of_its_words(app):
             with pytest.raises(ValueError, match="not one of"):
                 item_url("discussion.post_moderate", post_id=5, action="delete")
             assert len(app.extensions["portal_item_urls"]) == kept  # nothing kept for it
+
+
+@pytest.mark.parametrize("script_root", ["", "/portal"])
+def test_item_url_parts_write_each_items_address(app, script_root):
+    """A list finds the address's parts once and writes each item's number between them."""
+    from portal.navigation import item_url_parts
+
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        for endpoint, words in (
+            ("discussion.post_edit", {}),
+            ("discussion.post_moderate", {"action": "restore"}),
+        ):
+            before, after = item_url_parts(endpoint, "post_id", **words)
+            for post_id in (1, 42, 9_000_001):
+                written = f"{before}{post_id}{after}"
+                assert written == url_for(endpoint, post_id=post_id, **words)
