@@ -75,9 +75,14 @@ def _macro(template: str, name: str):
 # fragment, each read on the request: the question's id and version, the attempt's seed
 # and the quiz's shuffle (option order and tokens), the page's language and the
 # translation's version, the question's number and the saved answer. The attempt itself
-# is only found for its owner, on every request, before any of this runs. A long essay
-# draft is rendered each time, not kept.
+# is only found for its owner, on every request, before any of this runs. An answer a
+# person typed (short, numerical, essay) is never part of a key nor of kept HTML: such a
+# question is kept only while its answer is empty and is otherwise rendered each time, so
+# that a worker's memory holds no text a person wrote (it would outlive an erased account).
+# Answers chosen from the question itself (an option, true or false, a matching's right
+# side) are checked against it when saved and may be kept.
 _QUESTIONS = FragmentMemo(max_entries=2_000, max_chars=5_000)
+_CHOSEN_ANSWERS = frozenset({"single", "multiple", "truefalse", "matching", "description"})
 
 
 def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
@@ -95,9 +100,13 @@ def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=N
         if question.spec.get("type") != "description":
             number += 1
         saved = (draft or {}).get(str(question.id))
+        view_args = (question, seed, shuffle, saved, number, texts)
+        if saved not in (None, "") and question.spec.get("type") not in _CHOSEN_ANSWERS:
+            fragments.append(_question_html(*view_args))
+            continue
         key = (question.id, question.updated_at, seed, shuffle)
         key += (language, texts is None, version, number, repr(saved))
-        html = _QUESTIONS.get(key, _question_html, question, seed, shuffle, saved, number, texts)
+        html = _QUESTIONS.get(key, _question_html, *view_args)
         fragments.append(html)
     return fragments
 

@@ -483,3 +483,29 @@ def test_session_page_shows_the_quiz_standing(as_participant, participant, quiz)
     db.session.commit()
     page = as_participant.client.get("/sessions/1").get_data(as_text=True)
     assert '<a href="https://example.org/r" rel="noopener">A new resource</a>' in page
+
+
+def test_typed_answers_are_shown_but_never_kept_in_a_worker(as_participant, quiz):
+    """A worker keeps question HTML per saved answer only where the answer was chosen from
+    the question: text a person typed is rendered on each request and held nowhere after it
+    (it would outlive the person's erased account)."""
+    from portal.learning import display
+
+    display._QUESTIONS.clear()
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    page = as_participant.client.get(path).get_data(as_text=True)
+    answers = right_form(page, quiz)
+    questions = db.session.scalars(select(Question).where(Question.quiz_id == quiz.id)).all()
+    short = next(q for q in questions if q.spec["type"] == "short")
+    single = next(q for q in questions if q.spec["type"] == "single")
+    answers[f"q{short.id}"] = "Typed by Ayu Lestari (fictional)"
+    answers["action"] = "save"
+    as_participant.post(path, answers, token_from=path)
+    for _ in range(2):  # the second visit would be served from what a worker keeps
+        again = as_participant.client.get(path).get_data(as_text=True)
+        assert 'value="Typed by Ayu Lestari (fictional)"' in again
+    kept = display._QUESTIONS._entries
+    assert not any("Ayu Lestari" in repr(key) + html for key, html in kept.items())
+    # A chosen answer is kept: the single-choice question's entry holds its saved choice.
+    assert any(key[0] == single.id and key[-1] != repr(None) for key in kept)
