@@ -36,7 +36,7 @@ def _share_exercise(author, exercise):
         raise ShareError(str(error)) from error
 
 
-register_practices(models.Practice, _reads_library)
+register_practices(models.Practice, models.PracticeComment, _reads_library)
 install_practice_sharing(
     PracticeSharing(
         create=_share_exercise,

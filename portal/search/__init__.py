@@ -1,4 +1,5 @@
-"""Search over posts, thread titles and readings, showing only what the searcher may see."""
+"""Search over posts, thread titles, readings, practices and comments on practices, showing
+only what the searcher may see."""
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l

@@ -1,11 +1,12 @@
-"""The search index: an FTS5 table on SQLite kept in step with posts, threads and readings;
-on PostgreSQL the tables are searched directly through GIN expression indexes."""
+"""The search index: an FTS5 table on SQLite kept in step with posts, threads, readings,
+practices and comments on practices; on PostgreSQL the tables are searched directly through
+GIN expression indexes."""
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from portal.discussion.models import Post, Thread
@@ -13,6 +14,10 @@ from portal.discussion.models import Post, Thread
 TABLE = "search_index"
 KINDS = {"post": 1, "thread": 2, "reading": 3}
 KINDS["practice"] = 0  # published practices (portal.practices); rowid = id * 4
+# Comments on practices take the negative rowids, rowid = -id: the four kinds above use
+# every residue of id * 4 + kind among the positive ones, so no scheme there is free, and
+# ids start at 1, so -id never meets them.
+COMMENT = "practice_comment"
 # Characters that mark matched terms in snippets; never stored in the index.
 START, STOP = "\x02", "\x03"
 _MARKERS = re.compile("[\x02\x03]")
@@ -36,6 +41,8 @@ POSTGRES_READING_DDL = (
 
 def rowid(kind: str, ref_id: int) -> int:
     """One rowid per indexed object, so an update replaces exactly its row."""
+    if kind == COMMENT:
+        return -ref_id
     return ref_id * 4 + KINDS[kind]
 
 
@@ -56,6 +63,8 @@ def create_search_schema(engine: Engine) -> None:
             conn.execute(text(POSTGRES_READING_DDL))
         if conn.dialect.has_table(conn, "practice"):
             conn.execute(text(POSTGRES_PRACTICE_DDL))
+        if conn.dialect.has_table(conn, "practice_comment"):
+            conn.execute(text(POSTGRES_COMMENT_DDL))
 
 
 def clear_search_index(connection: Connection) -> None:
@@ -173,6 +182,8 @@ def reindex_all(connection: Connection) -> int:
                 "FROM practice WHERE status = 'published'"
             )
         )
+    if connection.dialect.has_table(connection, "practice_comment"):
+        connection.execute(text(COMMENT_ROWS + " WHERE " + SHOWN_COMMENT))
     return connection.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar_one()
 
 
@@ -241,19 +252,91 @@ def index_practice(connection: Connection, practice) -> None:
         _remove(connection, "practice", practice.id)
 
 
-def listen_to_practices(practice_model) -> None:
-    """Keep practices in the index (called once the practice models are loaded)."""
+def listen_to_practices(practice_model, comment_model) -> None:
+    """Keep practices and their comments in the index (called once the practice models are
+    loaded)."""
     if event.contains(practice_model, "after_insert", _practice_written):
         return
     event.listen(practice_model, "after_insert", _practice_written)
-    event.listen(practice_model, "after_update", _practice_written)
+    event.listen(practice_model, "after_update", _practice_updated)
+    event.listen(practice_model, "before_delete", _practice_going)
     event.listen(practice_model, "after_delete", _practice_deleted)
+    event.listen(comment_model, "after_insert", _comment_written)
+    event.listen(comment_model, "after_update", _comment_written)
+    event.listen(comment_model, "after_delete", _comment_deleted)
 
 
 def _practice_written(_mapper, connection, practice):
     index_practice(connection, practice)
 
 
+def _practice_updated(_mapper, connection, practice):
+    index_practice(connection, practice)
+    # Archived, sent back or published again: its comments follow (history is still there
+    # in after_update; the counters change through Core updates and fire nothing).
+    if inspect(practice).attrs.status.history.has_changes():
+        index_practice_comments(connection, practice.id)
+
+
+def _practice_going(_mapper, connection, practice):
+    # Before the row goes: the database's cascade takes the comments with it, unseen.
+    if uses_fts5(connection):
+        _remove_comments(connection, "c.practice_id = :id", {"id": practice.id})
+
+
 def _practice_deleted(_mapper, connection, practice):
     if uses_fts5(connection):
         _remove(connection, "practice", practice.id)
+
+
+# ---- Comments on practices: found while shown and their practice is published ----------
+
+POSTGRES_COMMENT_DDL = (
+    "CREATE INDEX IF NOT EXISTS ix_search_practice_comment ON practice_comment "
+    "USING gin (to_tsvector('english', body))"
+)
+# The FTS5 rows of comments (title empty: a result shows its practice's title), for the
+# comments chosen by a condition on `c` (the comment) and `p` (its practice).
+COMMENT_ROWS = (
+    f"INSERT INTO {TABLE} (rowid, title, body, kind, ref_id) "
+    "SELECT -c.id, '', replace(replace(c.body, char(2), ' '), char(3), ' '), "
+    f"'{COMMENT}', c.id FROM practice_comment AS c JOIN practice AS p ON p.id = c.practice_id"
+)
+SHOWN_COMMENT = "c.is_hidden = 0 AND p.status = 'published'"
+
+
+def _remove_comments(connection: Connection, where: str, params: dict) -> None:
+    connection.execute(
+        text(
+            f"DELETE FROM {TABLE} WHERE rowid IN "
+            f"(SELECT -c.id FROM practice_comment AS c WHERE {where})"
+        ),
+        params,
+    )
+
+
+def _index_comments(connection: Connection, where: str, params: dict) -> None:
+    """Replace the rows of the chosen comments: the shown ones of published practices."""
+    if not uses_fts5(connection):
+        return
+    _remove_comments(connection, where, params)
+    connection.execute(text(f"{COMMENT_ROWS} WHERE {where} AND {SHOWN_COMMENT}"), params)
+
+
+def index_practice_comment(connection: Connection, comment_id: int) -> None:
+    """Index a comment while it is shown on a published practice; otherwise drop it."""
+    _index_comments(connection, "c.id = :id", {"id": comment_id})
+
+
+def index_practice_comments(connection: Connection, practice_id: int) -> None:
+    """Index, or drop, every comment of a practice (its state changed)."""
+    _index_comments(connection, "c.practice_id = :id", {"id": practice_id})
+
+
+def _comment_written(_mapper, connection, comment):
+    index_practice_comment(connection, comment.id)
+
+
+def _comment_deleted(_mapper, connection, comment):
+    if uses_fts5(connection):
+        _remove(connection, COMMENT, comment.id)

@@ -26,7 +26,7 @@ from portal.discussion.models import Board, Post, Thread
 from portal.discussion.permissions import Viewer, boards_seen_by
 from portal.extensions import db
 from portal.markdown import render_plain
-from portal.search.indexing import START, STOP, TABLE
+from portal.search.indexing import COMMENT, START, STOP, TABLE
 
 PER_PAGE = 10
 MAX_TERMS = 12
@@ -60,7 +60,7 @@ def _strip(value: str) -> str:
 
 @dataclass
 class Result:
-    kind: str  # "post", "thread" or "reading"
+    kind: str  # "post", "thread", "reading", "practice" or "practice_comment"
     ref_id: int
     title: Markup
     snippet: Markup
@@ -68,6 +68,7 @@ class Result:
     number: int | None = None  # the post's number, or the reading's session number
     place: str = ""  # board or session title
     slug: str | None = None  # a reading's address in its session
+    practice_id: int | None = None  # the practice a comment is on
 
 
 @dataclass
@@ -92,9 +93,11 @@ class ReadingSource:
 
 @dataclass
 class PracticeSource:
-    """How to search practices: the model; given only to readers of the library."""
+    """How to search practices and their comments: the models; given only to readers of
+    the library."""
 
     model: type
+    comment_model: type
 
 
 def search(
@@ -105,7 +108,8 @@ def search(
     practices: PracticeSource | None = None,
 ) -> ResultPage:
     """A page of what the viewer may find: visible posts (never hidden or deleted), thread
-    titles, readings and (for readers of the library) published practices; visitors
+    titles, readings and (for readers of the library) published practices and the comments
+    shown on them (never hidden ones, nor those of a practice taken out); visitors
     (viewer None) find reading titles only (one statement)."""
     if not words or (viewer is None and readings is None):
         return ResultPage([], 0, page)
@@ -129,6 +133,7 @@ def search(
             number=row.number,
             place=row.place or "",
             slug=row.slug,
+            practice_id=row.practice_id,
         )
         for row in rows
     ]
@@ -193,12 +198,28 @@ def _sqlite(viewer, words, page, readings, practices=None):
         number = func.coalesce(Post.number, session_model.number)
         place = func.coalesce(Board.title, session_model.title)
         slug = model.slug
+    practice_id, practice_title = literal(None, Integer), literal(None, String)
     if practices is not None:
-        practice = practices.model
+        practice, comment = practices.model, practices.comment_model
         joined = joined.outerjoin(
-            practice, and_(hits.c.kind == "practice", practice.id == hits.c.ref_id)
+            comment, and_(hits.c.kind == COMMENT, comment.id == hits.c.ref_id)
+        ).outerjoin(
+            practice,
+            practice.id
+            == case(
+                (hits.c.kind == "practice", hits.c.ref_id),
+                (hits.c.kind == COMMENT, comment.practice_id),
+            ),
         )
         kinds.append(and_(hits.c.kind == "practice", practice.status == "published"))
+        kinds.append(
+            and_(
+                hits.c.kind == COMMENT,
+                comment.is_hidden.is_(False),
+                practice.status == "published",
+            )
+        )
+        practice_id, practice_title = comment.practice_id, practice.title
     page_rows = (
         select(
             hits.c.rid,
@@ -210,6 +231,8 @@ def _sqlite(viewer, words, page, readings, practices=None):
             number.label("number"),
             place.label("place"),
             slug.label("slug"),
+            practice_id.label("practice_id"),
+            practice_title.label("practice_title"),
             func.count().over().label("total"),
         )
         .select_from(joined)
@@ -226,6 +249,7 @@ def _sqlite(viewer, words, page, readings, practices=None):
             page_rows.c.ref_id,
             case(
                 (page_rows.c.kind == "post", page_rows.c.thread_title),
+                (page_rows.c.kind == COMMENT, page_rows.c.practice_title),
                 else_=func.highlight(fts_table, 0, START, STOP),
             ).label("title"),
             func.snippet(fts_table, 1, START, STOP, "…", 24).label("snippet"),
@@ -233,6 +257,7 @@ def _sqlite(viewer, words, page, readings, practices=None):
             page_rows.c.number,
             page_rows.c.place,
             page_rows.c.slug,
+            page_rows.c.practice_id,
             page_rows.c.total,
         )
         .select_from(page_rows.join(fts, fts.c.rowid == page_rows.c.rid))
@@ -308,6 +333,7 @@ def _postgres(viewer, words, page, readings, practices=None):
                 Post.number.label("number"),
                 Board.title.label("place"),
                 literal(None, String).label("slug"),
+                literal(None, Integer).label("practice_id"),
                 func.ts_rank(post_doc, query).label("rank"),
             )
             .join(Thread, Thread.id == Post.thread_id)
@@ -330,6 +356,7 @@ def _postgres(viewer, words, page, readings, practices=None):
                 literal(None, Integer).label("number"),
                 Board.title.label("place"),
                 literal(None, String).label("slug"),
+                literal(None, Integer).label("practice_id"),
                 func.ts_rank(title_doc, query).label("rank"),
             )
             .join(Board, Board.id == Thread.board_id)
@@ -348,6 +375,7 @@ def _postgres(viewer, words, page, readings, practices=None):
                 session_model.number.label("number"),
                 session_model.title.label("place"),
                 model.slug.label("slug"),
+                literal(None, Integer).label("practice_id"),
                 func.ts_rank(reading_doc, query).label("rank"),
             )
             .join(session_model, session_model.id == model.session_id)
@@ -367,8 +395,31 @@ def _postgres(viewer, words, page, readings, practices=None):
                 literal(None, Integer).label("number"),
                 literal("").label("place"),
                 literal(None, String).label("slug"),
+                literal(None, Integer).label("practice_id"),
                 func.ts_rank(practice_doc, query).label("rank"),
             ).where(practice_doc.op("@@")(query), practice.status == "published")
+        )
+        comment = practices.comment_model
+        comment_doc = _tsvector(comment.body)
+        parts.append(
+            select(
+                literal(COMMENT).label("kind"),
+                comment.id.label("ref_id"),
+                practice.title.label("title"),
+                comment.body.label("document"),
+                literal(None, Integer).label("thread_id"),
+                literal(None, Integer).label("number"),
+                literal("").label("place"),
+                literal(None, String).label("slug"),
+                practice.id.label("practice_id"),
+                func.ts_rank(comment_doc, query).label("rank"),
+            )
+            .join(practice, practice.id == comment.practice_id)
+            .where(
+                comment_doc.op("@@")(query),
+                comment.is_hidden.is_(False),
+                practice.status == "published",
+            )
         )
     matches = union_all(*parts).subquery("matches")
     page_rows = (
@@ -383,7 +434,7 @@ def _postgres(viewer, words, page, readings, practices=None):
         page_rows.c.kind,
         page_rows.c.ref_id,
         case(
-            (page_rows.c.kind == "post", page_rows.c.title),
+            (page_rows.c.kind.in_(("post", COMMENT)), page_rows.c.title),
             else_=_headline(page_rows.c.title, query, 40),
         ).label("title"),
         _headline(func.translate(page_rows.c.document, START + STOP, "  "), query).label("snippet"),
@@ -391,6 +442,7 @@ def _postgres(viewer, words, page, readings, practices=None):
         page_rows.c.number,
         page_rows.c.place,
         page_rows.c.slug,
+        page_rows.c.practice_id,
         page_rows.c.total,
     ).order_by(page_rows.c.rank.desc(), page_rows.c.kind, page_rows.c.ref_id)
     return db.session.execute(stmt).all()

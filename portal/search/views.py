@@ -16,7 +16,8 @@ from portal.web import render
 @bp.get("/search")
 def search():
     """Results for `q`, ten a page: members find the posts and threads of their boards,
-    everyone finds readings (visitors by title only)."""
+    everyone finds readings (visitors by title only), readers of the library find
+    published practices and their comments."""
     query = request.args.get("q", "", type=str)[: queries.MAX_QUERY]
     page = min(max(request.args.get("page", 1, type=int), 1), 1000)
     words = queries.terms(query)
