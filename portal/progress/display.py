@@ -8,7 +8,8 @@ a page, not once a person.
 
 from __future__ import annotations
 
-from flask import get_template_attribute
+from flask import current_app, get_template_attribute
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.i18n.languages import chart_x, text_direction
@@ -190,14 +191,42 @@ def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
 _REMINDER_FIELDS = FragmentMemo(max_entries=1000, max_chars=40_000)
 
 
-def reminder_fields(form: ReminderForm, locale: str) -> Markup:
-    """The subject and message fields of the reminder form, one after the other."""
-    if form.subject.errors or form.body.errors:
+def reminder_fields(locale: str, subject: str, body: str, form: ReminderForm | None) -> Markup:
+    """The subject and message fields of the reminder form, one after the other, holding
+    `subject` and `body`; `form` is the posted form (its errors shown), None on a GET."""
+    if form is not None and (form.subject.errors or form.body.errors):
         return _write_reminder_fields(form)
-    key = (locale, form.subject.data, form.body.data)
-    return _REMINDER_FIELDS.get(key, _write_reminder_fields, form)
+    return _REMINDER_FIELDS.get((locale, subject, body), _write_texts, subject, body, form)
+
+
+def _write_texts(subject: str, body: str, form: ReminderForm | None) -> Markup:
+    if form is None:  # a GET has no form: one is built only to write the fields once
+        form = ReminderForm(formdata=None, meta={"csrf": False})
+        form.subject.data, form.body.data = subject, body
+    return _write_reminder_fields(form)
 
 
 def _write_reminder_fields(form: ReminderForm) -> Markup:
     field = get_template_attribute("_macros/forms.html", "field")
     return Markup(f"{field(form.subject)}\n{field(form.body)}")
+
+
+def reminder_csrf_field() -> Markup:
+    """The reminder form's hidden CSRF field as its FlaskForm's hidden_tag() writes it (the
+    form has no other hidden field), with this request's token from generate_csrf, which
+    the form's field calls too; nothing when CSRF is off, as the form then has no field.
+    A GET writes it so without building the form; a POST checks the token as before."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
+        return Markup("")
+    name = escape(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    token = escape(generate_csrf())
+    return Markup(f'<input id="{name}" name="{name}" type="hidden" value="{token}">')
+
+
+def form_alert(message: str) -> Markup:
+    """What the `form_error` macro writes for `message`: nothing when there is none (every
+    GET), so the macro is called only for a refused post."""
+    if not message:
+        return Markup("")
+    return Markup(get_template_attribute("_macros/forms.html", "form_error")(message))
