@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from portal.i18n.languages import chart_x, text_direction
 from portal.memo import FragmentMemo
-from portal.navigation import item_url
+from portal.navigation import item_url, item_url_parts
 from portal.progress import bp
 from portal.progress.forms import ReminderForm
 from portal.translations import gettext as _
@@ -107,11 +107,13 @@ def matrix_cells(progress, posted_label) -> Markup:
 
 def matrix_rows(rows, cohort_id: int) -> Markup:
     """The matrix's row of each participant of the page: their name, linked to their
-    details, then their cells (`matrix_cells`); the "posted" label looked up once a page."""
+    details, then their cells (`matrix_cells`); the "posted" label and the address around
+    a person's id found once a page."""
     posted = Markup(_("posted"))
+    detail_url = _detail_urls(cohort_id)
     return Markup(
         "".join(
-            f'<tr>\n<th scope="row"><a href="{escape(_detail_url(cohort_id, r["user"].id))}">'
+            f'<tr>\n<th scope="row"><a href="{detail_url(r["user"].id)}">'
             f"{escape(r['user'].public_name)}</a></th>\n"
             f"{matrix_cells(r['progress'], posted)}</tr>\n"
             for r in rows
@@ -124,6 +126,7 @@ def attention_items(attention, chosen, cohort_id: int) -> Markup:
     ids) ticked: made here with the labels and the "n of m done" text looked up once a
     page, not once a person. Translations are markup, as in the templates' _()."""
     not_started, details = Markup(_("not started")), Markup(_("details"))
+    detail_url = _detail_urls(cohort_id)
     done_text = Markup(_("%(done)d of %(total)d done"))  # no values: the text unformatted
     items = []
     for item in attention:
@@ -135,14 +138,21 @@ def attention_items(attention, chosen, cohort_id: int) -> Markup:
             f"{' checked' if user_id in chosen else ''}>\n"
             f'<label for="remind-{user_id}">{name}</label>\n'
             f'<span class="hint">{status}</span>\n'
-            f'· <a href="{escape(_detail_url(cohort_id, user_id))}">{details}'
+            f'· <a href="{detail_url(user_id)}">{details}'
             f'<span class="sr-only"> {name}</span></a></li>\n'
         )
     return Markup("".join(items))
 
 
-def _detail_url(cohort_id: int, user_id: int) -> str:
-    return item_url("progress.participant_detail", cohort_id=cohort_id, user_id=user_id)
+def _detail_urls(cohort_id: int):
+    """detail_url(user_id): the escaped address of a participant's details in the cohort,
+    written around the id from the text before and after it, found once (item_url_parts)."""
+    endpoint = "progress.participant_detail"
+    parts = item_url_parts(endpoint, "user_id", cohort_id=cohort_id)
+    if parts is None:
+        return lambda user_id: escape(item_url(endpoint, cohort_id=cohort_id, user_id=user_id))
+    before, after = map(escape, parts)
+    return lambda user_id: f"{before}{user_id}{after}"
 
 
 @bp.app_template_global("objective_chart")
