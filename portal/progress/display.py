@@ -8,12 +8,13 @@ a page, not once a person.
 
 from __future__ import annotations
 
-from flask import get_template_attribute
+from flask import current_app, get_template_attribute
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.i18n.languages import chart_x, text_direction
 from portal.memo import FragmentMemo
-from portal.navigation import item_url
+from portal.navigation import item_url, item_url_parts
 from portal.progress import bp
 from portal.progress.forms import ReminderForm
 from portal.translations import gettext as _
@@ -106,11 +107,13 @@ def matrix_cells(progress, posted_label) -> Markup:
 
 def matrix_rows(rows, cohort_id: int) -> Markup:
     """The matrix's row of each participant of the page: their name, linked to their
-    details, then their cells (`matrix_cells`); the "posted" label looked up once a page."""
+    details, then their cells (`matrix_cells`); the "posted" label and the address around
+    a person's id found once a page."""
     posted = Markup(_("posted"))
+    detail_url = _detail_urls(cohort_id)
     return Markup(
         "".join(
-            f'<tr>\n<th scope="row"><a href="{escape(_detail_url(cohort_id, r["user"].id))}">'
+            f'<tr>\n<th scope="row"><a href="{detail_url(r["user"].id)}">'
             f"{escape(r['user'].public_name)}</a></th>\n"
             f"{matrix_cells(r['progress'], posted)}</tr>\n"
             for r in rows
@@ -123,6 +126,7 @@ def attention_items(attention, chosen, cohort_id: int) -> Markup:
     ids) ticked: made here with the labels and the "n of m done" text looked up once a
     page, not once a person. Translations are markup, as in the templates' _()."""
     not_started, details = Markup(_("not started")), Markup(_("details"))
+    detail_url = _detail_urls(cohort_id)
     done_text = Markup(_("%(done)d of %(total)d done"))  # no values: the text unformatted
     items = []
     for item in attention:
@@ -134,14 +138,21 @@ def attention_items(attention, chosen, cohort_id: int) -> Markup:
             f"{' checked' if user_id in chosen else ''}>\n"
             f'<label for="remind-{user_id}">{name}</label>\n'
             f'<span class="hint">{status}</span>\n'
-            f'· <a href="{escape(_detail_url(cohort_id, user_id))}">{details}'
+            f'· <a href="{detail_url(user_id)}">{details}'
             f'<span class="sr-only"> {name}</span></a></li>\n'
         )
     return Markup("".join(items))
 
 
-def _detail_url(cohort_id: int, user_id: int) -> str:
-    return item_url("progress.participant_detail", cohort_id=cohort_id, user_id=user_id)
+def _detail_urls(cohort_id: int):
+    """detail_url(user_id): the escaped address of a participant's details in the cohort,
+    written around the id from the text before and after it, found once (item_url_parts)."""
+    endpoint = "progress.participant_detail"
+    parts = item_url_parts(endpoint, "user_id", cohort_id=cohort_id)
+    if parts is None:
+        return lambda user_id: escape(item_url(endpoint, cohort_id=cohort_id, user_id=user_id))
+    before, after = map(escape, parts)
+    return lambda user_id: f"{before}{user_id}{after}"
 
 
 @bp.app_template_global("objective_chart")
@@ -190,14 +201,42 @@ def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
 _REMINDER_FIELDS = FragmentMemo(max_entries=1000, max_chars=40_000)
 
 
-def reminder_fields(form: ReminderForm, locale: str) -> Markup:
-    """The subject and message fields of the reminder form, one after the other."""
-    if form.subject.errors or form.body.errors:
+def reminder_fields(locale: str, subject: str, body: str, form: ReminderForm | None) -> Markup:
+    """The subject and message fields of the reminder form, one after the other, holding
+    `subject` and `body`; `form` is the posted form (its errors shown), None on a GET."""
+    if form is not None and (form.subject.errors or form.body.errors):
         return _write_reminder_fields(form)
-    key = (locale, form.subject.data, form.body.data)
-    return _REMINDER_FIELDS.get(key, _write_reminder_fields, form)
+    return _REMINDER_FIELDS.get((locale, subject, body), _write_texts, subject, body, form)
+
+
+def _write_texts(subject: str, body: str, form: ReminderForm | None) -> Markup:
+    if form is None:  # a GET has no form: one is built only to write the fields once
+        form = ReminderForm(formdata=None, meta={"csrf": False})
+        form.subject.data, form.body.data = subject, body
+    return _write_reminder_fields(form)
 
 
 def _write_reminder_fields(form: ReminderForm) -> Markup:
     field = get_template_attribute("_macros/forms.html", "field")
     return Markup(f"{field(form.subject)}\n{field(form.body)}")
+
+
+def reminder_csrf_field() -> Markup:
+    """The reminder form's hidden CSRF field as its FlaskForm's hidden_tag() writes it (the
+    form has no other hidden field), with this request's token from generate_csrf, which
+    the form's field calls too; nothing when CSRF is off, as the form then has no field.
+    A GET writes it so without building the form; a POST checks the token as before."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
+        return Markup("")
+    name = escape(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    token = escape(generate_csrf())
+    return Markup(f'<input id="{name}" name="{name}" type="hidden" value="{token}">')
+
+
+def form_alert(message: str) -> Markup:
+    """What the `form_error` macro writes for `message`: nothing when there is none (every
+    GET), so the macro is called only for a refused post."""
+    if not message:
+        return Markup("")
+    return Markup(get_template_attribute("_macros/forms.html", "form_error")(message))

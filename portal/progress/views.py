@@ -31,9 +31,11 @@ from portal.progress.display import (
     attention_items,
     average_rows,
     filter_options,
+    form_alert,
     gain_rows,
     matrix_head_cells,
     matrix_rows,
+    reminder_csrf_field,
     reminder_fields,
 )
 from portal.progress.forms import ReminderForm
@@ -92,13 +94,18 @@ def _library_news(cohort) -> dict:
 
 
 def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, message: str = ""):
+    """The dashboard page; `form` is a refused post of the reminder form (shown with what
+    was typed, its errors and `message`), None on a GET. A GET builds no form: its parts
+    are the cohort's texts, no choice and no error, and the CSRF field written directly."""
     filters = _filters()
     data = queries.dashboard(cohort, filters)
     template = data.pop("template")
     if form is None:
-        form = ReminderForm()
-        form.subject.data = template[0] if template else services.DEFAULT_SUBJECT
-        form.body.data = template[1] if template else services.DEFAULT_BODY
+        subject, body = template or (services.DEFAULT_SUBJECT, services.DEFAULT_BODY)
+        csrf_field, chosen, people_errors = reminder_csrf_field(), [], []
+    else:
+        subject, body = form.subject.data, form.body.data
+        csrf_field, chosen, people_errors = form.hidden_tag(), form.people.data, form.people.errors
     # Each objective's labels, from two texts looked up once a page.
     long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
     numbers = [o.number for o in data["catalogue"].objectives]
@@ -119,9 +126,11 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
             ORGANISATION_TYPES.items,
             filters.organisation_type,
         ),
-        reminder_form=form,
-        reminder_fields=lambda: reminder_fields(form, locale),
-        reminder_error=message,
+        reminder_csrf_field=csrf_field,
+        reminder_alert=form_alert(message),
+        reminder_chosen=chosen or [],
+        reminder_people_errors=people_errors,
+        reminder_fields=lambda: reminder_fields(locale, subject, body, form),
         chart_rows=[(labels[a["objective"].number], a["coverage"], a["mastery"]) for a in averages],
         objective_label=labels,
         objective_short_label={n: short_label % {"n": n} for n in numbers},
