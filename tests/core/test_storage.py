@@ -90,6 +90,38 @@ def test_sqlite_runs_in_wal_mode(app):
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
 
 
+def test_sqlite_write_transaction_waits_for_the_lock_and_reports_a_database_error(app):
+    """A write transaction takes the lock at BEGIN IMMEDIATE; when another connection holds
+    it past the busy timeout, the failure reaches the app as SQLAlchemy's OperationalError
+    (which the 503 handler and the retry rule read), not as the driver's bare error."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    def short_wait(dbapi_connection, _record):
+        dbapi_connection.execute("PRAGMA busy_timeout=50")
+
+    db.session.remove()
+    db.engine.dispose()
+    event.listen(db.engine, "connect", short_wait)
+    holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError, match="database is locked"):
+            with db.engine.begin() as conn:
+                conn.execute(text("SELECT 1"))
+        holder.execute("ROLLBACK")
+        with db.engine.begin() as conn:  # the lock is free again: BEGIN IMMEDIATE succeeds
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        holder.close()
+        event.remove(db.engine, "connect", short_wait)
+        db.engine.dispose()
+
+
 def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
