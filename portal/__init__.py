@@ -166,7 +166,7 @@ def _init_templates(app: Flask) -> None:
 
     from portal import permissions
     from portal.countries import country_name
-    from portal.layout import layout_part
+    from portal.layout import layout_parts
     from portal.mail import absolute_url
     from portal.navigation import fixed_url, item_url, nav_items
     from portal.translations import install_template_gettext
@@ -179,7 +179,7 @@ def _init_templates(app: Flask) -> None:
         nav_items=nav_items,
         fixed_url=fixed_url,
         item_url=item_url,
-        layout_part=layout_part,
+        layout_parts=layout_parts,
         get_locale=get_locale,
         absolute_url=absolute_url,
     )
