@@ -92,31 +92,42 @@ def matrix_head_cells(cat, short_labels: dict) -> Markup:
     )
 
 
-def matrix_cells(progress, posted_label) -> Markup:
-    """One participant's cells of the dashboard's matrix, per objective then per session:
-    the markup the template would write for each cell, made here because a page has hundreds
-    of cells (Jinja escapes every value of every cell). Numbers only, and the label escaped."""
+def matrix_cells(figures, posted_label) -> Markup:
+    """One participant's cells of the dashboard's matrix, per objective then per session,
+    from their `measure.matrix_row` figures: the markup the template would write for each
+    cell, made here because a page has hundreds of cells (Jinja escapes every value of every
+    cell). Numbers only, and the label escaped; each share written as `percent` writes it."""
     posted = f' · <span aria-label="{escape(posted_label)}">✓</span>'
-    cells = [f"<td>{percent(o.coverage)} / {percent(o.mastery)}</td>" for o in progress.objectives]
-    for s in progress.sessions:
-        quiz = f" · {percent(s.best_percent)}" if s.has_quiz else ""
-        done = f"{s.readings_done}/{s.readings_total}"
-        cells.append(f"<td>{done}{quiz}{posted if s.posted else ''}</td>")
-    return Markup("".join(cells))
+    return Markup(_cells(figures, posted))
+
+
+def _cells(figures, posted: str) -> str:
+    objectives, sessions = figures
+    cells = [
+        f"<td>{'—' if coverage is None else f'{coverage:.0f} %'} / "
+        f"{'—' if mastery is None else f'{mastery:.0f} %'}</td>"
+        for coverage, mastery in objectives
+    ]
+    for done, total, best, has_quiz, has_posted in sessions:
+        quiz = f" · {'—' if best is None else f'{best:.0f} %'}" if has_quiz else ""
+        cells.append(f"<td>{done}/{total}{quiz}{posted if has_posted else ''}</td>")
+    return "".join(cells)
 
 
 def matrix_rows(rows, cohort_id: int) -> Markup:
     """The matrix's row of each participant of the page: their name, linked to their
     details, then their cells (`matrix_cells`); the "posted" label and the address around
     a person's id found once a page."""
-    posted = Markup(_("posted"))
+    posted = f' · <span aria-label="{Markup(_("posted"))}">✓</span>'  # as the template's _()
     detail_url = _detail_urls(cohort_id)
     return Markup(
         "".join(
-            f'<tr>\n<th scope="row"><a href="{detail_url(r["user"].id)}">'
-            f"{escape(r['user'].public_name)}</a></th>\n"
-            f"{matrix_cells(r['progress'], posted)}</tr>\n"
-            for r in rows
+            [
+                f'<tr>\n<th scope="row"><a href="{detail_url(r["user"].id)}">'
+                f"{escape(r['user'].public_name)}</a></th>\n"
+                f"{_cells(r['figures'], posted)}</tr>\n"
+                for r in rows
+            ]
         )
     )
 
