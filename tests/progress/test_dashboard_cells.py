@@ -297,3 +297,26 @@ def test_average_gain_rows_and_matrix_heads_match_the_markup_of_the_loops(app, l
     if language == "en":
         assert "Aim &lt;one&gt; &amp; &#34;two&#34;" in made and "<td>-0.0</td>" in made
         assert "<td>+15.5</td><td>0.26</td>" in made and "<td>-10.0</td><td>—</td>" in made
+
+
+def test_the_dashboard_asks_only_for_its_fixed_texts_as_its_underscore_wrote_them(app):
+    """Every texts["..."] of the template is among display.FIXED_TEXTS (Jinja would write
+    a missing one as nothing), and each is written as _() writes it, in every language."""
+    import re
+    from pathlib import Path
+
+    from portal.progress.display import FIXED_TEXTS, dashboard_texts
+
+    source = (Path(app.root_path).parent / "templates/progress/cohort_dashboard.html").read_text()
+    asked = {m[1] for m in re.findall(r"""texts\[(["'])(.*?)\1\]""", source)}
+    fixed = [lazy._args[0] for lazy in FIXED_TEXTS]
+    assert asked == set(fixed) and len(fixed) == len(set(fixed)) == 33
+    for language in ("en", "th", "id", "ur"):
+        with app.test_request_context(), force_locale(language):
+            texts = dashboard_texts()
+            assert dashboard_texts() is texts  # once per language a worker
+            for text in fixed:
+                assert texts[text] == render_template_string("{{ _(text) }}", text=text)
+                assert isinstance(texts[text], Markup)
+        if language == "th":
+            assert texts["Country"] != "Country"
