@@ -9,15 +9,88 @@ a page, not once a person.
 from __future__ import annotations
 
 from flask import current_app, get_template_attribute
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.i18n.languages import chart_x, text_direction
-from portal.memo import FragmentMemo
+from portal.memo import FragmentMemo, Memo
 from portal.navigation import item_url, item_url_parts
 from portal.progress import bp
 from portal.progress.forms import ReminderForm
+from portal.translations import current_translations
 from portal.translations import gettext as _
+
+# The dashboard template's fixed texts (no values in them), which it writes as
+# texts["<the English text>"]: the same for every reader of a language, so translated once
+# per catalogue (a language's translations object) a worker, not at each of some thirty
+# _() of every page. tests/progress/test_dashboard_cells.py checks that the template asks
+# for these texts only.
+FIXED_TEXTS = (
+    _l("Back to the cohort"),
+    _l("Country"),
+    _l("All countries"),
+    _l("Organisation type"),
+    _l("All types"),
+    _l("Show"),
+    _l("Download CSV"),
+    _l("Download XLSX"),
+    _l("Cohort average per objective"),
+    _l("Average coverage and mastery per objective"),
+    _l("Upper bar: coverage; lower bar: mastery. The same figures are in the table."),
+    _l("Objective"),
+    _l("Average coverage"),
+    _l("Average mastery"),
+    _l("Who may need a reminder"),
+    _l("Choose who gets a reminder"),
+    _l("Send the reminder"),
+    _l("Pre- and post-assessment"),
+    _l("Pre- and post-assessment results per objective"),
+    _l("People"),
+    _l("Pre"),
+    _l("Post"),
+    _l("Raw gain"),
+    _l("Normalised gain"),
+    _l("Participants and sessions"),
+    _l("Participants by session"),
+    _l("Participant"),
+    _l("Pages"),
+    _l("Previous"),
+    _l("Next"),
+    _l(
+        "Coverage: the share of the activities of the sessions serving the objective that "
+        "are done (readings, quiz passed, a post in the session's board). Mastery: best "
+        "quiz points on the objective's questions over the most possible. Each "
+        "participant counts once; exercises are not counted yet."
+    ),
+    _l(
+        "Pre and post: the mean score on the objective's questions in each assessment, of "
+        "the people who took both. Raw gain: post minus pre, in percentage points. "
+        "Normalised gain: the raw gain divided by what was left to learn (100 minus pre); "
+        "0.5 means half of the gap was closed."
+    ),
+    _l(
+        "Each cell: readings done of all, best quiz score, and ✓ when the person posted "
+        "in the session's board."
+    ),
+)
+_TEXTS = Memo(max_entries=64)
+
+
+def dashboard_texts() -> dict[str, Markup]:
+    """The dashboard's fixed texts in the request's language, by their English text, as
+    the template's _() writes them (Markup; "%%" written "%")."""
+    translations = current_translations()
+    return _TEXTS.get(translations, _translate_texts, translations)
+
+
+def _translate_texts(translations) -> dict[str, Markup]:
+    texts = {}
+    for lazy in FIXED_TEXTS:
+        (text,) = lazy._args
+        texts[text] = Markup(translations.ugettext(text)) % {}
+    return texts
+
 
 # Per filter and language: the filter's options (value -> place, each option's markup
 # unselected and selected, all of them joined unselected). Made once per language, not per
@@ -92,31 +165,42 @@ def matrix_head_cells(cat, short_labels: dict) -> Markup:
     )
 
 
-def matrix_cells(progress, posted_label) -> Markup:
-    """One participant's cells of the dashboard's matrix, per objective then per session:
-    the markup the template would write for each cell, made here because a page has hundreds
-    of cells (Jinja escapes every value of every cell). Numbers only, and the label escaped."""
+def matrix_cells(figures, posted_label) -> Markup:
+    """One participant's cells of the dashboard's matrix, per objective then per session,
+    from their `measure.matrix_row` figures: the markup the template would write for each
+    cell, made here because a page has hundreds of cells (Jinja escapes every value of every
+    cell). Numbers only, and the label escaped; each share written as `percent` writes it."""
     posted = f' · <span aria-label="{escape(posted_label)}">✓</span>'
-    cells = [f"<td>{percent(o.coverage)} / {percent(o.mastery)}</td>" for o in progress.objectives]
-    for s in progress.sessions:
-        quiz = f" · {percent(s.best_percent)}" if s.has_quiz else ""
-        done = f"{s.readings_done}/{s.readings_total}"
-        cells.append(f"<td>{done}{quiz}{posted if s.posted else ''}</td>")
-    return Markup("".join(cells))
+    return Markup(_cells(figures, posted))
+
+
+def _cells(figures, posted: str) -> str:
+    objectives, sessions = figures
+    cells = [
+        f"<td>{'—' if coverage is None else f'{coverage:.0f} %'} / "
+        f"{'—' if mastery is None else f'{mastery:.0f} %'}</td>"
+        for coverage, mastery in objectives
+    ]
+    for done, total, best, has_quiz, has_posted in sessions:
+        quiz = f" · {'—' if best is None else f'{best:.0f} %'}" if has_quiz else ""
+        cells.append(f"<td>{done}/{total}{quiz}{posted if has_posted else ''}</td>")
+    return "".join(cells)
 
 
 def matrix_rows(rows, cohort_id: int) -> Markup:
     """The matrix's row of each participant of the page: their name, linked to their
     details, then their cells (`matrix_cells`); the "posted" label and the address around
     a person's id found once a page."""
-    posted = Markup(_("posted"))
+    posted = f' · <span aria-label="{Markup(_("posted"))}">✓</span>'  # as the template's _()
     detail_url = _detail_urls(cohort_id)
     return Markup(
         "".join(
-            f'<tr>\n<th scope="row"><a href="{detail_url(r["user"].id)}">'
-            f"{escape(r['user'].public_name)}</a></th>\n"
-            f"{matrix_cells(r['progress'], posted)}</tr>\n"
-            for r in rows
+            [
+                f'<tr>\n<th scope="row"><a href="{detail_url(r["user"].id)}">'
+                f"{escape(r['user'].public_name)}</a></th>\n"
+                f"{_cells(r['figures'], posted)}</tr>\n"
+                for r in rows
+            ]
         )
     )
 

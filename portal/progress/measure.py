@@ -40,10 +40,54 @@ class Catalogue:
     exercises_counted: bool = False
 
     def all_activities(self) -> int:
-        return sum(_session_activities(self, s) for s in self.sessions)
+        return self._counts[0]
 
     def activities(self, objective: int) -> int:
-        return sum(_session_activities(self, s) for s in self.sessions if objective in s.objectives)
+        found = self._counts[1].get(objective)
+        if found is None:
+            found = sum(
+                _session_activities(self, s) for s in self.sessions if objective in s.objectives
+            )
+        return found
+
+    @cached_property
+    def _counts(self) -> tuple[int, dict[int, int]]:
+        """All activities, and each objective's: a page asks for them several times and
+        `catalogue()` shares a catalogue between requests, so they are counted once."""
+        per_session = [(s, _session_activities(self, s)) for s in self.sessions]
+        by_objective = {
+            o.number: sum(n for s, n in per_session if o.number in s.objectives)
+            for o in self.objectives
+        }
+        return sum(n for _s, n in per_session), by_objective
+
+    @cached_property
+    def matrix_plan(self) -> tuple[tuple, tuple]:
+        """What `matrix_row` reads, worked out once per catalogue: per session its readings
+        (a set), quiz, id and whether its exercise counts; per objective its number (also as
+        the summaries' text key), the places of the sessions serving it, its activities and
+        its possible points."""
+        sessions = tuple(
+            (
+                frozenset(r[0] for r in s.readings),
+                len(s.readings),
+                s.quiz_id,
+                s.id,
+                self.exercises_counted and s.has_exercise,
+            )
+            for s in self.sessions
+        )
+        objectives = tuple(
+            (
+                o.number,
+                str(o.number),
+                tuple(i for i, s in enumerate(self.sessions) if o.number in s.objectives),
+                total,
+                self.possible.get(o.number, 0.0),
+            )
+            for o, _serving, total in self.serving
+        )
+        return sessions, objectives
 
     @cached_property
     def serving(self) -> list[tuple[object, list[SessionInfo], int]]:
@@ -200,6 +244,46 @@ def measure(catalogue: Catalogue, activity: Activity, threshold: float = 70) -> 
             )
         )
     return Progress(objectives=objectives, sessions=sessions, activity=activity)
+
+
+def matrix_row(catalogue: Catalogue, activity: Activity) -> tuple[list, list]:
+    """What the dashboard's matrix shows of one person, the same figures as `measure`:
+    per objective (coverage, mastery), per session (readings done, readings, best quiz
+    percent or None, has a quiz, posted). Without measure's result objects, of which the
+    matrix reads a few numbers: a page has fifty people (tests/progress/test_measure.py
+    holds the two to the same figures)."""
+    readings, quizzes, posts = activity.readings, activity.quizzes, activity.posts
+    exercises = activity.exercises
+    sessions_plan, objectives_plan = catalogue.matrix_plan
+    done_in, summary_of, cells = [], [], []
+    for reading_ids, readings_total, quiz_id, session_id, counts_exercise in sessions_plan:
+        read = len(reading_ids & readings) if readings else 0
+        summary = quizzes.get(quiz_id) if quiz_id else None
+        posted = posts.get(session_id, 0) > 0
+        done = read + posted
+        if summary is not None and summary[1]:
+            done += 1
+        if counts_exercise and session_id in exercises:
+            done += 1
+        done_in.append(done)
+        summary_of.append(summary)
+        best = summary[0] if summary else None
+        cells.append((read, readings_total, best, quiz_id is not None, posted))
+    figures = []
+    for _number, key, serving, total, possible in objectives_plan:
+        done, earned = 0, 0.0
+        for place in serving:
+            done += done_in[place]
+            summary = summary_of[place]
+            if summary:
+                earned += float((summary[2] or {}).get(key, [0, 0])[0])
+        figures.append(
+            (
+                100.0 * done / total if total else 100.0,
+                100.0 * earned / possible if possible else None,
+            )
+        )
+    return figures, cells
 
 
 def next_step(progress: Progress, catalogue: Catalogue) -> dict | None:

@@ -37,7 +37,6 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.types import JSON
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
@@ -65,6 +64,7 @@ from portal.progress.measure import (
     Catalogue,
     SessionInfo,
     _session_done,
+    matrix_row,
     measure,
     meets_completion_rule,
     next_step,
@@ -283,7 +283,9 @@ def _activity_statement(user_ids):
         QuizSummary.quiz_id.label("ref"),
         QuizSummary.best_percent.label("value"),
         cast(QuizSummary.passed, Integer).label("flag"),
-        QuizSummary.objectives.label("data"),
+        # The points as their JSON text, decoded by _decoded: once per text a read, not
+        # once per row (many people share their points, e.g. full marks).
+        cast(QuizSummary.objectives, String).label("data"),
     ).where(QuizSummary.phase == "", QuizSummary.user_id.in_(user_ids))
     readings = select(
         literal("r"),
@@ -291,7 +293,7 @@ def _activity_statement(user_ids):
         ReadingProgress.reading_id,
         cast(literal(0), Float),
         literal(0),
-        cast(null(), JSON),
+        cast(null(), String),
     ).where(ReadingProgress.user_id.in_(user_ids))
     posts = select(
         literal("p"),
@@ -299,7 +301,7 @@ def _activity_statement(user_ids):
         SessionPostSummary.session_id,
         cast(SessionPostSummary.posts, Float),
         literal(0),
-        cast(null(), JSON),
+        cast(null(), String),
     ).where(SessionPostSummary.posts > 0, SessionPostSummary.user_id.in_(user_ids))
     parts = [quizzes, readings, posts]
     exercises = submitted_exercises(user_ids)
@@ -311,15 +313,27 @@ def _activity_statement(user_ids):
                 exercises.c[1],
                 cast(literal(0), Float),
                 literal(0),
-                cast(null(), JSON),
+                cast(null(), String),
             )
         )
     return union_all(*parts)
 
 
-def _add(activity: Activity, kind: str, ref: int, value, flag, data) -> None:
+def _decoded(data: str | None, decoded: dict) -> dict:
+    """A summary's points from their JSON text (`{}` for none), decoded once per text in
+    `decoded`, which the caller keeps for one read: people who share points share the
+    dict, which nothing changes."""
+    if data is None:
+        return {}
+    found = decoded.get(data)
+    if found is None:
+        found = decoded[data] = json.loads(data) or {}
+    return found
+
+
+def _add(activity: Activity, kind: str, ref: int, value, flag, data, decoded: dict) -> None:
     if kind == "q":
-        activity.quizzes[ref] = (float(value), bool(flag), data or {})
+        activity.quizzes[ref] = (float(value), bool(flag), _decoded(data, decoded))
     elif kind == "r":
         activity.readings.add(ref)
     elif kind == "p":
@@ -331,8 +345,9 @@ def _add(activity: Activity, kind: str, ref: int, value, flag, data) -> None:
 def activities(user_ids) -> dict[int, Activity]:
     """Each selected user's activity, from one statement."""
     found: dict[int, Activity] = defaultdict(Activity)
+    decoded: dict = {}
     for kind, user_id, ref, value, flag, data in db.session.execute(_activity_statement(user_ids)):
-        _add(found[user_id], kind, ref, value, flag, data)
+        _add(found[user_id], kind, ref, value, flag, data, decoded)
     return found
 
 
@@ -384,7 +399,7 @@ def _assessment_union_rows(user_ids):
         literal(0),
         cast(literal(0), Float),
         case((QuizSummary.phase == "pre", 1), else_=2),
-        QuizSummary.objectives,
+        cast(QuizSummary.objectives, String),
     ).where(
         QuizSummary.phase.in_(("pre", "post")),
         QuizSummary.user_id.in_(user_ids),
@@ -396,13 +411,13 @@ def _own_activity(user) -> tuple[Activity, dict[str, dict]]:
     """The user's activity and their pre/post assessment points, in one statement."""
     ids = _ids(user.id)
     assessments = _assessment_union_rows(ids)
-    activity, by_phase = Activity(), {}
+    activity, by_phase, decoded = Activity(), {}, {}
     parts = [*_activity_statement(ids).selects, assessments]
     for kind, _user_id, ref, value, flag, data in db.session.execute(union_all(*parts)):
         if kind == "a":
-            by_phase["pre" if flag == 1 else "post"] = data or {}
+            by_phase["pre" if flag == 1 else "post"] = _decoded(data, decoded)
         else:
-            _add(activity, kind, ref, value, flag, data)
+            _add(activity, kind, ref, value, flag, data, decoded)
     return activity, by_phase
 
 
@@ -698,7 +713,7 @@ def _refresh_statement(members, key, also=None, force: bool = False):
         ),
         cast(literal(0), Float),
         literal(0),
-        cast(null(), JSON),
+        cast(null(), String),
     )
     assessments = _assessment_union_rows(stale_select)
     parts = [*_activity_statement(wanted_select).selects, versions, assessments]
@@ -711,13 +726,16 @@ def _refreshed(cat: Catalogue, key: str, rows) -> dict[int, Activity]:
     found: dict[int, Activity] = defaultdict(Activity)
     version_of: dict[int, int] = {}
     tested: dict[int, dict] = defaultdict(dict)
+    decoded: dict = {}
     for kind, user_id, ref, value, flag, data in rows:
-        if kind == "v":
+        if kind == "r":  # the commonest row, added here without a call
+            found[user_id].readings.add(ref)
+        elif kind == "v":
             version_of[user_id] = int(ref or 0)
         elif kind == "a":
-            tested[user_id]["pre" if flag == 1 else "post"] = _percents(data)
+            tested[user_id]["pre" if flag == 1 else "post"] = _percents(_decoded(data, decoded))
         else:
-            _add(found[user_id], kind, ref, value, flag, data)
+            _add(found[user_id], kind, ref, value, flag, data, decoded)
     summary_rows = []
     # People in user-id order, each person's totals row (objective 0) first: every writer of
     # these rows takes their locks in that order, so on PostgreSQL a page, a rebuild and the
@@ -1002,7 +1020,7 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
     # batch, a worker that is not running, or a catalogue just changed are recomputed here.
     try:
         key = catalogue_key(cat)
-        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}))
+        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}).all())
     except OperationalError as error:
         # On SQLite this GET read in a deferred transaction; when it has stale rows to
         # store and another writer (the background refresh) committed meanwhile, SQLite
@@ -1013,13 +1031,13 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
         write_lock_for_this_request()
         cat = catalogue()
         key = catalogue_key(cat)
-        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}))
+        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}).all())
     total = cat.all_activities()
     values["dash_total"] = total
     people = read_rows(statements.people, values).all()
-    threshold = cohort.mastery_threshold
+    nothing = Activity()
     rows = [
-        {"user": Person(*u[1:4]), "progress": measure(cat, found.get(u[1], Activity()), threshold)}
+        {"user": Person(*u[1:4]), "figures": matrix_row(cat, found.get(u[1], nothing))}
         for u in people
         if u[0] == "p"
     ]
@@ -1126,12 +1144,12 @@ def export_rows(cohort: Cohort, filters: Filters) -> Iterator[tuple[User, object
     )
     pending = next(stream, None)
     for user in users:
-        activity = Activity()
+        activity, decoded = Activity(), {}  # per person: memory stays flat
         while pending is not None and pending[1] < user.id:
             pending = next(stream, None)
         while pending is not None and pending[1] == user.id:
             kind, _uid, ref, value, flag, data = pending
-            _add(activity, kind, ref, value, flag, data)
+            _add(activity, kind, ref, value, flag, data, decoded)
             pending = next(stream, None)
         yield user, measure(cat, activity, cohort.mastery_threshold), cat
 

@@ -30,6 +30,7 @@ from portal.progress import bp, exports, queries, services
 from portal.progress.display import (
     attention_items,
     average_rows,
+    dashboard_texts,
     filter_options,
     form_alert,
     gain_rows,
@@ -117,6 +118,7 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
         status=status,
         cohort=cohort,
         filters=filters,
+        texts=dashboard_texts(),
         country_options=filter_options(
             "country", locale, lambda: countries(locale), filters.country
         ),

@@ -71,8 +71,19 @@ def test_matrix_cells_match_the_markup_of_the_cells(app):
     for label in ("posted", 'a "quoted" <label>', Markup("déjà &amp; posted")):
         with app.test_request_context():
             expected = render_template_string(template, p=progress, label=label)
-        assert matrix_cells(progress, label) == expected
+        assert matrix_cells(figures(progress), label) == expected
     assert "<td>33 % / 50 %</td><td>0 % / —</td>" in expected
+
+
+def figures(progress):
+    """What measure.matrix_row gives for the person whose Progress this is."""
+    return (
+        [(o.coverage, o.mastery) for o in progress.objectives],
+        [
+            (s.readings_done, s.readings_total, s.best_percent, s.has_quiz, s.posted)
+            for s in progress.sessions
+        ],
+    )
 
 
 # The chart macro the dashboard used before display.objective_chart, as it was.
@@ -164,7 +175,9 @@ def test_attention_items_and_matrix_rows_match_the_markup_of_the_loops(app, lang
         sessions=[SessionResult(1, "S", 1, 2, 50.0, False, True, True, "none", None)],
         activity=None,
     )
-    rows = [{"user": person, "progress": progress} for person in PEOPLE]
+    rows = [
+        {"user": person, "progress": progress, "figures": figures(progress)} for person in PEOPLE
+    ]
     with app.test_request_context(), force_locale(language):
         for chosen in ([], [12, 13]):
             expected = render_template_string(
@@ -172,7 +185,10 @@ def test_attention_items_and_matrix_rows_match_the_markup_of_the_loops(app, lang
             )
             assert attention_items(attention, chosen, 4) == expected
         expected = render_template_string(
-            MATRIX_LOOP, rows=rows, cohort_id=4, matrix_cells=matrix_cells
+            MATRIX_LOOP,
+            rows=rows,
+            cohort_id=4,
+            matrix_cells=lambda p, label: matrix_cells(figures(p), label),
         )
         assert matrix_rows(rows, 4) == expected
         items = attention_items(attention, [12], 4)
@@ -281,3 +297,26 @@ def test_average_gain_rows_and_matrix_heads_match_the_markup_of_the_loops(app, l
     if language == "en":
         assert "Aim &lt;one&gt; &amp; &#34;two&#34;" in made and "<td>-0.0</td>" in made
         assert "<td>+15.5</td><td>0.26</td>" in made and "<td>-10.0</td><td>—</td>" in made
+
+
+def test_the_dashboard_asks_only_for_its_fixed_texts_as_its_underscore_wrote_them(app):
+    """Every texts["..."] of the template is among display.FIXED_TEXTS (Jinja would write
+    a missing one as nothing), and each is written as _() writes it, in every language."""
+    import re
+    from pathlib import Path
+
+    from portal.progress.display import FIXED_TEXTS, dashboard_texts
+
+    source = (Path(app.root_path).parent / "templates/progress/cohort_dashboard.html").read_text()
+    asked = {m[1] for m in re.findall(r"""texts\[(["'])(.*?)\1\]""", source)}
+    fixed = [lazy._args[0] for lazy in FIXED_TEXTS]
+    assert asked == set(fixed) and len(fixed) == len(set(fixed)) == 33
+    for language in ("en", "th", "id", "ur"):
+        with app.test_request_context(), force_locale(language):
+            texts = dashboard_texts()
+            assert dashboard_texts() is texts  # once per language a worker
+            for text in fixed:
+                assert texts[text] == render_template_string("{{ _(text) }}", text=text)
+                assert isinstance(texts[text], Markup)
+        if language == "th":
+            assert texts["Country"] != "Country"

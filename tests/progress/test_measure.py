@@ -219,3 +219,62 @@ def test_catalogue_from_the_database_counts_each_question(world):
     assert after.possible == {1: 3.0, 2: 5.0}
     assert queries.catalogue_key(after) != key
     assert queries.catalogue_key(before) == key
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_matrix_row_shows_the_figures_of_the_measure(seed):
+    """The dashboard's matrix works out its figures without measure's objects: for any
+    catalogue and activity they are the same numbers, to the last bit."""
+    import random
+
+    from portal.progress.measure import Activity, Catalogue, SessionInfo, matrix_row, measure
+    from portal.progress.queries import ObjectiveInfo
+
+    rnd = random.Random(seed)
+    numbers = rnd.sample(range(1, 9), rnd.randint(1, 5))
+    sessions, reading_id = [], 100
+    for n in range(rnd.randint(1, 8)):
+        readings = [(reading_id + i, f"r{i}", "R") for i in range(rnd.randint(0, 4))]
+        reading_id += 10
+        sessions.append(
+            SessionInfo(
+                id=10 + n,
+                number=n + 1,
+                title="S",
+                objectives=sorted(rnd.sample(numbers, rnd.randint(0, len(numbers)))),
+                readings=readings,
+                quiz_id=rnd.choice([None, 500 + n]),
+                has_exercise=rnd.random() < 0.5,
+            )
+        )
+    cat = Catalogue(
+        objectives=[ObjectiveInfo(n, f"O{n}", "") for n in sorted(numbers)],
+        sessions=sessions,
+        possible={n: rnd.choice([0.0, 1.5, 3.0, 7.3]) for n in numbers if rnd.random() < 0.8},
+        exercises_counted=rnd.random() < 0.5,
+    )
+    every_reading = [r[0] for s in sessions for r in s.readings] + [999]
+    activity = Activity(
+        readings=set(rnd.sample(every_reading, rnd.randint(0, len(every_reading)))),
+        quizzes={
+            s.quiz_id: (
+                rnd.random() * 100,
+                rnd.random() < 0.5,
+                rnd.choice([{}, None, {str(n): [rnd.random() * 3, 3] for n in numbers}]),
+            )
+            for s in sessions
+            if s.quiz_id and rnd.random() < 0.7
+        },
+        posts={s.id: rnd.randint(0, 2) for s in sessions if rnd.random() < 0.6},
+        exercises={s.id for s in sessions if rnd.random() < 0.4},
+    )
+    progress = measure(cat, activity, 70)
+    objectives, cells = matrix_row(cat, activity)
+    assert objectives == [(o.coverage, o.mastery) for o in progress.objectives]
+    assert cells == [
+        (s.readings_done, s.readings_total, s.best_percent, s.has_quiz, s.posted)
+        for s in progress.sessions
+    ]
+    assert matrix_row(cat, Activity())[0] == [
+        (o.coverage, o.mastery) for o in measure(cat, Activity()).objectives
+    ]
