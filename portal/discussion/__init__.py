@@ -15,10 +15,13 @@ navigation.add(
 from portal.discussion import services, views  # noqa: E402, F401
 from portal.discussion.articles import person_details, post_articles  # noqa: E402
 from portal.discussion.compose import compose_body  # noqa: E402
+from portal.discussion.display import crumbs, subscription_widget  # noqa: E402
 
 bp.add_app_template_global(post_articles, "post_articles")
 bp.add_app_template_global(person_details, "person_details")
 bp.add_app_template_global(compose_body, "compose_body")
+bp.add_app_template_global(crumbs, "discussion_crumbs")
+bp.add_app_template_global(subscription_widget, "subscription_widget")
 
 
 @bp.app_template_global("session_discussion")

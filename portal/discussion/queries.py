@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import abort, url_for
 from sqlalchemy import and_, bindparam, case, false, func, select, true
@@ -14,7 +15,13 @@ from portal.cohorts.models import Cohort
 from portal.database import read_rows
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.notifications.models import ThreadRead
-from portal.discussion.notifications.queries import read_join, unread_posts
+from portal.discussion.notifications.queries import (
+    ThreadState,
+    read_join,
+    thread_state_columns,
+    thread_state_from,
+    unread_posts,
+)
 from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession
@@ -108,6 +115,71 @@ def load_thread_for(user, thread_id: int) -> Thread:
     return thread
 
 
+class ShownBoard(NamedTuple):
+    """A thread's board as the thread page shows it and the Viewer's rules read it."""
+
+    id: int
+    kind: str
+    cohort_id: int | None
+    title: str
+
+
+class ShownThread(NamedTuple):
+    """A thread as its page shows it, read as plain columns with its board: the page only
+    reads them (an ORM entity and its board cost more than the rest of the look-up).
+    A reply, which changes the thread, loads the entity (load_thread_for)."""
+
+    id: int
+    board_id: int
+    author_id: int | None
+    title: str
+    kind: str
+    is_pinned: bool
+    is_locked: bool
+    last_number: int
+    accepted_post_id: int | None
+    board: ShownBoard
+
+    is_question = Thread.is_question
+
+
+# Built once: the thread, its board and the reader's state in it (read position, follows),
+# the page's first three look-ups in one statement.
+_SHOWN_THREAD = (
+    select(
+        Thread.id,
+        Thread.board_id,
+        Thread.author_id,
+        Thread.title,
+        Thread.kind,
+        Thread.is_pinned,
+        Thread.is_locked,
+        Thread.last_number,
+        Thread.accepted_post_id,
+        Board.id,
+        Board.kind,
+        Board.cohort_id,
+        Board.title,
+        *thread_state_columns(Thread.id, Thread.board_id),
+    )
+    .join(Board, Board.id == Thread.board_id)
+    .where(Thread.id == bindparam("thread_id"))
+)
+
+
+def shown_thread_for(user, thread_id: int) -> tuple[ShownThread, ThreadState]:
+    """The thread (with its board) as its page shows it, and the user's read position and
+    follows in it, when the user may see it; 404 otherwise (as load_thread_for). One
+    statement."""
+    row = read_rows(_SHOWN_THREAD, {"thread_id": thread_id, "user_id": user.id}).first()
+    if row is None:
+        abort(404)
+    thread = ShownThread(*row[:9], ShownBoard(*row[9:13]))
+    if not viewer_for(user).can_see_board(thread.board):
+        abort(404)
+    return thread, thread_state_from(thread.id, *row[13:])
+
+
 def load_moderated_thread(user, thread_id: int) -> Thread:
     """The thread when the user moderates its board; 404 otherwise."""
     thread = load_thread_for(user, thread_id)
@@ -197,7 +269,8 @@ class ListedPost:
     author: ListedAuthor | None = None
 
 
-# Built once: the thread page asks them on every view.
+# Built once: the thread page asks it on every view. Each post comes with its author's
+# columns (NULL without one), so that the few authors need no statement of their own.
 _THREAD_POSTS = (
     select(
         Post.id,
@@ -210,34 +283,34 @@ _THREAD_POSTS = (
         Post.redacted_at,
         Post.is_deleted,
         Post.is_hidden,
+        User.id,
+        User.display_name,
+        User.deleted_at,
+        User.country,
+        User.organisation,
+        User.organisation_type,
+        User.show_country,
+        User.show_organisation,
+        User.show_organisation_type,
     )
+    .outerjoin(User, User.id == Post.author_id)
     .where(Post.thread_id == bindparam("thread_id"), Post.number > bindparam("after"))
     .order_by(Post.number)
     .limit(POSTS_PER_PAGE + 1)
 )
-_AUTHORS = select(
-    User.id,
-    User.display_name,
-    User.deleted_at,
-    User.country,
-    User.organisation,
-    User.organisation_type,
-    User.show_country,
-    User.show_organisation,
-    User.show_organisation_type,
-).where(User.id.in_(bindparam("ids", expanding=True)))
 
 
-def thread_posts(thread: Thread, after: int = 0) -> tuple[list[ListedPost], bool]:
+def thread_posts(thread: Thread | ShownThread, after: int = 0) -> tuple[list[ListedPost], bool]:
     """Posts numbered after `after` (keyset on the per-thread number), with their authors
-    (one statement for the posts, one for their few authors); and whether more follow."""
+    (one statement); and whether more follow."""
     rows = read_rows(_THREAD_POSTS, {"thread_id": thread.id, "after": after}).all()
-    shown = rows[:POSTS_PER_PAGE]
-    ids = list({row.author_id for row in shown if row.author_id is not None})
-    authors = (
-        {row.id: ListedAuthor(*row) for row in read_rows(_AUTHORS, {"ids": ids})} if ids else {}
-    )
-    posts = [ListedPost(*row, author=authors.get(row.author_id)) for row in shown]
+    authors = {None: None}
+    posts = []
+    for row in rows[:POSTS_PER_PAGE]:
+        author_id = row[3]
+        if author_id not in authors:
+            authors[author_id] = ListedAuthor(*row[10:]) if row[10] is not None else None
+        posts.append(ListedPost(*row[:10], author=authors[author_id]))
     return posts, len(rows) > POSTS_PER_PAGE
 
 

@@ -187,14 +187,13 @@ def _thread_page(thread, form, status=200, block=None, after=0, **extra):
 @login_required
 def thread_detail(thread_id: int):
     """A thread's posts after `after` (keyset), the accepted answer first; the reply form."""
-    thread = queries.load_thread_for(current_user, thread_id)
+    thread, state = queries.shown_thread_for(current_user, thread_id)
     after = max(request.args.get("after", 0, type=int), 0)
     quote_id = request.args.get("quote", type=int)
     form = PostForm()
     if quote_id:
         form.body.data = _quote(thread, quote_id)
         return _thread_page(thread, form, block="reply_form", after=after)
-    state = notification_queries.thread_state(current_user, thread)
     response = _thread_page(
         thread,
         form,

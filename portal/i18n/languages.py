@@ -73,11 +73,14 @@ def dates_writer(style: str = "datetime"):
     zone looked up once (each look-up goes through the request's Babel context)."""
     locale = get_locale() or _ENGLISH
     zone = get_timezone()
+    # The memo is keyed by the language's code: a Locale compares itself to the key it
+    # finds field by field, in Python, a dozen calls a date.
+    code = str(locale)
 
     def write(value: datetime | date | None) -> str:
         if value is None:
             return ""
-        return _WRITTEN.get((locale, zone, value, style), _write, value, style, locale, zone)
+        return _WRITTEN.get((code, zone, value, style), _write, value, style, locale, zone)
 
     return write
 

@@ -198,7 +198,7 @@ def test_the_quote_fragment_reads_only_the_quoted_post(app, web, world):
 
 
 def test_the_thread_page_reads_its_posts_once(app, web, world):
-    """The page of posts is one read of plain columns and one of their authors; the
+    """The page of posts is one read of plain columns, their authors' with them; the
     accepted answer, when on that page, is taken from it rather than read again."""
     thread = grow(world, 30)  # the accepted answer is the first reply, on the first page
     thread.kind = "question"
@@ -212,3 +212,20 @@ def test_the_thread_page_reads_its_posts_once(app, web, world):
     assert f'id="accepted-post-{answer_id}"' in page and f'id="post-{answer_id}"' in page
     reads = [sql for sql in log.statements if "FROM post" in sql]
     assert len(reads) == 1, reads
+    assert not [sql for sql in log.statements if "user.id IN" in sql], log.statements
+
+
+def test_a_thread_revisit_reads_thread_board_and_state_in_one_statement(app, web, world):
+    """A revisit with nothing new: the signed-in user, their memberships, the thread with
+    its board and the reader's read position and follows, and the posts with their
+    authors; nothing written."""
+    grow(world, 30)
+    sign_in(web, world.participant)
+    path = f"/discussion/threads/{world.thread_a.id}"
+    assert web.client.get(path).status_code == 200
+    with count_statements(app) as log:
+        assert web.client.get(path).status_code == 200
+    reads = [sql for sql in log.statements if sql.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == len(log.statements) == 4, log.statements
+    (shown,) = [sql for sql in reads if "FROM thread" in sql]
+    assert "JOIN board" in shown and "thread_read" in shown and "subscription" in shown

@@ -53,36 +53,43 @@ def read_join(user_id: int):
     return and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == user_id)
 
 
-# Built once: the thread page asks it on every view.
-_THREAD_STATE = select(
-    select(ThreadRead.last_read_number)
-    .where(
-        ThreadRead.user_id == bindparam("user_id"), ThreadRead.thread_id == bindparam("thread_id")
+def thread_state_columns(thread_id, board_id) -> tuple:
+    """SQL: the read position (or NULL) and whether the user (bindparam "user_id") follows
+    the thread and its board, as three columns: the thread page reads them in its thread's
+    own statement (thread_id and board_id its columns), thread_state alone (bindparams)."""
+    return (
+        select(ThreadRead.last_read_number)
+        .where(ThreadRead.user_id == bindparam("user_id"), ThreadRead.thread_id == thread_id)
+        .scalar_subquery(),
+        exists().where(
+            Subscription.user_id == bindparam("user_id"), Subscription.thread_id == thread_id
+        ),
+        exists().where(
+            Subscription.user_id == bindparam("user_id"), Subscription.board_id == board_id
+        ),
     )
-    .scalar_subquery(),
-    exists().where(
-        Subscription.user_id == bindparam("user_id"),
-        Subscription.thread_id == bindparam("thread_id"),
-    ),
-    exists().where(
-        Subscription.user_id == bindparam("user_id"),
-        Subscription.board_id == bindparam("board_id"),
-    ),
-)
+
+
+def thread_state_from(thread_id: int, last_read, on_thread, on_board) -> ThreadState:
+    """The ThreadState of the three values thread_state_columns reads."""
+    return ThreadState(
+        last_read_number=last_read or 0,
+        subscription=SubscriptionState("thread", thread_id, bool(on_thread), bool(on_board)),
+    )
+
+
+# Built once: the follow button asks it after each change.
+_THREAD_STATE = select(*thread_state_columns(bindparam("thread_id"), bindparam("board_id")))
 
 
 def thread_state(user, thread: Thread) -> ThreadState:
-    """Read position and subscription state for the thread page (one statement of plain
-    columns, through read_rows)."""
+    """Read position and subscription state of the thread (one statement of plain columns,
+    through read_rows)."""
     row = read_rows(
         _THREAD_STATE,
         {"user_id": user.id, "thread_id": thread.id, "board_id": thread.board_id},
     ).one()
-    last_read, on_thread, on_board = row
-    return ThreadState(
-        last_read_number=last_read or 0,
-        subscription=SubscriptionState("thread", thread.id, bool(on_thread), bool(on_board)),
-    )
+    return thread_state_from(thread.id, *row)
 
 
 def board_state(user, board: Board) -> SubscriptionState:
