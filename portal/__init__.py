@@ -169,6 +169,7 @@ def _init_templates(app: Flask) -> None:
     from portal.layout import layout_parts
     from portal.mail import absolute_url
     from portal.navigation import fixed_url, item_url, nav_items
+    from portal.security import csrf_token
     from portal.translations import install_template_gettext
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -180,6 +181,7 @@ def _init_templates(app: Flask) -> None:
         fixed_url=fixed_url,
         item_url=item_url,
         layout_parts=layout_parts,
+        csrf_token=csrf_token,
         get_locale=get_locale,
         absolute_url=absolute_url,
     )
@@ -195,6 +197,10 @@ def _init_templates(app: Flask) -> None:
         # Country names in the page's language (CLDR), as the profile form shows them.
         country_name=lambda code: country_name(code, str(get_locale() or "en")),
     )
+    # The token once a request: Flask-WTF's global and context processor ask each time; this
+    # processor runs after Flask-WTF's, so templates and imported macros both get ours.
+    csrf_context = {"csrf_token": csrf_token}
+    app.context_processor(lambda: csrf_context)
     app.jinja_env.filters["when"] = when
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import IntegerConverter
 
 CSP = "; ".join(
@@ -45,6 +46,17 @@ def is_safe_next(target: str | None) -> bool:
 def safe_next(target: str | None, default: str) -> str:
     """The `next` target when it stays on this site, else the default."""
     return target if is_safe_next(target) else default
+
+
+def csrf_token() -> str:
+    """This request's CSRF token, as Flask-WTF's generate_csrf gives it. generate_csrf
+    signs one token a request and keeps it, but every call still reads its two settings
+    and `g` again (some fifty calls); a page asks for the token once per form and in the
+    layout, so it is kept here for the rest of the request after the first call."""
+    token = g.get("portal_csrf_token")
+    if token is None:
+        token = g.portal_csrf_token = generate_csrf()
+    return token
 
 
 class StaticFreeSessionInterface(SecureCookieSessionInterface):

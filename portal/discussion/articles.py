@@ -13,12 +13,12 @@ than writing the few authors here.
 from __future__ import annotations
 
 from flask_babel import get_locale
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.countries import country_name
 from portal.i18n.languages import dates_writer
 from portal.navigation import item_url, item_url_parts
+from portal.security import csrf_token
 from portal.translations import current_translations
 
 
@@ -105,7 +105,7 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     mod = viewer.can_moderate_board(thread.board)
     can_reply = viewer.can_reply(thread)
     can_accept = viewer.can_accept(thread)
-    csrf = escape(generate_csrf()) if mod or can_accept else ""
+    csrf = escape(csrf_token()) if mod or can_accept else ""
     accepted_id = thread.accepted_post_id
     viewer_id = viewer.user.id
     # The thread's address once; a post's link and quote add one whole number to it, as

@@ -10,10 +10,10 @@ string formatting, byte for byte as the macro and the template they replace
 
 from __future__ import annotations
 
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.navigation import fixed_url, item_url
+from portal.security import csrf_token
 from portal.translations import current_translations
 
 
@@ -54,7 +54,7 @@ def subscription_widget(subscription) -> Markup:
     out = [
         f'<form id="subscription-{escape(kind)}" class="subscription inline" method="post"'
         f' action="{url}" hx-post="{url}" hx-target="this" hx-swap="outerHTML">\n'
-        f'  <input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">\n'
+        f'  <input type="hidden" name="csrf_token" value="{escape(csrf_token())}">\n'
     ]
     if subscription.is_subscribed:
         out.append(

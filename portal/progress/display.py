@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from flask import current_app, get_template_attribute
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from portal.i18n.languages import chart_x, text_direction
@@ -18,6 +17,7 @@ from portal.memo import FragmentMemo, Memo
 from portal.navigation import item_url, item_url_parts
 from portal.progress import bp
 from portal.progress.forms import ReminderForm
+from portal.security import csrf_token
 from portal.translations import current_translations
 from portal.translations import gettext as _
 
@@ -314,7 +314,7 @@ def reminder_csrf_field() -> Markup:
     if not config.get("WTF_CSRF_ENABLED", True):
         return Markup("")
     name = escape(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
-    token = escape(generate_csrf())
+    token = escape(csrf_token())
     return Markup(f'<input id="{name}" name="{name}" type="hidden" value="{token}">')
 
 

@@ -1,6 +1,7 @@
 """The SPEC §4 security baseline: headers, cookies, CSRF, errors, secrets, audit."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -65,6 +66,18 @@ def test_csrf_token_accepted_as_htmx_header(web, participant):
     )
     assert response.status_code == 400
     assert "not correct" in response.get_data(as_text=True)  # CSRF passed, login failed
+
+
+def test_a_page_carries_one_token_in_its_forms_layout_and_htmx_header(as_participant):
+    """The layout, the page's WTForms form and the written forms all carry the request's one
+    token (kept after the first call), and it is accepted."""
+    html = as_participant.client.get("/account/profile").get_data(as_text=True)
+    in_forms = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    in_header = re.findall(r'"X-CSRFToken": "([^"]+)"', html)
+    assert len(in_forms) >= 3 and len(in_header) == 1
+    assert len(set(in_forms + in_header)) == 1
+    response = as_participant.client.post("/logout", data={"csrf_token": in_header[0]})
+    assert response.status_code in (302, 303)
 
 
 def test_signed_in_pages_are_not_stored(as_participant):
