@@ -91,7 +91,7 @@ def session_detail(number: int):
     user = current_user._get_current_object()
     taking_part = can_take_part(user)
     reader = user if taking_part else None
-    session = queries.session_page(number, reader)
+    session = queries.session_page(number, reader, user)
     if session is None:
         abort(404)
     readings = queries.session_readings(session.id, reader)
