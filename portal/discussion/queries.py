@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import abort, url_for
-from sqlalchemy import and_, bindparam, case, false, func, select, true
+from sqlalchemy import String, and_, bindparam, case, cast, false, func, select, true
 from sqlalchemy.orm import joinedload, lazyload
 
 from portal.accounts.models import User
@@ -508,17 +508,25 @@ _SESSION_BOARD = (
 )
 
 
-def session_board_link(user, session: CurriculumSession) -> SessionBoardLink | None:
-    """The session's board in the user's most recent cohort with its thread count; None for
-    visitors and people in no cohort. Creates the cohort's boards if needed."""
-    from portal.discussion import services
-
+def _session_board_cohort(user) -> int | None:
+    """The cohort whose session boards the user is shown, their most recent; None for
+    visitors and people in no cohort."""
     if not getattr(user, "is_authenticated", False):
         return None
     viewer = viewer_for(user)
     if not viewer.roles:
         return None
-    cohort_id = max(viewer.roles)
+    return max(viewer.roles)
+
+
+def session_board_link(user, session: CurriculumSession) -> SessionBoardLink | None:
+    """The session's board in the user's most recent cohort with its thread count; None for
+    visitors and people in no cohort. Creates the cohort's boards if needed."""
+    from portal.discussion import services
+
+    cohort_id = _session_board_cohort(user)
+    if cohort_id is None:
+        return None
     slot = {"slot": f"session:{cohort_id}:{session.id}"}
     row = read_rows(_SESSION_BOARD, slot).first()
     if row is None and not session.is_retired:
@@ -527,6 +535,34 @@ def session_board_link(user, session: CurriculumSession) -> SessionBoardLink | N
     if row is None:
         return None
     return SessionBoardLink(item_url("discussion.board_detail", board_id=row[0]), row[1])
+
+
+# The same board and thread count read by the session page's own statement (a
+# SessionPagePart of learning): subqueries on the session being read, whose slot is the
+# bound prefix followed by the session's id (no board for a prefix of None).
+_PAGE_SLOT = bindparam("board_slot_prefix", type_=String) + cast(CurriculumSession.id, String)
+SESSION_BOARD_COLUMNS = (
+    select(Board.id).where(Board.slot == _PAGE_SLOT).scalar_subquery(),
+    select(func.count(Thread.id))
+    .join(Board, Board.id == Thread.board_id)
+    .where(Board.slot == _PAGE_SLOT)
+    .scalar_subquery(),
+)
+
+
+def session_board_values(user) -> dict:
+    """The bound values of SESSION_BOARD_COLUMNS for whoever opens the session page."""
+    cohort_id = _session_board_cohort(user)
+    return {"board_slot_prefix": None if cohort_id is None else f"session:{cohort_id}:"}
+
+
+def session_board_found(user, session, found: tuple) -> SessionBoardLink | None:
+    """session_board_link from the values SESSION_BOARD_COLUMNS read; when the board does
+    not exist yet (a cohort's first visit), session_board_link creates the cohort's boards."""
+    board_id, thread_count = found
+    if board_id is None:
+        return session_board_link(user, session)
+    return SessionBoardLink(item_url("discussion.board_detail", board_id=board_id), thread_count)
 
 
 def board_session(board: Board) -> CurriculumSession | None:

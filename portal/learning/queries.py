@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, case, func, select
@@ -385,7 +386,8 @@ class SessionQuiz:
 class SessionPage:
     """What the session page shows of a session; `objectives` are rows of (number,
     description), `quiz` the reader's standing on its quiz (None for a session without a
-    current quiz, or read without a reader)."""
+    current quiz, or read without a reader), `parts` what other features show on it
+    (SESSION_PAGE_PARTS), by name."""
 
     id: int
     number: int
@@ -398,15 +400,42 @@ class SessionPage:
     is_retired: bool
     objectives: tuple
     quiz: SessionQuiz | None
+    parts: dict = field(default_factory=dict)
 
     @property
     def has_exercise(self) -> bool:
         return self.exercise_template is not None
 
 
+@dataclass(frozen=True, eq=False)
+class SessionPagePart:
+    """Something another feature shows on the session page (discussion: the reader's board
+    of the session), read by the page's own statement instead of a round trip of its own.
+    Learning never imports the features above it: they register here when imported.
+
+    `columns` are scalar subqueries correlated to CurriculumSession, with bind parameters
+    that `values(user)` gives on each request (for every parameter, None included; `user`
+    is whoever opens the page, a visitor too); `result(user, page, found)` turns the
+    columns' values into what the template gets as `session.parts[name]`, and holds the
+    part's own rule of who sees what."""
+
+    name: str
+    columns: tuple
+    values: Callable[[object], dict]
+    result: Callable[[object, SessionPage, tuple], object]
+
+
+SESSION_PAGE_PARTS: list[SessionPagePart] = []
+
+
+def add_session_page_part(part: SessionPagePart) -> None:
+    """Register a part of the session page (again under its name replaces it)."""
+    SESSION_PAGE_PARTS[:] = [p for p in SESSION_PAGE_PARTS if p.name != part.name] + [part]
+
+
 # The session and the reader's standing on its current quiz (a session has at most one
 # quiz and a reader one summary of it), with one row per objective: one statement for what
-# the session page reads of its session.
+# the session page reads of its session, the registered parts' columns after these.
 _SESSION_PAGE = (
     select(
         CurriculumSession.id,
@@ -438,6 +467,18 @@ _SESSION_PAGE = (
     .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
     .order_by(Objective.number)
 )
+_SESSION_PAGE_WIDTH = len(_SESSION_PAGE.selected_columns)
+# The statement with the parts' columns, built once per set of registered parts.
+_SESSION_PAGE_WITH_PARTS: dict[tuple, object] = {}
+
+
+def _session_page_statement(parts: tuple):
+    statement = _SESSION_PAGE_WITH_PARTS.get(parts)
+    if statement is None:
+        columns = [column for part in parts for column in part.columns]
+        statement = _SESSION_PAGE.add_columns(*columns) if columns else _SESSION_PAGE
+        _SESSION_PAGE_WITH_PARTS[parts] = statement
+    return statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,21 +487,25 @@ class ObjectiveLine:
     description: str
 
 
-def session_page(number: int, user) -> SessionPage | None:
-    """A current session with its objectives (in number order) and the user's standing on
-    its quiz (none without a user), for the session page."""
-    user_id = user.id if user is not None else None
-    rows = read_rows(_SESSION_PAGE, {"number": number, "user_id": user_id}).all()
+def session_page(number: int, reader, user=None) -> SessionPage | None:
+    """A current session with its objectives (in number order), the reader's standing on
+    its quiz (none without a reader: pass the user only when they take part) and the
+    registered parts as `user` (whoever opens the page) sees them, for the session page."""
+    parts = tuple(SESSION_PAGE_PARTS)
+    values = {"number": number, "user_id": reader.id if reader is not None else None}
+    for part in parts:
+        values.update(part.values(user))
+    rows = read_rows(_session_page_statement(parts), values).all()
     if not rows:
         return None
     first = rows[0]
     quiz = None
-    if user is not None and first[9] is not None:
+    if reader is not None and first[9] is not None:
         title, pass_mark, max_attempts, count, summary_id, best, passed, attempts = first[10:18]
         left = _attempts_left(max_attempts, attempts)
         has_summary = summary_id is not None
         quiz = SessionQuiz(title, pass_mark, count, has_summary, best, passed, left, first[18])
-    return SessionPage(
+    page = SessionPage(
         *first[:9],
         objectives=tuple(
             ObjectiveLine(row.objective_number, row.objective_description)
@@ -469,6 +514,12 @@ def session_page(number: int, user) -> SessionPage | None:
         ),
         quiz=quiz,
     )
+    start = _SESSION_PAGE_WIDTH
+    for part in parts:
+        found = tuple(first[start : start + len(part.columns)])
+        page.parts[part.name] = part.result(user, page, found)
+        start += len(part.columns)
+    return page
 
 
 def user_attempts(quiz_id: int, user) -> list[QuizAttempt]:

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from portal.cohorts.models import Cohort
 from portal.cohorts.permissions import can_manage_cohort
@@ -91,7 +92,7 @@ def session_detail(number: int):
     user = current_user._get_current_object()
     taking_part = can_take_part(user)
     reader = user if taking_part else None
-    session = queries.session_page(number, reader)
+    session = queries.session_page(number, reader, user)
     if session is None:
         abort(404)
     readings = queries.session_readings(session.id, reader)
@@ -201,14 +202,17 @@ def attempt_detail(attempt_id: int):
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
     questions = queries.question_specs(attempt.question_ids, attempt.quiz_id)
     texts = session_texts(number) if number else None
+    quiz = found["quiz"]
+    # quiz_text's title, found once for the three places that show it.
+    title = texts.quiz("title", quiz.title or "") if texts is not None else quiz.title or ""
+    fragments = question_fragments(questions, attempt.seed, found["shuffle"], attempt.draft, texts)
     return render(
         "learning/attempt.html",
         attempt=attempt,
-        quiz=found["quiz"],
+        quiz=quiz,
+        quiz_title=title,
         session_number=number,
-        questions=question_fragments(
-            questions, attempt.seed, found["shuffle"], attempt.draft, texts
-        ),
+        questions=Markup("").join(fragments),
         saved=False,
     )
 
