@@ -23,9 +23,8 @@ def search():
     words = queries.terms(query)
     signed_in = permissions.is_signed_in(current_user)
     viewer = viewer_for(current_user) if signed_in else None
-    result = queries.search(
-        viewer, words, page, reading_source(current_user), practice_source(current_user)
-    )
+    practices = practice_source(current_user)
+    result = queries.search(viewer, words, page, reading_source(current_user), practices)
     return render(
         "search/search.html",
         block="results",
@@ -33,4 +32,5 @@ def search():
         words=words,
         result=result,
         signed_in=signed_in,
+        reads_library=practices is not None,
     )

@@ -168,3 +168,16 @@ def test_reindex_all_restores_a_wiped_index(web, commented):
     html = found(web, "mangrove")
     assert link(commented.comment) in html
     assert link(other) not in html
+
+
+def test_the_search_label_names_only_what_the_reader_searches(web, commented):
+    def label() -> str:
+        html = web.client.get("/search").get_data(as_text=True)
+        return html.split('<label for="search-q">', 1)[1].split("</label>", 1)[0]
+
+    assert label() == "Search the titles of the readings"  # a visitor
+    sign_in(web, commented.outsider)  # signed in, no cohort: no library
+    assert label() == "Search the discussions and readings"
+    web.logout()
+    sign_in(web, commented.peer)
+    assert label() == "Search the discussions, readings, practices and comments on practices"
