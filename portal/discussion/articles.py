@@ -17,15 +17,23 @@ from markupsafe import Markup, escape
 
 from portal.countries import country_name
 from portal.i18n.languages import dates_writer
+from portal.memo import Memo
 from portal.navigation import item_url, item_url_parts
 from portal.security import csrf_token
 from portal.translations import current_translations
+
+# Per catalogue (one per language): the list's labels, the same for every list.
+_LABELS = Memo(max_entries=64)
 
 
 def _labels() -> dict[str, str]:
     """The list's labels in the page's language, written as they are, as the templates
     write `_()`: their text is the translators', not a user's."""
-    _ = current_translations().ugettext
+    translations = current_translations()
+    return _LABELS.get(translations, _translate_labels, translations.ugettext)
+
+
+def _translate_labels(_) -> dict[str, str]:
     return {
         "former": _("Former participant"),
         "new": _("New since your last visit"),
@@ -48,22 +56,24 @@ def _labels() -> dict[str, str]:
     }
 
 
-def _post_addresses():
-    """post_url(endpoint, post_id, **words): item_url(endpoint, post_id=post_id, **words),
-    escaped, each endpoint and words found once per list (item_url_parts)."""
-    made = {}
+class _PostAddresses(dict):
+    """A post's address at an endpoint, escaped, as a function of the post's id:
+    `addresses[endpoint](post_id)`, or `addresses[endpoint, action]`. Each is found once
+    per list (item_url_parts); after that a plain dict look-up and str.format."""
 
-    def post_url(endpoint: str, post_id: int, **words) -> str:
-        key = (endpoint, *words.values())
-        if key not in made:
-            parts = item_url_parts(endpoint, "post_id", **words)
-            made[key] = None if parts is None else tuple(map(escape, parts))
-        parts = made[key]
+    def __missing__(self, key):
+        endpoint, words = (key, {}) if type(key) is str else (key[0], {"action": key[1]})
+        parts = item_url_parts(endpoint, "post_id", **words)
         if parts is None:
-            return escape(item_url(endpoint, post_id=post_id, **words))
-        return f"{parts[0]}{post_id}{parts[1]}"
 
-    return post_url
+            def address(post_id: int) -> str:
+                return escape(item_url(endpoint, post_id=post_id, **words))
+
+        else:
+            before, after = (str(escape(p)).replace("{", "{{").replace("}", "}}") for p in parts)
+            address = f"{before}{{}}{after}".format
+        self[key] = address
+        return address
 
 
 def person_details(user, locale: str | None = None) -> Markup:
@@ -97,7 +107,10 @@ def _people(posts, former: str) -> dict:
 
 def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None):
     """The posts' articles (each in an <li> when `in_list`), as Markup. `read` (the
-    viewer's ThreadRead state) marks the first unread post."""
+    viewer's ThreadRead state) marks the first unread post. What is the same for each post
+    (the viewer's rights in the thread, the labels and tags, the addresses) is found before
+    the loop, and each post written as one string; what depends on the post (its author,
+    state and number, whether it is the viewer's own) is decided in the loop."""
     if not posts:
         return Markup("")
     label = _labels()
@@ -112,63 +125,67 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     # url_for writes a single query value.
     thread_url = escape(item_url("discussion.thread_detail", thread_id=thread.id))
     when = dates_writer()
-    post_url = _post_addresses()
+    address = _PostAddresses()
     id_prefix = "post-" if anchor else "accepted-post-"
     swap = ' hx-swap-oob="true"' if oob else ""
+    first_unread = read.first_unread() if in_list and read else None
+    marker = f'<li id="new" class="unread-marker"><span>{label["new"]}</span></li>'
+    open_item, close_item = ("<li>", "</li>\n") if in_list else ("", "")
+    accepted_tag = f'<span class="tag">{label["accepted"]}</span>' if anchor else ""
+    edited_tag = f'<span class="tag">{label["edited"]}</span>'
+    hidden_tag = f'<span class="tag">{label["hidden_tag"]}</span>'
+    removed = f'  <p class="removed">{label["removed"]}</p>\n'
+    hidden_text = f'  <p class="removed">{label["hidden"]}</p>\n'
+    redacted = f'<p class="hint">{label["redacted"]}</p>'
     out = []
     write = out.append
     for post in posts:
-        post_id, number, hidden = post.id, post.number, post.is_hidden
+        post_id, number, hidden, deleted = post.id, post.number, post.is_hidden, post.is_deleted
         name, details = people[post.author_id]
-        if in_list:
-            if read and read.is_first_unread(number):
-                write(f'<li id="new" class="unread-marker"><span>{label["new"]}</span></li>')
-            write("<li>")
         link = f"{thread_url}?after={number - 1}" if number - 1 else thread_url
-        write(
-            f'<article class="post{" is-hidden" if hidden else ""}" id="{id_prefix}{post_id}"'
-            f'{swap}>\n  <p class="post-meta"><strong><bdi>{name}</bdi></strong>'
-            f'{details}\n    <a href="{link}#post-{post_id}" aria-label="'
-            f'{label["post"] % {"n": number}}">#{number}</a>\n    <time datetime="'
-            f'{post.created_at.isoformat()}Z">{escape(when(post.created_at))}</time>\n'
+        head = (
+            f'{marker if number == first_unread else ""}{open_item}<article class="post'
+            f'{" is-hidden" if hidden else ""}" id="{id_prefix}{post_id}"{swap}>\n'
+            f'  <p class="post-meta"><strong><bdi>{name}</bdi></strong>{details}\n'
+            f'    <a href="{link}#post-{post_id}" aria-label="{label["post"] % {"n": number}}">'
+            f'#{number}</a>\n    <time datetime="{post.created_at.isoformat()}Z">'
+            f"{escape(when(post.created_at))}</time>\n"
+            f"{accepted_tag if accepted_id == post_id else ''}"
+            f"{edited_tag if post.edited_at and not deleted else ''}"
+            f"{hidden_tag if hidden else ''}  </p>\n"
         )
-        if anchor and accepted_id == post_id:
-            write(f'<span class="tag">{label["accepted"]}</span>')
-        if post.edited_at and not post.is_deleted:
-            write(f'<span class="tag">{label["edited"]}</span>')
-        if hidden:
-            write(f'<span class="tag">{label["hidden_tag"]}</span>')
-        write("  </p>\n")
-        if post.is_deleted:
-            write(f'  <p class="removed">{label["removed"]}</p>\n')
+        if deleted:
+            body = removed
         elif hidden and not mod:
-            write(f'  <p class="removed">{label["hidden"]}</p>\n')
+            body = hidden_text
         else:
-            write(f'  <div class="post-body" dir="auto">{post.body_html}</div>\n')
-            if post.redacted_at:
-                write(f'<p class="hint">{label["redacted"]}</p>')
+            body = (
+                f'  <div class="post-body" dir="auto">{post.body_html}</div>\n'
+                f"{redacted if post.redacted_at else ''}"
+            )
             if anchor:
-                write('  <ul class="post-actions">\n')
+                body += '  <ul class="post-actions">\n'
                 if can_reply and not hidden:
                     quote = f"{thread_url}?quote={post_id}"
-                    write(
+                    body += (
                         f'<li><a href="{quote}#reply-form" hx-get="{quote}" hx-target='
                         f'"#reply-form" hx-swap="outerHTML">{label["quote"]}</a></li>'
                     )
-                if viewer.can_edit(post):
-                    edit = post_url("discussion.post_edit", post_id)
-                    delete = post_url("discussion.post_delete", post_id)
-                    write(
-                        f'    <li><a href="{edit}" hx-get="{edit}" hx-target="#post-{post_id}"'
-                        f' hx-swap="outerHTML">{label["edit"]}</a></li>\n'
-                        f'    <li><a href="{delete}">{label["delete"]}</a></li>\n'
-                    )
-                elif post.author_id != viewer_id and not (mod and hidden):
-                    flag = post_url("discussion.post_flag", post_id)
-                    write(f'    <li><a href="{flag}">{label["report"]}</a></li>\n')
+                if post.author_id == viewer_id:  # nobody else's post is theirs to edit
+                    if viewer.can_edit(post):
+                        edit = address["discussion.post_edit"](post_id)
+                        delete = address["discussion.post_delete"](post_id)
+                        body += (
+                            f'    <li><a href="{edit}" hx-get="{edit}" hx-target='
+                            f'"#post-{post_id}" hx-swap="outerHTML">{label["edit"]}</a></li>\n'
+                            f'    <li><a href="{delete}">{label["delete"]}</a></li>\n'
+                        )
+                elif not (mod and hidden):
+                    flag = address["discussion.post_flag"](post_id)
+                    body += f'    <li><a href="{flag}">{label["report"]}</a></li>\n'
                 if can_accept and number > 1 and accepted_id != post_id and not hidden:
-                    accept = post_url("discussion.post_accept", post_id)
-                    write(
+                    accept = address["discussion.post_accept"](post_id)
+                    body += (
                         f'    <li><form method="post" action="{accept}" hx-post="{accept}"'
                         ' hx-target="#accepted" hx-swap="outerHTML" class="inline"><input'
                         f' type="hidden" name="csrf_token" value="{csrf}"><button'
@@ -176,19 +193,17 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
                     )
                 if mod:
                     action = "restore" if hidden else "hide"
-                    moderate = post_url("discussion.post_moderate", post_id, action=action)
-                    redact = post_url("discussion.post_redact", post_id)
-                    write(
+                    moderate = address["discussion.post_moderate", action](post_id)
+                    redact = address["discussion.post_redact"](post_id)
+                    body += (
                         f'    <li><form method="post" action="{moderate}" class="inline"><input'
                         f' type="hidden" name="csrf_token" value="{csrf}"><button'
                         f' type="submit" class="link">{label[action]}</button></form></li>\n'
                         f'    <li><a href="{redact}">{label["redact"]}</a></li>\n'
                     )
                     if post.edited_at or post.redacted_at:
-                        history = post_url("discussion.post_history", post_id)
-                        write(f'<li><a href="{history}">{label["history"]}</a></li>')
-                write("  </ul>\n")
-        write("</article>\n")
-        if in_list:
-            write("</li>\n")
+                        history = address["discussion.post_history"](post_id)
+                        body += f'<li><a href="{history}">{label["history"]}</a></li>'
+                body += "  </ul>\n"
+        write(f"{head}{body}</article>\n{close_item}")
     return Markup("".join(out))

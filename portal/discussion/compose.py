@@ -9,16 +9,26 @@ the macro and the WTForms calls it replaces), the labels looked up once a call.
 
 from __future__ import annotations
 
+from flask import request
 from markupsafe import Markup, escape
 
+from portal.discussion.forms import BlankReply, PostForm
+from portal.memo import FragmentMemo
 from portal.navigation import fixed_url
 from portal.translations import current_translations
+
+# The empty reply box, per language (its catalogue) and script root: a few kilobytes each.
+_BLANK = FragmentMemo(max_entries=64, max_chars=8000)
 
 
 def compose_body(form, findings, confirm, error, prefix) -> Markup:
     """The compose box of `form` (its `body` field), its ids starting with `prefix`;
     `findings` (with the signed `confirm`) when the text may identify a person, `error`
-    when the post was refused."""
+    when the post was refused. A BlankReply's box is kept: it holds no one's text."""
+    if type(form) is BlankReply and not (findings or error):
+        translations = current_translations()
+        key = (translations, request.script_root, prefix)
+        return _BLANK.get(key, _blank_box, prefix)
     _ = current_translations().ugettext
     field = form.body
     prefix = escape(prefix)
@@ -77,3 +87,8 @@ def compose_body(form, findings, confirm, error, prefix) -> Markup:
             "</div>\n"
         )
     return Markup("".join(out))
+
+
+def _blank_box(prefix) -> Markup:
+    """The box of an empty reply form, as compose_body writes it for a PostForm."""
+    return compose_body(PostForm(formdata=None), None, None, None, prefix)

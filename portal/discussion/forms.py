@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -35,6 +36,19 @@ class PostForm(PortalForm):
         super().__init__(*args, **kwargs)
         if getattr(self, "token", None) is not None and not self.token.data:
             self.token.data = secrets.token_urlsafe(18)
+
+
+class BlankReply:
+    """What the thread page reads of an empty PostForm: its fresh token. A GET (and the
+    form after a reply) writes the empty reply box without building the WTForms form (its
+    fields, meta and CSRF field, some 120 calls a request): the box is the same for
+    everybody in a language (compose.compose_body keeps it), and a POST still checks a
+    PostForm."""
+
+    __slots__ = ("token",)
+
+    def __init__(self):
+        self.token = SimpleNamespace(data=secrets.token_urlsafe(18))
 
 
 class EditForm(PostForm):

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.accounts.forms import EmptyForm
 from portal.discussion import bp, queries, services
 from portal.discussion.forms import (
+    BlankReply,
     BoardForm,
     CheckForm,
     EditForm,
@@ -190,13 +191,13 @@ def thread_detail(thread_id: int):
     thread, state = queries.shown_thread_for(current_user, thread_id)
     after = max(request.args.get("after", 0, type=int), 0)
     quote_id = request.args.get("quote", type=int)
-    form = PostForm()
     if quote_id:
+        form = PostForm()
         form.body.data = _quote(thread, quote_id)
         return _thread_page(thread, form, block="reply_form", after=after)
     response = _thread_page(
         thread,
-        form,
+        BlankReply(),
         block="more",
         after=after,
         read=None if is_htmx() else state,  # "load more" continues this visit
@@ -232,7 +233,7 @@ def thread_reply(thread_id: int):
                     status=201,
                     thread=thread,
                     board=thread.board,
-                    form=PostForm(formdata=None),
+                    form=BlankReply(),
                     new_post=post,
                     new_post_url=_reply_url(post),
                     unseen=bool(request.form.get("shown_to")),

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from discussion.conftest import make_thread, post_form, sign_in
 from portal.discussion.compose import compose_body
-from portal.discussion.forms import EditForm, PostForm, ThreadForm
+from portal.discussion.forms import BlankReply, EditForm, PostForm, ThreadForm
 from portal.pii import Finding
 
 # The compose_body macro as it was (templates/discussion/_macros.html), WTForms writing the
@@ -92,6 +92,25 @@ def test_the_compose_box_is_the_markup_of_the_macro_it_replaced(app, language):
         assert '<p class="error" id="reply-error">Write something first.</p>' in seen
         assert "&lt;half&gt; a minute &amp; &#34;more&#34;" in seen
         assert "<li>Phone number: <mark>+66 &lt;81&gt;</mark></li>" in seen
+
+
+def test_the_blank_reply_box_is_the_empty_forms_in_each_language(app):
+    """A GET writes a BlankReply's box, kept per language: the same markup as an empty
+    PostForm's, in the language of each request (never the one kept first)."""
+    with app.test_request_context():
+        for language in ["en", "ur", "th", "id", "en", "th"]:
+            with force_locale(language):
+                expected = render_template_string(
+                    MACRO,
+                    form=PostForm(formdata=None),
+                    prefix="reply",
+                    findings=None,
+                    confirm=None,
+                    error=None,
+                )
+                for _ in range(2):
+                    assert compose_body(BlankReply(), None, None, None, "reply") == expected
+        assert BlankReply().token.data != BlankReply().token.data
 
 
 def test_the_box_keeps_what_was_written_and_says_what_was_found(app, web, world):

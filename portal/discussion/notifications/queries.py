@@ -38,9 +38,13 @@ class ThreadState:
     last_read_number: int
     subscription: SubscriptionState
 
+    def first_unread(self) -> int | None:
+        """The number of the first post after the last visit; None on a first visit."""
+        return self.last_read_number + 1 if self.last_read_number > 0 else None
+
     def is_first_unread(self, number: int) -> bool:
         """True for the first post after the last visit (never on a first visit)."""
-        return self.last_read_number > 0 and number == self.last_read_number + 1
+        return number == self.first_unread()
 
 
 def unread_posts(user_id: int):
