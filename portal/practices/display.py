@@ -9,7 +9,7 @@ from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
 from portal.memo import FragmentMemo, Memo
-from portal.navigation import fixed_url, item_url
+from portal.navigation import fixed_url, item_url, item_url_parts
 from portal.practices import queries
 from portal.translations import current_translations
 
@@ -61,12 +61,21 @@ def library_block(
 
 
 def _page_url(query: queries.LibraryQuery, number: int) -> str:
-    """The address of another page of the same query (item_url for the bare library's
-    pages, which have no other argument)."""
+    """The address of another page of the same query: the bare library's pages (no other
+    argument) fill the address found once per script root."""
     args = query.args(page=number)
-    if len(args) == 1:
-        return item_url("practices.library", **args)
-    return url_for("practices.library", **args)
+    if len(args) != 1:
+        return url_for("practices.library", **args)
+    parts = _PAGE_URL.get(request.script_root, _page_url_parts)
+    return parts[0] + str(number) + parts[1] if parts else item_url("practices.library", **args)
+
+
+_PAGE_URL = Memo(max_entries=100)
+
+
+def _page_url_parts() -> tuple:
+    """The bare library's address before and after its page number; () if it has none."""
+    return item_url_parts("practices.library", "page") or ()
 
 
 def library_cards(page: queries.LibraryPage, labels: dict, language: str) -> Markup:
