@@ -1,16 +1,81 @@
-"""The practice library's cards and facets, written in Python and kept per worker: a page
-has dozens of them (every facet value, every card), and as Jinja loops each value of each
-one was escaped and yielded on every request."""
+"""The practice library's markup, written in Python: the cards and facets, kept per worker
+(a page has dozens of them, every facet value, every card, and as Jinja loops each value
+of each one was escaped and yielded on every request), and the heading, form and block
+around them, whose texts are translated once per language."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from markupsafe import Markup, escape
 
-from portal.memo import FragmentMemo
-from portal.navigation import item_url
+from portal.memo import FragmentMemo, Memo
+from portal.navigation import fixed_url, item_url, item_url_parts
 from portal.practices import queries
 from portal.translations import current_translations
+
+
+def library_intro(language: str, is_staff: bool) -> Markup:
+    """The page's heading, its links and the opening tag of its form, in `language` (staff
+    also get the review queue's link)."""
+    return _texts(language)["intro", is_staff]
+
+
+def library_block(
+    page: queries.LibraryPage,
+    query: queries.LibraryQuery,
+    facets: Markup,
+    cards: Markup,
+    language: str,
+) -> Markup:
+    """The part of the page htmx swaps: the search and sort fields, the facets, how many
+    practices match, the cards (or why there are none) and the pager, in `language`."""
+    texts = _texts(language)
+    filtered = query.is_filtered
+    total = page.total
+    out = [
+        texts["search"],
+        escape(query.text),
+        texts["sort", query.sort],
+        facets,
+        texts["buttons", filtered],
+        current_translations().ungettext("%(num)d practice", "%(num)d practices", total)
+        % {"num": total},
+        "</h2>\n",
+    ]
+    if page.practices:
+        out += ('    <ol class="practice-list plain">\n', cards, "    </ol>\n")
+    else:
+        out.append(texts["empty", filtered])
+    number = query.page
+    has_next = page.has_next(number)
+    if number > 1 or has_next:
+        out.append(texts["pager"])
+        if number > 1:
+            out += ('<a href="', escape(_page_url(query, number - 1)), texts["previous"])
+        out += ("      <span>", texts["page"] % {"n": number}, "</span>\n")
+        if has_next:
+            out += ('<a href="', escape(_page_url(query, number + 1)), texts["next"])
+        out.append("    </nav>\n")
+    out.append("  </section>\n</div>\n")
+    return Markup("".join(out))
+
+
+def _page_url(query: queries.LibraryQuery, number: int) -> str:
+    """The address of another page of the same query: the bare library's pages (no other
+    argument) fill the address found once per script root."""
+    args = query.args(page=number)
+    if len(args) != 1:
+        return url_for("practices.library", **args)
+    parts = _PAGE_URL.get(request.script_root, _page_url_parts)
+    return parts[0] + str(number) + parts[1] if parts else item_url("practices.library", **args)
+
+
+_PAGE_URL = Memo(max_entries=100)
+
+
+def _page_url_parts() -> tuple:
+    """The bare library's address before and after its page number; () if it has none."""
+    return item_url_parts("practices.library", "page") or ()
 
 
 def library_cards(page: queries.LibraryPage, labels: dict, language: str) -> Markup:
@@ -60,6 +125,99 @@ def _facets_key(page: queries.LibraryPage, query: queries.LibraryQuery, language
         tuple((facet, tuple(values)) for facet, values in query.filters.items()),
         tuple(page.names.items()),
     )
+
+
+# The page's fixed texts in each language, and the markup around them, made once per
+# language and script root (the same for every reader): the template wrote them with a
+# dozen `_()` and as many outputs on every request.
+_TEXTS = Memo(max_entries=100)
+
+
+def _texts(language: str) -> dict:
+    return _TEXTS.get((language, request.script_root), _make_texts)
+
+
+def _make_texts() -> dict:
+    """The library's texts in the request's language, each as the templates' `_` gives it
+    (trusted, not escaped), set in the markup the template wrote around it. (No `_()` in
+    an f-string: the catalogue's extraction would not find it.)"""
+    translations = current_translations()
+
+    def _(text: str) -> str:
+        return Markup(translations.ugettext(text)) % {}
+
+    def link(endpoint: str, text: str) -> str:
+        return f'<a href="{escape(fixed_url(endpoint))}">{text}</a>'
+
+    library = escape(fixed_url("practices.library"))
+    intro = "".join(
+        [
+            "<h1>",
+            _("Practice library"),
+            "</h1>\n<p>",
+            _(
+                "Good practices shared by officials, NGOs and survivor groups of every "
+                "cohort, reviewed by the trainers."
+            ),
+            "\n  ",
+            link("practices.practice_new", _("Share a practice")),
+            " ·\n  ",
+            link("practices.practice_mine", _("My practices")),
+        ]
+    )
+    review = " ·\n  " + link("practices.review_queue", _("Review queue"))
+    form = (
+        f'</p>\n<form id="library-form" class="library" method="get" action="{library}" '
+        f'role="search" hx-get="{library}" hx-target="#library" hx-swap="outerHTML" '
+        'hx-push-url="true" hx-trigger="submit, change">\n'
+    )
+    sort_by, newest, useful = _("Sort by"), _("Newest"), _("Most useful")
+
+    def sort_field(sort: str) -> str:
+        chosen = {sort: " selected"}
+        return (
+            '" maxlength="200" autocomplete="off">\n    </div>\n    <div class="field">\n'
+            f'      <label for="library-sort">{sort_by}</label>\n'
+            '      <select id="library-sort" name="sort">\n'
+            f'        <option value="newest"{chosen.get("newest", "")}>{newest}</option>\n'
+            f'        <option value="useful"{chosen.get("useful", "")}>{useful}</option>\n'
+            "      </select>\n    </div>\n"
+        )
+
+    show = _("Show practices")
+
+    def buttons(clear: str) -> str:
+        return (
+            '    <p class="buttons"><button type="submit" class="primary">'
+            f"{show}</button>\n{clear}</p>\n  </div>\n"
+            '  <section class="results" aria-labelledby="library-h" aria-live="polite">\n'
+            '    <h2 id="library-h">'
+        )
+
+    clear = _("Clear all filters")
+    no_match = _("No practice matches these filters. Remove a filter or try other words.")
+    none_yet = _("No practices have been published yet. Be the first to share one.")
+    search = _("Search the practices")
+    pages, previous, following = _("Pages"), _("Previous"), _("Next")
+    return {
+        ("intro", False): Markup(intro + form),
+        ("intro", True): Markup(intro + review + form),
+        "search": (
+            '<div id="library" class="library-grid">\n  <div class="facets">\n'
+            f'    <div class="field">\n      <label for="library-q">{search}</label>\n'
+            '      <input id="library-q" type="search" name="q" value="'
+        ),
+        ("sort", "newest"): sort_field("newest"),
+        ("sort", "useful"): sort_field("useful"),
+        ("buttons", False): buttons(""),
+        ("buttons", True): buttons(f'<a href="{library}">{clear}</a>'),
+        ("empty", True): f"    <p>{no_match}</p>\n",
+        ("empty", False): f"    <p>{none_yet}</p>\n",
+        "pager": f'    <nav class="pager" aria-label="{pages}">\n',
+        "previous": f'" rel="prev">{previous}</a>',
+        "next": f'" rel="next">{following}</a>',
+        "page": Markup(translations.ugettext("Page %(n)d")),
+    }
 
 
 # The library's repeated pieces, written here because a page has dozens of them (every

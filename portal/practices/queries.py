@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from flask import abort
 from sqlalchemy import (
@@ -61,6 +62,8 @@ class LibraryQuery:
     def from_args(cls, args) -> LibraryQuery:
         filters = {}
         for facet in FACETS:
+            if facet not in args:  # most requests choose no value of most facets
+                continue
             values = clean_values(facet, args.getlist(facet))
             if values:
                 filters[facet] = values
@@ -303,11 +306,6 @@ def _curriculum(*between):
 _CURRICULUM_NAMES = union_all(*_curriculum())
 
 
-def _sorted_values(joined: str | None) -> list[str]:
-    """Values joined by spaces (`_joined_values`), each once, in value order."""
-    return sorted(set(joined.split(" "))) if joined else []
-
-
 def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
     """A page of published practices matching the query, with per-value facet counts.
 
@@ -318,37 +316,49 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
     params.update(_text_params(query.words))
     rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
-    practices = []
-    adaptations: dict[int, list[str]] = {}
-    for pid, title, summary, useful_count, _total, countries, pillars, adapted in rows:
-        practices.append(
-            LibraryItem(
-                pid,
-                title,
-                summary,
-                useful_count,
-                _sorted_values(countries),
-                _sorted_values(pillars),
-            )
+    # The cards' values come joined by spaces (`_joined_values`): each once, in value order.
+    # (Comprehensions, not a helper and appends: the library reads them on every request.)
+    practices = [
+        LibraryItem(
+            pid,
+            title,
+            summary,
+            useful_count,
+            sorted(set(countries.split(" "))) if countries else [],
+            sorted(set(pillars.split(" "))) if pillars else [],
         )
-        if adapted:
-            adaptations[pid] = _sorted_values(adapted)
-    facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
-    names: dict[tuple[str, str], str] = {}
-    for facet, value, count, title in read_rows(counts_stmt, params).all():
-        if count is None:  # a label of the curriculum
-            names[(facet, value)] = f"{value}. {title}"
-        else:
-            facets[facet].append((value, count))
-    for facet, values in facets.items():
-        seen = {value for value, _count in values}
+        for pid, title, summary, useful_count, _total, countries, pillars, _adapted in rows
+    ]
+    adaptations = {row[0]: sorted(set(row[7].split(" "))) for row in rows if row[7]}
+    counted = read_rows(counts_stmt, params).all()
+    # A count of None is a label of the curriculum.
+    names = {
+        (facet, value): f"{value}. {title}"
+        for facet, value, count, title in counted
+        if count is None
+    }
+    facets = {
+        facet: [
+            (value, count)
+            for of, value, count, _title in counted
+            if of == facet and count is not None
+        ]
+        for facet in FACETS
+    }
+    for facet, chosen in query.filters.items():
         # A selected value that no longer matches anything stays visible, so it can be
         # unticked.
-        values.extend((value, 0) for value in query.filters.get(facet, ()) if value not in seen)
+        values = facets[facet]
+        seen = {value for value, _count in values}
+        values.extend((value, 0) for value in chosen if value not in seen)
+    for facet, values in facets.items():
         if facet in ("objective", "session"):
             values.sort(key=lambda item: int(item[0]))
         else:
-            values.sort(key=lambda item: (-item[1], item[0]))
+            # Most practices first, then by value: a value appears once in a facet, so
+            # sorting by value and then (stably) by count needs no key function per value.
+            values.sort()
+            values.sort(key=itemgetter(1), reverse=True)
     return LibraryPage(
         practices=practices,
         total=rows[0].total if rows else 0,
