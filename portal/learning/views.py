@@ -95,13 +95,12 @@ def session_detail(number: int):
     session = queries.session_page(number, reader, user)
     if session is None:
         abort(404)
-    readings = queries.session_readings(session.id, reader)
     texts = session_texts(number)
     return render(
         "learning/session.html",
         session=session,
         tx=texts,
-        outline=session_outline(session, readings, texts, taking_part),
+        outline=session_outline(session, session.readings, texts, taking_part),
         quiz_and_resources=session_quiz_block(session, session.quiz, texts),
         taking_part=taking_part,
     )
