@@ -330,3 +330,39 @@ def test_the_session_page_lists_each_objective_and_reading_once(as_participant, 
     session.objectives = db.session.scalars(select(Objective).order_by(Objective.number)).all()
     db.session.commit()
     assert shown() == (["1", "2"], [], [])
+
+
+def test_the_rest_of_the_session_page_follows_each_of_its_inputs(
+    as_participant, participant, cohort, shipped
+):
+    """The title and the part after the exercise slot are kept as HTML per worker; the
+    session's title, starter template, resources and discussion question, the reader's
+    standing on the quiz and the board's thread count each change them."""
+    from portal.discussion.models import Board, Thread
+
+    def page():
+        return as_participant.client.get("/sessions/3").get_data(as_text=True)
+
+    first = page()
+    assert "Go to the quiz" in first and "(0 threads)" in first
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 3))
+    session.title = "A revised title"
+    session.exercise_template = [{"title": "A revised section", "items": ["A revised item"]}]
+    session.resources = [{"title": "A revised resource", "url": "https://example.org/r"}]
+    session.discussion_prompt = "A revised question?"
+    db.session.commit()
+    second = page()
+    assert "<title>Session 3: A revised title · " in second
+    assert '<h4>A revised section</h4>\n<ul class="checklist">\n<li>A revised item</li>' in second
+    assert '<a href="https://example.org/r" rel="noopener">A revised resource</a>' in second
+    assert '<div class="prompt"><p>A revised question?</p>' in second
+    board = db.session.scalar(
+        select(Board).where(Board.slot == f"session:{cohort.id}:{session.id}")
+    )
+    db.session.add(
+        Thread(board_id=board.id, author_id=participant.id, title="T", kind="discussion")
+    )
+    db.session.commit()
+    assert "(1 thread)" in page()
+    as_participant.post("/sessions/3/quiz/start", token_from="/sessions/3/quiz")
+    assert "Continue the quiz" in page()
