@@ -151,45 +151,65 @@ def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts
     return SimpleNamespace(**view)
 
 
+# A session page's title, kept per worker: the page's language, the translation's version
+# and the session's number and title are its inputs.
+_TITLES = FragmentMemo(max_entries=2_000, max_chars=1_000)
+
+
+def session_title(session, texts) -> Markup:
+    """The title of a session page (templates/learning/_session_outline.html)."""
+    key = (texts.language, texts.version, session.number, session.title)
+    return _TITLES.get(key, _title_html, session, texts)
+
+
+def _title_html(*args) -> Markup:
+    return _macro("learning/_session_outline.html", "session_title")(*args)
+
+
 # The top of a session page as HTML, kept per worker: its heading, objectives, reading
-# list and offline links. The key holds every input of it, each read on this request:
-# the session's number, title, summary and objectives, the readings' rows (slug, title,
-# summary, minutes and the reader's own done mark), the page's language, the
-# translation's version, whether the reader takes part (links or not) and the script root.
+# list, offline links, the note for those not taking part and the exercise's introduction.
+# The key holds every input of it, each read on this request: the session's number, title,
+# summary, objectives and exercise introduction, the readings' rows (slug, title, summary,
+# minutes and the reader's own done mark), the page's language, the translation's
+# version, whether the reader takes part (links or not), the sign-in address shown to a
+# visitor (None for people signed in) and the script root.
 _OUTLINES = FragmentMemo(max_entries=2_000, max_chars=20_000)
 
 
-def session_outline(session, readings: list, texts, taking_part: bool) -> Markup:
-    """The session page from its crumbs to its offline links
-    (templates/learning/_session_outline.html)."""
-    key = (request.script_root, str(get_locale()), texts.version, taking_part)
+def session_outline(session, texts, taking_part: bool, login_url: str | None) -> Markup:
+    """The session page from its crumbs to the exercise's starter template
+    (templates/learning/_session_outline.html); `login_url` is where a visitor signs in."""
+    key = (request.script_root, texts.language, texts.version, taking_part, login_url)
     key += (session.number, session.title, session.summary, session.objectives)
-    key += tuple(tuple(row) for row in readings)
-    return _OUTLINES.get(key, _outline_html, session, readings, texts, taking_part)
+    key += (session.exercise_template is not None and session.exercise_intro, session.readings)
+    return _OUTLINES.get(key, _outline_html, session, texts, taking_part, login_url)
 
 
 def _outline_html(*args) -> Markup:
     return _macro("learning/_session_outline.html", "session_outline")(*args)
 
 
-# A session page's quiz section and resources as HTML, kept per worker. The key holds every
-# input of them, each read on this request: the reader's standing on the quiz (a
+# The rest of a session page as HTML, kept per worker: the exercise's starter template, the
+# quiz section, the resources and the discussion question with the reader's board. The key
+# holds every input of it, each read on this request: the reader's standing on the quiz (a
 # queries.SessionQuiz: title, pass mark, question count, best score, attempts left, open
-# attempt), the session's number and resources, the page's language, the translation's
-# version and the script root (the quiz link).
+# attempt), the session's number, starter template, resources and discussion question, the
+# board's address and thread count, the page's language, the translation's version and the
+# script root (the quiz link).
 _QUIZ_BLOCKS = FragmentMemo(max_entries=2_000, max_chars=20_000)
 
 
-def session_quiz_block(session, quiz, texts) -> Markup:
-    """The quiz section and the resources of a session page
-    (templates/learning/_session_quiz.html)."""
-    key = (request.script_root, str(get_locale()), texts.version, session.number, quiz)
-    key += (repr(session.resources),)
-    return _QUIZ_BLOCKS.get(key, _quiz_block_html, session, quiz, texts)
+def session_end(session, texts) -> Markup:
+    """The session page after the exercise slot (templates/learning/_session_quiz.html)."""
+    board = session.parts.get("board")
+    key = (request.script_root, texts.language, texts.version, session.number, session.quiz)
+    key += (repr(session.exercise_template), repr(session.resources))
+    key += (session.discussion_prompt, board)
+    return _QUIZ_BLOCKS.get(key, _end_html, session, texts, board)
 
 
-def _quiz_block_html(*args) -> Markup:
-    return _macro("learning/_session_quiz.html", "quiz_and_resources")(*args)
+def _end_html(*args) -> Markup:
+    return _macro("learning/_session_quiz.html", "session_end")(*args)
 
 
 # A reading page's article as HTML, kept per worker. The key holds every input of it, each

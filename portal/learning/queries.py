@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
@@ -197,34 +199,6 @@ def session_by_number(number: int) -> CurriculumSession | None:
 # The session page and the reading page only show what they read: plain rows of the
 # columns they need (no ORM entities, read_rows), one statement each.
 
-
-_SESSION_READINGS = (
-    select(
-        Reading.slug,
-        Reading.title,
-        Reading.summary,
-        Reading.minutes,
-        ReadingProgress.id.is_not(None).label("done"),
-    )
-    .outerjoin(
-        ReadingProgress,
-        and_(
-            ReadingProgress.reading_id == Reading.id,
-            ReadingProgress.user_id == bindparam("user_id"),
-        ),
-    )
-    .where(Reading.session_id == bindparam("session_id"), Reading.is_retired.is_(False))
-    .order_by(Reading.position)
-)
-
-
-def session_readings(session_id: int, user) -> list:
-    """The session's current readings in order as rows (slug, title, summary, minutes, done);
-    `done` says whether the user marked it done (never, without a user)."""
-    user_id = user.id if user is not None else None
-    return read_rows(_SESSION_READINGS, {"session_id": session_id, "user_id": user_id}).all()
-
-
 _READING_PAGE = (
     select(
         CurriculumSession.number.label("session_number"),
@@ -385,9 +359,9 @@ class SessionQuiz:
 @dataclass(frozen=True, slots=True)
 class SessionPage:
     """What the session page shows of a session; `objectives` are rows of (number,
-    description), `quiz` the reader's standing on its quiz (None for a session without a
-    current quiz, or read without a reader), `parts` what other features show on it
-    (SESSION_PAGE_PARTS), by name."""
+    description), `readings` its current readings (ReadingLine), `quiz` the reader's
+    standing on its quiz (None for a session without a current quiz, or read without a
+    reader), `parts` what other features show on it (SESSION_PAGE_PARTS), by name."""
 
     id: int
     number: int
@@ -400,6 +374,7 @@ class SessionPage:
     is_retired: bool
     objectives: tuple
     quiz: SessionQuiz | None
+    readings: tuple = ()
     parts: dict = field(default_factory=dict)
 
     @property
@@ -433,9 +408,21 @@ def add_session_page_part(part: SessionPagePart) -> None:
     SESSION_PAGE_PARTS[:] = [p for p in SESSION_PAGE_PARTS if p.name != part.name] + [part]
 
 
+# A session's current readings, for the session page's statement (correlated to its session
+# only: the statement joins Reading too).
+_READING_COUNT = (
+    select(func.count(Reading.id))
+    .where(Reading.session_id == CurriculumSession.id, Reading.is_retired.is_(False))
+    .correlate(CurriculumSession)
+    .scalar_subquery()
+)
+
 # The session and the reader's standing on its current quiz (a session has at most one
-# quiz and a reader one summary of it), with one row per objective: one statement for what
-# the session page reads of its session, the registered parts' columns after these.
+# quiz and a reader one summary of it), with one row per objective and current reading
+# (each objective with each reading, in order; the count of readings says where the
+# objectives change): one statement for what the session page reads of its session, the
+# registered parts' columns after these. The JSON columns come as their text, decoded once
+# rather than on every row.
 _SESSION_PAGE = (
     select(
         CurriculumSession.id,
@@ -444,8 +431,8 @@ _SESSION_PAGE = (
         CurriculumSession.summary,
         CurriculumSession.discussion_prompt,
         CurriculumSession.exercise_intro,
-        CurriculumSession.exercise_template,
-        CurriculumSession.resources,
+        cast(CurriculumSession.exercise_template, String),
+        cast(CurriculumSession.resources, String),
         CurriculumSession.is_retired,
         Quiz.id,
         Quiz.title,
@@ -457,15 +444,31 @@ _SESSION_PAGE = (
         QuizSummary.passed,
         QuizSummary.attempts,
         _OPEN_ATTEMPT,
-        Objective.number.label("objective_number"),
-        Objective.description.label("objective_description"),
+        Objective.number,
+        Objective.description,
+        _READING_COUNT,
+        Reading.slug,
+        Reading.title,
+        Reading.summary,
+        Reading.minutes,
+        ReadingProgress.id.is_not(None),
     )
     .outerjoin(Quiz, and_(Quiz.session_id == CurriculumSession.id, Quiz.is_retired.is_(False)))
     .outerjoin(QuizSummary, _STANDING)
     .outerjoin(session_objective, session_objective.c.session_id == CurriculumSession.id)
     .outerjoin(Objective, Objective.number == session_objective.c.objective_number)
+    .outerjoin(
+        Reading, and_(Reading.session_id == CurriculumSession.id, Reading.is_retired.is_(False))
+    )
+    .outerjoin(
+        ReadingProgress,
+        and_(
+            ReadingProgress.reading_id == Reading.id,
+            ReadingProgress.user_id == bindparam("user_id"),
+        ),
+    )
     .where(CurriculumSession.number == bindparam("number"), CurriculumSession.is_retired.is_(False))
-    .order_by(Objective.number)
+    .order_by(Objective.number, Reading.position)
 )
 _SESSION_PAGE_WIDTH = len(_SESSION_PAGE.selected_columns)
 # The statement with the parts' columns, built once per set of registered parts.
@@ -487,10 +490,26 @@ class ObjectiveLine:
     description: str
 
 
+class ReadingLine(NamedTuple):
+    """A current reading of the session page, with the reader's done mark (never, without
+    a reader)."""
+
+    slug: str
+    title: str
+    summary: str
+    minutes: int
+    done: bool
+
+
+def _json(text: str | None):
+    return None if text is None else json.loads(text)
+
+
 def session_page(number: int, reader, user=None) -> SessionPage | None:
-    """A current session with its objectives (in number order), the reader's standing on
-    its quiz (none without a reader: pass the user only when they take part) and the
-    registered parts as `user` (whoever opens the page) sees them, for the session page."""
+    """A current session with its objectives (in number order), its current readings (in
+    order, with the reader's done marks), the reader's standing on its quiz (none without a
+    reader: pass the user only when they take part) and the registered parts as `user`
+    (whoever opens the page) sees them, for the session page: one statement."""
     parts = tuple(SESSION_PAGE_PARTS)
     values = {"number": number, "user_id": reader.id if reader is not None else None}
     for part in parts:
@@ -505,14 +524,20 @@ def session_page(number: int, reader, user=None) -> SessionPage | None:
         left = _attempts_left(max_attempts, attempts)
         has_summary = summary_id is not None
         quiz = SessionQuiz(title, pass_mark, count, has_summary, best, passed, left, first[18])
+    # Each objective has one row per reading (one row, without readings).
+    reading_count = first[21]
     page = SessionPage(
-        *first[:9],
+        *first[:6],
+        _json(first[6]),
+        _json(first[7]),
+        first[8],
         objectives=tuple(
-            ObjectiveLine(row.objective_number, row.objective_description)
-            for row in rows
-            if row.objective_number is not None
+            ObjectiveLine(row[19], row[20])
+            for row in rows[:: reading_count or 1]
+            if row[19] is not None
         ),
         quiz=quiz,
+        readings=tuple(ReadingLine._make(row[22:27]) for row in rows[:reading_count]),
     )
     start = _SESSION_PAGE_WIDTH
     for part in parts:

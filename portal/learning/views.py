@@ -31,8 +31,9 @@ from portal.learning.display import (
     read_responses,
     reading_article,
     review_rows,
+    session_end,
     session_outline,
-    session_quiz_block,
+    session_title,
     text_html,
 )
 from portal.learning.forms import DoneForm, EssayGradeForm, WindowForm
@@ -95,14 +96,16 @@ def session_detail(number: int):
     session = queries.session_page(number, reader, user)
     if session is None:
         abort(404)
-    readings = queries.session_readings(session.id, reader)
     texts = session_texts(number)
+    login_url = None
+    if not user.is_authenticated:
+        login_url = url_for("accounts.login", next=request.path)
     return render(
         "learning/session.html",
         session=session,
-        tx=texts,
-        outline=session_outline(session, readings, texts, taking_part),
-        quiz_and_resources=session_quiz_block(session, session.quiz, texts),
+        title=session_title(session, texts),
+        outline=session_outline(session, texts, taking_part, login_url),
+        end=session_end(session, texts),
         taking_part=taking_part,
     )
 

@@ -10,8 +10,9 @@ import pytest
 from factories import enrol, make_cohort, make_user
 from sqlalchemy import select
 
+from learning.builders import make_session
 from portal.extensions import db
-from portal.learning.models import CurriculumSession, Reading, ReadingProgress
+from portal.learning.models import CurriculumSession, Objective, Reading, ReadingProgress
 
 READING = "/sessions/1/readings/who-is-a-victim"
 
@@ -296,3 +297,72 @@ def test_curriculum_pdf_is_made_once_then_served_from_cache(app, client, shipped
     assert first == second and first.startswith(b"%PDF-")
     assert len(set(cache.glob("*.pdf")) - before) <= 1  # no second file for the same outline
     assert made or before  # the PDF is kept on disk for every worker
+
+
+def test_the_session_page_lists_each_objective_and_reading_once(as_participant, participant):
+    """The page reads its objectives and readings in one statement (each objective with
+    each reading): every one appears once and in order, with none of the other, and the
+    reader's marks stay on their own readings."""
+    session = make_session(number=40, readings=3)
+
+    def shown():
+        page = as_participant.client.get("/sessions/40").get_data(as_text=True)
+        objectives = re.findall(r"<li><strong>Objective (\d+):</strong> Objective text", page)
+        readings = re.findall(r'<a href="/sessions/40/readings/(reading-\d)">', page)
+        done = re.findall(r'readings/(reading-\d)".*\n<span class="status done">', page)
+        return objectives, readings, done
+
+    assert shown() == (["1", "2"], ["reading-1", "reading-2", "reading-3"], [])
+    reading_2 = "/sessions/40/readings/reading-2"
+    as_participant.post(f"{reading_2}/done", {"done": "1"}, token_from=reading_2)
+    assert shown() == (["1", "2"], ["reading-1", "reading-2", "reading-3"], ["reading-2"])
+    first = db.session.scalar(select(Reading).where(Reading.session_id == session.id))
+    first.is_retired = True
+    db.session.commit()
+    assert shown() == (["1", "2"], ["reading-2", "reading-3"], ["reading-2"])
+    session.objectives = []
+    db.session.commit()
+    assert shown() == ([], ["reading-2", "reading-3"], ["reading-2"])
+    for reading in db.session.scalars(select(Reading).where(Reading.session_id == session.id)):
+        reading.is_retired = True
+    db.session.commit()
+    assert shown() == ([], [], [])
+    session.objectives = db.session.scalars(select(Objective).order_by(Objective.number)).all()
+    db.session.commit()
+    assert shown() == (["1", "2"], [], [])
+
+
+def test_the_rest_of_the_session_page_follows_each_of_its_inputs(
+    as_participant, participant, cohort, shipped
+):
+    """The title and the part after the exercise slot are kept as HTML per worker; the
+    session's title, starter template, resources and discussion question, the reader's
+    standing on the quiz and the board's thread count each change them."""
+    from portal.discussion.models import Board, Thread
+
+    def page():
+        return as_participant.client.get("/sessions/3").get_data(as_text=True)
+
+    first = page()
+    assert "Go to the quiz" in first and "(0 threads)" in first
+    session = db.session.scalar(select(CurriculumSession).where(CurriculumSession.number == 3))
+    session.title = "A revised title"
+    session.exercise_template = [{"title": "A revised section", "items": ["A revised item"]}]
+    session.resources = [{"title": "A revised resource", "url": "https://example.org/r"}]
+    session.discussion_prompt = "A revised question?"
+    db.session.commit()
+    second = page()
+    assert "<title>Session 3: A revised title · " in second
+    assert '<h4>A revised section</h4>\n<ul class="checklist">\n<li>A revised item</li>' in second
+    assert '<a href="https://example.org/r" rel="noopener">A revised resource</a>' in second
+    assert '<div class="prompt"><p>A revised question?</p>' in second
+    board = db.session.scalar(
+        select(Board).where(Board.slot == f"session:{cohort.id}:{session.id}")
+    )
+    db.session.add(
+        Thread(board_id=board.id, author_id=participant.id, title="T", kind="discussion")
+    )
+    db.session.commit()
+    assert "(1 thread)" in page()
+    as_participant.post("/sessions/3/quiz/start", token_from="/sessions/3/quiz")
+    assert "Continue the quiz" in page()
