@@ -8,6 +8,8 @@ a page, not once a person.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from flask import current_app, get_template_attribute
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -156,12 +158,52 @@ def gain_rows(gains, labels: dict) -> Markup:
     return Markup("".join(rows))
 
 
+class ObjectiveLabels(NamedTuple):
+    """Each objective's labels by its number ("Objective n" for the chart and the pre/post
+    table, "Obj. n" for the matrix) and the matrix's column heads after "Participant"."""
+
+    long: dict[int, Markup]
+    short: dict[int, Markup]
+    heads: Markup
+
+
+# Labels and column heads by language (a language's translations object) and the
+# catalogue's objective and session numbers, both read on the request that asks: the same
+# for every reader, so written once, not at each request. A few curricula and languages.
+_LABELS = Memo(max_entries=64)
+
+
+def objective_labels(cat) -> ObjectiveLabels:
+    """The objectives' labels and the matrix's column heads of catalogue `cat` in the
+    request's language."""
+    translations = current_translations()
+    numbers = cat.numbers
+    return _LABELS.get((translations, numbers), _make_labels, translations, numbers)
+
+
+def _make_labels(translations, numbers) -> ObjectiveLabels:
+    objectives, sessions = numbers
+    # As the view's _() wrote them: the translation as Markup, then formatted.
+    long_label = Markup(translations.ugettext("Objective %(n)d"))
+    short_label = Markup(translations.ugettext("Obj. %(n)d"))
+    short = {n: short_label % {"n": n} for n in objectives}
+    return ObjectiveLabels(
+        long={n: long_label % {"n": n} for n in objectives},
+        short=short,
+        heads=_head_cells(objectives, sessions, short),
+    )
+
+
 def matrix_head_cells(cat, short_labels: dict) -> Markup:
     """The matrix's column heads after "Participant": each objective's short label, then
     each session's number."""
+    return _head_cells(*cat.numbers, short_labels)
+
+
+def _head_cells(objectives, sessions, short_labels: dict) -> Markup:
     return Markup(
-        "".join(f'<th scope="col">{short_labels[o.number]}</th>' for o in cat.objectives)
-        + "".join(f'<th scope="col">{s.number}</th>' for s in cat.sessions)
+        "".join(f'<th scope="col">{short_labels[n]}</th>' for n in objectives)
+        + "".join(f'<th scope="col">{n}</th>' for n in sessions)
     )
 
 
@@ -244,23 +286,43 @@ def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
     """The bar chart of coverage and mastery per objective, an inline SVG mirrored on
     right-to-left pages; `rows` are (label, coverage, mastery). Made here, not in a macro:
     the macro asked the text direction for each of its coordinates (some 30 a chart).
-    Labels, title and caption are escaped unless they are markup, as Jinja writes them."""
-    direction = text_direction()
-    height = len(rows) * 34 + 24
-    chart_id = escape(chart_id)
+    Labels, title and caption are escaped unless they are markup, as Jinja writes them.
+    Kept by everything it draws (see _CHARTS)."""
+    bars = tuple(
+        (escape(label), round((coverage or 0) * 2, 1), round((mastery or 0) * 2, 1))
+        for label, coverage, mastery in rows
+    )
+    # The bars' widths as written (str): 100 and 100.0 are equal keys but not equal text.
+    key = (
+        text_direction(),
+        escape(chart_id),
+        escape(title),
+        escape(caption),
+        tuple((label, str(covered), str(mastered)) for label, covered, mastered in bars),
+    )
+    return _CHARTS.get(key, _draw_chart, key[0], key[1], key[2], key[3], bars)
+
+
+# Charts by everything they draw, each read on the request that asks: the text direction,
+# the id, the (escaped) title, caption and labels, and each bar's width as written. The
+# figures are a cohort's averages: nothing in a chart is a reader's own.
+_CHARTS = FragmentMemo(max_entries=1000, max_chars=40_000)
+
+
+def _draw_chart(direction: str, chart_id, title, caption, bars) -> Markup:
+    height = len(bars) * 34 + 24
     track = chart_x(110, 200, direction=direction)
     parts = [
         '<figure class="chart">\n'
         f'<svg viewBox="0 0 320 {height}" width="100%" role="img"'
         f' aria-labelledby="{chart_id}-title" focusable="false">\n'
-        f'<title id="{chart_id}-title">{escape(title)}</title>\n'
+        f'<title id="{chart_id}-title">{title}</title>\n'
     ]
-    for n, (label, coverage, mastery) in enumerate(rows):
+    for n, (label, covered, mastered) in enumerate(bars):
         y = n * 34 + 4
-        covered, mastered = round((coverage or 0) * 2, 1), round((mastery or 0) * 2, 1)
         parts.append(
             f'<text x="{chart_x(0, direction=direction)}" y="{y + 10}" class="chart-label">'
-            f"{escape(label)}</text>\n"
+            f"{label}</text>\n"
             f'<rect class="meter-track" x="{track}" y="{y}" width="200" height="12"/>\n'
             f'<rect class="chart-coverage" x="{chart_x(110, covered, direction=direction)}"'
             f' y="{y}" width="{covered}" height="12"/>\n'
@@ -272,7 +334,7 @@ def objective_chart(rows, chart_id: str, title: str, caption: str) -> Markup:
         f'<text x="{chart_x(110, direction=direction)}" y="{height - 4}" class="chart-label">'
         f'0 %</text><text x="{chart_x(290, direction=direction)}" y="{height - 4}"'
         ' class="chart-label">100 %</text>\n'
-        f"</svg>\n<figcaption>{escape(caption)}</figcaption>\n</figure>\n"
+        f"</svg>\n<figcaption>{caption}</figcaption>\n</figure>\n"
     )
     return Markup("".join(parts))
 

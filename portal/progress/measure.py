@@ -62,6 +62,13 @@ class Catalogue:
         return sum(n for _s, n in per_session), by_objective
 
     @cached_property
+    def numbers(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The objectives' numbers and the sessions' numbers, in order: all that the
+        dashboard's labels and column heads read of the catalogue (display.objective_labels
+        keeps them by these), worked out once per catalogue."""
+        return tuple(o.number for o in self.objectives), tuple(s.number for s in self.sessions)
+
+    @cached_property
     def matrix_plan(self) -> tuple[tuple, tuple]:
         """What `matrix_row` reads, worked out once per catalogue: per session its readings
         (a set), quiz, id and whether its exercise counts; per objective its number (also as

@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
@@ -34,8 +33,8 @@ from portal.progress.display import (
     filter_options,
     form_alert,
     gain_rows,
-    matrix_head_cells,
     matrix_rows,
+    objective_labels,
     reminder_csrf_field,
     reminder_fields,
 )
@@ -107,10 +106,8 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
     else:
         subject, body = form.subject.data, form.body.data
         csrf_field, chosen, people_errors = form.hidden_tag(), form.people.data, form.people.errors
-    # Each objective's labels, from two texts looked up once a page.
-    long_label, short_label = Markup(_("Objective %(n)d")), Markup(_("Obj. %(n)d"))
-    numbers = [o.number for o in data["catalogue"].objectives]
-    labels, averages = {n: long_label % {"n": n} for n in numbers}, data["averages"]
+    # Each objective's labels and the matrix's heads, kept per language and catalogue.
+    labels = objective_labels(data["catalogue"])
     locale = str(get_locale())
     return render(
         "progress/cohort_dashboard.html",
@@ -133,12 +130,14 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
         reminder_chosen=chosen or [],
         reminder_people_errors=people_errors,
         reminder_fields=lambda: reminder_fields(locale, subject, body, form),
-        chart_rows=[(labels[a["objective"].number], a["coverage"], a["mastery"]) for a in averages],
-        objective_label=labels,
-        objective_short_label={n: short_label % {"n": n} for n in numbers},
+        chart_rows=[
+            (labels.long[a["objective"].number], a["coverage"], a["mastery"])
+            for a in data["averages"]
+        ],
+        objective_label=labels.long,
+        matrix_heads=labels.heads,
         average_rows=average_rows,
         gain_rows=gain_rows,
-        matrix_head_cells=matrix_head_cells,
         matrix_rows=matrix_rows,
         attention_items=attention_items,
         **data,

@@ -17,6 +17,7 @@ from portal.progress.display import (
     matrix_head_cells,
     matrix_rows,
     objective_chart,
+    objective_labels,
     percent,
 )
 from portal.progress.measure import ObjectiveResult, Progress, SessionResult
@@ -133,6 +134,71 @@ def test_objective_chart_matches_the_markup_of_the_macro(app, language):
             assert chart == expected
     # Mirrored in Urdu only: the label column at the right edge, the bars drawn from there.
     assert ('<text x="320" y="14"' in chart) == (language == "ur")
+
+
+def test_a_kept_chart_is_drawn_again_for_figures_written_otherwise(app):
+    """Charts are kept by what they draw: a label as text or as markup, a share as a whole
+    number or not, and the text direction each give their own chart, as the macro wrote it."""
+    pairs = [
+        ([("a &amp; b", 50, 25)], [(Markup("a &amp; b"), 50, 25)]),
+        ([("Objective 1", 50, 25)], [("Objective 1", 50.0, 25)]),
+        ([("Objective 1", 0, None)], [("Objective 1", 0.0, 0.0)]),
+    ]
+    with app.test_request_context():
+        for language in ("en", "ur"):
+            with force_locale(language):
+                for first, second in pairs:
+                    for chart_rows in (first, second, first):
+                        expected = render_template_string(
+                            CHART_MACRO + "{{ objective_chart(rows, 'c', 'T') }}",
+                            rows=[
+                                {"label": r[0], "coverage": r[1], "mastery": r[2]}
+                                for r in chart_rows
+                            ],
+                            caption="C",
+                        )
+                        assert objective_chart(chart_rows, "c", "T", "C") == expected
+        with force_locale("en"):
+            assert objective_chart([("x", 1, 1)], "c", "T", "C") != objective_chart(
+                [("x", 1, 1)], "c", "T", Markup("C&lt;")
+            )
+
+
+@pytest.mark.parametrize("language", ["en", "th", "id", "ur"])
+def test_objective_labels_are_those_of_the_catalogue_in_the_language(app, language):
+    """The kept labels and heads are what the view's _() and matrix_head_cells wrote, for
+    each catalogue's own numbers: another curriculum never gets a kept one."""
+    from portal.progress.measure import Catalogue, SessionInfo
+    from portal.progress.queries import ObjectiveInfo
+    from portal.translations import gettext
+
+    def catalogue(objective_numbers, session_numbers):
+        return Catalogue(
+            objectives=[ObjectiveInfo(n, "T", "") for n in objective_numbers],
+            sessions=[
+                SessionInfo(id=n, number=n, title="S", objectives=[], readings=[])
+                for n in session_numbers
+            ],
+            possible={},
+        )
+
+    with app.test_request_context(), force_locale(language):
+        long_text, short_text = Markup(gettext("Objective %(n)d")), Markup(gettext("Obj. %(n)d"))
+        for cat in (
+            catalogue([1, 2, 3], [1, 2]),
+            catalogue([1, 2, 3], [1, 2, 4]),
+            catalogue([1, 3], [1, 2]),
+            catalogue([], []),
+        ):
+            labels = objective_labels(cat)
+            short = {o.number: short_text % {"n": o.number} for o in cat.objectives}
+            assert labels.long == {o.number: long_text % {"n": o.number} for o in cat.objectives}
+            assert labels.short == short
+            assert labels.heads == matrix_head_cells(cat, short)
+            assert isinstance(labels.heads, Markup)
+            assert all(isinstance(label, Markup) for label in labels.long.values())
+        if language == "th":  # translated, not the English label kept for another language
+            assert "Obj." not in objective_labels(catalogue([1], [])).heads
 
 
 # The dashboard's loops before display.attention_items and display.matrix_rows, as they were.
