@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import current_app, get_template_attribute
+from flask import current_app, get_template_attribute, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -92,6 +92,26 @@ def _translate_texts(translations) -> dict[str, Markup]:
         (text,) = lazy._args
         texts[text] = Markup(translations.ugettext(text)) % {}
     return texts
+
+
+# The hint above the reminder list, which names the number of all activities: kept by
+# language and that number (the catalogue's, read on the request), as its _() wrote it.
+ATTENTION_HINT = _l(
+    "Not started: nothing done yet (no reading marked done, no quiz passed, no post)."
+    " Behind: started, but fewer than half of all %(total)d activities done."
+)
+_HINTS = Memo(max_entries=256)
+
+
+def attention_hint(total: int) -> Markup:
+    """The reminder list's hint in the request's language, with `total` activities."""
+    translations = current_translations()
+    return _HINTS.get((translations, total), _make_hint, translations, total)
+
+
+def _make_hint(translations, total: int) -> Markup:
+    (text,) = ATTENTION_HINT._args
+    return Markup(translations.ugettext(text)) % {"total": total}
 
 
 # Per filter and language: the filter's options (value -> place, each option's markup
@@ -270,15 +290,29 @@ def attention_items(attention, chosen, cohort_id: int) -> Markup:
     return Markup("".join(items))
 
 
+_DETAIL = "progress.participant_detail"
+
+
 def _detail_urls(cohort_id: int):
     """detail_url(user_id): the escaped address of a participant's details in the cohort,
-    written around the id from the text before and after it, found once (item_url_parts)."""
-    endpoint = "progress.participant_detail"
-    parts = item_url_parts(endpoint, "user_id", cohort_id=cohort_id)
-    if parts is None:
-        return lambda user_id: escape(item_url(endpoint, cohort_id=cohort_id, user_id=user_id))
-    before, after = map(escape, parts)
+    written around the id from the text before and after it (item_url_parts), found once
+    per app, script root and cohort: the same for every reader (who may open a person's
+    details is checked there), and a page asks twice (the reminder list, the matrix)."""
+    kept = current_app.extensions.get("progress_detail_urls")
+    if kept is None:
+        kept = current_app.extensions["progress_detail_urls"] = Memo(max_entries=1000)
+    parts = kept.get((request.script_root, cohort_id), _detail_parts, cohort_id)
+    if not parts:
+        return lambda user_id: escape(item_url(_DETAIL, cohort_id=cohort_id, user_id=user_id))
+    before, after = parts
     return lambda user_id: f"{before}{user_id}{after}"
+
+
+def _detail_parts(cohort_id: int) -> tuple:
+    """The escaped text before and after a person's id in their details' address, or ()
+    when it cannot be written so (item_url for each person then)."""
+    parts = item_url_parts(_DETAIL, "user_id", cohort_id=cohort_id)
+    return () if parts is None else tuple(map(escape, parts))
 
 
 @bp.app_template_global("objective_chart")

@@ -27,6 +27,7 @@ from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
 from portal.progress import bp, exports, queries, services
 from portal.progress.display import (
+    attention_hint,
     attention_items,
     average_rows,
     dashboard_texts,
@@ -54,11 +55,12 @@ def load_dashboard_cohort(cohort_id: int):
 
 
 def _filters() -> queries.Filters:
-    country = (request.args.get("country") or "").strip().upper()[:2]
-    organisation_type = (request.args.get("organisation_type") or "").strip()
+    args = request.args  # once: each look-up through the request proxy costs a few calls
+    country = (args.get("country") or "").strip().upper()[:2]
+    organisation_type = (args.get("organisation_type") or "").strip()
     if organisation_type not in ORGANISATION_TYPES:
         organisation_type = ""
-    page = request.args.get("page", type=int) or 1
+    page = args.get("page", type=int) or 1
     return queries.Filters(country=country, organisation_type=organisation_type, page=max(page, 1))
 
 
@@ -125,6 +127,7 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
             ORGANISATION_TYPES.items,
             filters.organisation_type,
         ),
+        attention_hint=attention_hint(data["catalogue"].all_activities()),
         reminder_csrf_field=csrf_field,
         reminder_alert=form_alert(message),
         reminder_chosen=chosen or [],

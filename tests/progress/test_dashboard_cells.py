@@ -265,6 +265,38 @@ def test_attention_items_and_matrix_rows_match_the_markup_of_the_loops(app, lang
         assert 'value="12" id="remind-12" checked>' in items and "checked" not in items[:80]
 
 
+@pytest.mark.parametrize("language", ["en", "th", "id", "ur"])
+def test_the_attention_hint_is_written_as_the_templates_underscore_wrote_it(app, language):
+    """Kept per language and number of activities: each number gets its own hint."""
+    from portal.progress.display import attention_hint
+
+    template = (
+        '{{ _("Not started: nothing done yet (no reading marked done, no quiz passed, no '
+        'post). Behind: started, but fewer than half of all %(total)d activities done.", '
+        "total=total) }}"
+    )
+    with app.test_request_context(), force_locale(language):
+        for total in (0, 7, 50, 7):
+            expected = render_template_string(template, total=total)
+            assert attention_hint(total) == expected and f"{total}" in expected
+            assert isinstance(attention_hint(total), Markup)
+    if language != "en":
+        assert "Not started" not in expected
+
+
+def test_the_details_addresses_are_kept_per_cohort_and_script_root(app):
+    """The address around a person's id is found once per cohort and script root: each
+    cohort, and an app served under another path, links to its own."""
+    attention = [{"user": PEOPLE[0], "done": 0, "total": 5}]
+    rows = [{"user": PEOPLE[0], "figures": ((), ())}]
+    for root in ("", "/portal", "", "/other"):
+        for cohort_id in (4, 5, 4):
+            with app.test_request_context(base_url=f"http://localhost{root}/"):
+                address = f'href="{root}/cohorts/{cohort_id}/progress/7"'
+                assert address in attention_items(attention, [], cohort_id)
+                assert address in matrix_rows(rows, cohort_id)
+
+
 def test_filter_options_are_kept_per_language_with_the_choice_selected(app):
     from flask_babel import get_locale
 
