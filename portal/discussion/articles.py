@@ -110,7 +110,7 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     viewer's ThreadRead state) marks the first unread post. What is the same for each post
     (the viewer's rights in the thread, the labels and tags, the addresses) is found before
     the loop, and each post written as one string; what depends on the post (its author,
-    state and number, whether it is the viewer's own) is decided in the loop."""
+    state and number, and the viewer's right to edit it) is decided in the loop."""
     if not posts:
         return Markup("")
     label = _labels()
@@ -171,16 +171,15 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
                         f'<li><a href="{quote}#reply-form" hx-get="{quote}" hx-target='
                         f'"#reply-form" hx-swap="outerHTML">{label["quote"]}</a></li>'
                     )
-                if post.author_id == viewer_id:  # nobody else's post is theirs to edit
-                    if viewer.can_edit(post):
-                        edit = address["discussion.post_edit"](post_id)
-                        delete = address["discussion.post_delete"](post_id)
-                        body += (
-                            f'    <li><a href="{edit}" hx-get="{edit}" hx-target='
-                            f'"#post-{post_id}" hx-swap="outerHTML">{label["edit"]}</a></li>\n'
-                            f'    <li><a href="{delete}">{label["delete"]}</a></li>\n'
-                        )
-                elif not (mod and hidden):
+                if viewer.can_edit(post):
+                    edit = address["discussion.post_edit"](post_id)
+                    delete = address["discussion.post_delete"](post_id)
+                    body += (
+                        f'    <li><a href="{edit}" hx-get="{edit}" hx-target='
+                        f'"#post-{post_id}" hx-swap="outerHTML">{label["edit"]}</a></li>\n'
+                        f'    <li><a href="{delete}">{label["delete"]}</a></li>\n'
+                    )
+                elif post.author_id != viewer_id and not (mod and hidden):
                     flag = address["discussion.post_flag"](post_id)
                     body += f'    <li><a href="{flag}">{label["report"]}</a></li>\n'
                 if can_accept and number > 1 and accepted_id != post_id and not hidden:

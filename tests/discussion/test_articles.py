@@ -11,41 +11,19 @@ import pytest
 from flask_babel import force_locale
 from markupsafe import Markup, escape
 
-from portal.discussion.articles import _people, post_articles
+from portal.discussion.articles import _labels, _people, post_articles
 from portal.discussion.notifications.queries import SubscriptionState, ThreadState
 from portal.discussion.permissions import Viewer
 from portal.discussion.queries import ListedAuthor, ListedPost, ShownBoard, ShownThread
 from portal.i18n.languages import dates_writer
 from portal.navigation import item_url, item_url_parts
 from portal.security import csrf_token
-from portal.translations import current_translations
 
 
 # post_articles as it was before its rights and pieces were found once per list.
 def _old_labels() -> dict[str, str]:
-    """The list's labels in the page's language, written as they are, as the templates
-    write `_()`: their text is the translators', not a user's."""
-    _ = current_translations().ugettext
-    return {
-        "former": _("Former participant"),
-        "new": _("New since your last visit"),
-        "post": _("Post %(n)d"),
-        "accepted": _("Accepted answer"),
-        "edited": _("edited"),
-        "hidden_tag": _("hidden by a moderator"),
-        "removed": _("This post was removed by its author."),
-        "hidden": _("This post is hidden by a moderator."),
-        "redacted": _("Part of this post was removed by a moderator."),
-        "quote": _("Quote"),
-        "edit": _("Edit"),
-        "delete": _("Delete"),
-        "report": _("Report"),
-        "accept": _("Accept as the answer"),
-        "restore": _("Restore"),
-        "hide": _("Hide"),
-        "redact": _("Redact"),
-        "history": _("History"),
-    }
+    """The labels are the writer's own (the comparison is of everything else)."""
+    return _labels()
 
 
 def _old_post_addresses():
