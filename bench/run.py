@@ -1,8 +1,10 @@
 """`make bench`: throughput of the main signed-in pages against a bare Flask route served by
 the same gunicorn settings in the same run, with latency, memory, SQL statements and weight.
 
-Loopback only and bounded: each page gets BENCH_SECONDS of load (default 8) from wrk;
-BENCH_PAGES (names separated by commas) limits the run to some pages.
+Loopback only and bounded: each page gets BENCH_ROUNDS runs (default 3) of BENCH_SECONDS
+of load each (default 4) from wrk, each run between two runs of the bare route, and its
+ratio is the median of the runs' ratios; BENCH_PAGES (names separated by commas) limits
+the run to some pages.
 Prints one table and writes bench/results.json. The portal runs on a fresh SQLite database
 in a temporary folder (or on BENCH_DATABASE_URL, which it then fills: use a scratch one).
 
@@ -36,7 +38,9 @@ from setup_data import TRAINER_PAGES  # noqa: E402  (pages measured as the demo 
 
 BIN = ROOT / ".venv" / "bin"
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+ROUNDS = max(int(os.environ.get("BENCH_ROUNDS", "3")), 1)
+WARM_UP_SECONDS = 2
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 PASSWORD = "bench passphrase for fictional demo accounts"
 TARGET_RATIO = 0.15  # SPEC §4: every signed-in page at least 15% of the bare route
@@ -129,10 +133,12 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def load(port: int, path: str, cookie: str | None, master: subprocess.Popen) -> dict:
+def load(
+    port: int, path: str, cookie: str | None, master: subprocess.Popen, seconds: int = SECONDS
+) -> dict:
     """wrk's figures, plus the server workers' CPU time per request: on a machine other
     people also use, that is what the server itself spent, whatever it had to wait for."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s"]
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s"]
     command += ["-s", str(ROOT / "bench" / "latency.lua"), "-H", f"User-Agent: {USER_AGENT}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -188,6 +194,13 @@ def static_measures(paths: dict[str, str], env: dict) -> dict[str, dict]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run whose ratio to the bare route is the median of a page's runs (the lower
+    middle one of an even number): its requests/s, latency and CPU time are the row's."""
+    ordered = sorted(runs, key=lambda run: run["ratio"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def step(measure, *args) -> dict:
     """A page-weight or memory step; its failure is reported, the other figures kept."""
     try:
@@ -234,21 +247,30 @@ def main() -> int:
             status = fetch_status(portal_port, path, cookie)
             if status != 200:
                 raise SystemExit(f"{name} ({path}) answered {status}")
-        # The bare route is measured before every page and once after the last, and each
-        # page is divided by the mean of the two runs around it: other load on the machine
-        # then moves both sides of a ratio alike.
-        load(bare_port, "/", None, bare)  # warm-up
+        # Each page is measured in ROUNDS short runs, each between two runs of the bare
+        # route, and each run divided by the mean of the two around it: load from elsewhere
+        # on the machine, which comes and goes over seconds, then moves both sides of a
+        # ratio alike, and the median of the runs leaves out the one it moved most.
+        load(bare_port, "/", None, bare, WARM_UP_SECONDS)  # warm-up
         bare_runs = [load(bare_port, "/", None, bare)]
         pages = {}
         for name, path in paths.items():
             cookie = cookies[name in TRAINER_PAGES]
-            load(portal_port, path, cookie, portal)  # warm-up: templates, pooled connections
-            pages[name] = load(portal_port, path, cookie, portal)
-            bare_runs.append(load(bare_port, "/", None, bare))
+            # warm-up: templates compiled, pooled connections, worker memos filled
+            load(portal_port, path, cookie, portal, WARM_UP_SECONDS)
+            runs = []
+            for _ in range(ROUNDS):
+                run = load(portal_port, path, cookie, portal)
+                bare_runs.append(load(bare_port, "/", None, bare))
+                around = bare_runs[-2:]
+                run["ratio"] = run["rps"] / (sum(b["rps"] for b in around) / len(around))
+                run["bare_cpu_ms"] = sum(b["cpu_ms"] for b in around) / len(around)
+                runs.append(run)
+            pages[name] = runs
         # A reference, not a page: a signed-in "page not found" is the layout alone (the
         # user loaded, the navigation, header and footer) with no content of its own, so
         # its ratio is the most any signed-in page can reach without changing those.
-        load(portal_port, FLOOR_PATH, cookies[False], portal)
+        load(portal_port, FLOOR_PATH, cookies[False], portal, WARM_UP_SECONDS)
         floor = load(portal_port, FLOOR_PATH, cookies[False], portal)
         bare_runs.append(load(bare_port, "/", None, bare))
         rss = worker_rss_mb(portal)
@@ -281,23 +303,24 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
 
     rows = []
-    for index, (name, result) in enumerate(pages.items()):
-        around = bare_runs[index : index + 2]
-        bare_rps = sum(run["rps"] for run in around) / len(around)
-        bare_cpu = sum(run["cpu_ms"] for run in around) / len(around)
-        ratio = result["rps"] / bare_rps
+    for name, runs in pages.items():
+        result = median_run(runs)
+        ratio = result["ratio"]
         rows.append(
             {
                 "page": name,
                 "path": paths[name],
                 "rps": result["rps"],
-                "bare_rps": round(bare_rps, 1),
+                "bare_rps": round(result["rps"] / ratio, 1),
                 "ratio": round(ratio, 4),
+                "ratios": [round(run["ratio"], 4) for run in runs],
                 "cpu_ms": round(result["cpu_ms"], 3),
-                "cpu_ratio": round(bare_cpu / result["cpu_ms"], 4) if result["cpu_ms"] else None,
+                "cpu_ratio": (
+                    round(result["bare_cpu_ms"] / result["cpu_ms"], 4) if result["cpu_ms"] else None
+                ),
                 "p50_ms": result["p50"] / 1000,
                 "p95_ms": result["p95"] / 1000,
-                "non2xx": result["non2xx"],
+                "non2xx": sum(run["non2xx"] for run in runs),
                 "ratio_met": ratio >= TARGET_RATIO,
                 **statics.get(name, {}),
             }
@@ -322,17 +345,27 @@ def main() -> int:
         "worker_rss_mb": round(rss, 1),
         "page_weight": page_weight,
         "memory_at_scale": worker_memory,
-        "settings": {"workers": WORKERS, "seconds": SECONDS, "connections": CONNECTIONS},
+        "settings": {
+            "workers": WORKERS,
+            "seconds": SECONDS,
+            "rounds": ROUNDS,
+            "connections": CONNECTIONS,
+        },
         "load_average": os.getloadavg(),
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2) + "\n")
 
+    print(
+        f"each page: the median of {ROUNDS} runs of {SECONDS} s, each divided by the bare "
+        "route's mean over the runs just before and after it"
+    )
     print(
         f"bare Flask route: {bare_rps:.0f} requests/s (median of {len(bare_runs)} runs), "
         f"{bare_cpu:.2f} ms of worker CPU a request; load average {os.getloadavg()[0]:.1f}"
     )
     header = f"{'page':<18}{'req/s':>7}{'ratio':>7}{'CPU ms':>8}{'CPU ratio':>10}"
     header += f"{'p50 ms':>8}{'p95 ms':>8}{'SQL':>5}{'at scale':>9}{'cold B':>8}  budget"
+    header += f"{'':>17}each run's ratio"
     print(header)
     for row in rows:
         cpu_ratio = f"{row['cpu_ratio']:.1%}" if row["cpu_ratio"] else "-"
@@ -342,6 +375,7 @@ def main() -> int:
             f"{row.get('statements', '-'):>5}{row.get('statements_large', '-'):>9}"
             f"{row.get('cold_bytes', '-'):>8}"
             f"  {'met' if row['ratio_met'] else 'MISSED'} (>= {TARGET_RATIO:.0%})"
+            f"  {' '.join(f'{ratio:.1%}' for ratio in row['ratios'])}"
         )
     print(
         f"reference, a signed-in page-not-found (layout only): {floor['rps']:.0f} req/s, "

@@ -1,6 +1,7 @@
-"""The pure parts of the benchmark's page-weight and memory steps (bench/weight.py,
-bench/memory.py): counting what crossed the wire from CDP events, the SPEC §4 verdicts,
-reading /proc status text. The measurements themselves run in `make bench`."""
+"""The pure parts of the benchmark's throughput, page-weight and memory steps (bench/run.py,
+bench/weight.py, bench/memory.py): the median of a page's runs, counting what crossed the
+wire from CDP events, the SPEC §4 verdicts, reading /proc status text. The measurements
+themselves run in `make bench`."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def _load(name: str):
 
 weight = _load("weight")
 memory = _load("memory")
+run = _load("run")
 
 
 def _sent(traffic, request_id: str, url: str, redirect: dict | None = None) -> None:
@@ -126,3 +128,10 @@ def test_memory_verdict_is_every_worker_within_150_mb():
     assert memory.verdict([{"rss_mb": 150.0}, {"rss_mb": 96.5}])
     assert not memory.verdict([{"rss_mb": 150.1}, {"rss_mb": 96.5}])
     assert not memory.verdict([])
+
+
+def test_a_page_row_is_its_median_run_and_the_lower_middle_of_an_even_number():
+    runs = [{"ratio": 0.19, "rps": 700}, {"ratio": 0.12, "rps": 500}, {"ratio": 0.16, "rps": 610}]
+    assert run.median_run(runs) == {"ratio": 0.16, "rps": 610}
+    assert run.median_run(runs[:2])["ratio"] == 0.12  # a tie of two is read pessimistically
+    assert run.median_run(runs[:1])["ratio"] == 0.19
