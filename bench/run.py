@@ -74,7 +74,12 @@ def wait_until_up(port: int, timeout: float = 60) -> None:
 
 def gunicorn(app: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", WORKERS, "--bind", f"127.0.0.1:{port}", app],
+        # The same settings file for both: gunicorn would read it only from the directory
+        # it starts in, and the bare route starts in bench/.
+        [
+            *(str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py")),
+            *("--workers", WORKERS, "--bind", f"127.0.0.1:{port}", app),
+        ],
         env=env,
         cwd=cwd,
         stdout=subprocess.DEVNULL,
