@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from flask import Flask, abort, g, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from itsdangerous import BadSignature
 from werkzeug.routing import IntegerConverter
 
 CSP = "; ".join(
@@ -28,6 +30,9 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# The session contents a worker keeps per cookie (see StaticFreeSessionInterface).
+_PLAIN = (str, int, float, bool, type(None))
+_KEPT_COOKIES = 4096
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
@@ -68,6 +73,41 @@ class StaticFreeSessionInterface(SecureCookieSessionInterface):
         if request.endpoint == "static":
             return
         super().save_session(app, session, response)
+
+    def open_session(self, app, request):
+        """The session the cookie holds, as Flask reads it, with the verified contents of
+        a cookie kept per worker: a reader's cookie stays the same from page to page
+        until the session changes, and checking its signature and decoding it again was
+        about a tenth of what a signed-in page costs before it does anything of its own.
+
+        Only a cookie whose signature was checked is kept, keyed by its exact text and the
+        serializer (so by the secret key); its age is checked on every request against the
+        time it was signed, as itsdangerous would, and an expired cookie opens an empty
+        session. Only contents made of plain values (text, numbers, booleans) are kept, so
+        no request can change what the next one reads; anything else is read afresh."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        kept = app.extensions.setdefault("portal_session_cookies", {})
+        found = kept.get((serializer, value))
+        if found is not None:
+            signed_at, items = found
+            if int(time.time()) - signed_at > max_age:
+                return self.session_class()
+            return self.session_class(items)
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if all(type(item) in _PLAIN for item in data.values()):
+            if len(kept) >= _KEPT_COOKIES:
+                kept.clear()
+            kept[(serializer, value)] = (int(signed_at.timestamp()), tuple(data.items()))
+        return self.session_class(data)
 
     def get_signing_serializer(self, app):
         """Flask's serializer, made once per secret key (and fallbacks) instead of twice a

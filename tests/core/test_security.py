@@ -2,6 +2,7 @@
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -149,3 +150,58 @@ def test_audit_record_refuses_secret_keys(app):
 
     with pytest.raises(ValueError):
         audit.record("x", password="hunter2")
+
+
+def _signed_in_with_a_kept_cookie(app, client) -> str:
+    """Two pages with the same cookie (the first after signing in may still set it again,
+    when it shows a message); the cookie's contents are kept by the second. Its text."""
+    for _ in range(3):
+        cookie = client.get_cookie("session").value
+        assert client.get("/account/profile").status_code == 200
+        if client.get_cookie("session").value == cookie:
+            break
+    kept = app.extensions["portal_session_cookies"]
+    assert any(value == cookie for _serializer, value in kept)
+    return cookie
+
+
+def test_a_kept_session_cookie_still_expires_with_the_session_lifetime(app, as_participant):
+    client = as_participant.client
+    _signed_in_with_a_kept_cookie(app, client)
+    assert client.get("/account/profile").status_code == 200  # read from what was kept
+    # Signed at most a moment ago: a lifetime of -1 s makes it out of date at once.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
+    response = client.get("/account/profile")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_kept_session_cookie_with_another_signature_is_refused(app, as_participant):
+    client = as_participant.client
+    genuine = _signed_in_with_a_kept_cookie(app, client)
+    payload, _, signature = genuine.rpartition(".")
+    forged = signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")
+    client.set_cookie("session", f"{payload}.{forged}")
+    response = client.get("/account/profile")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    client.set_cookie("session", genuine)
+    assert client.get("/account/profile").status_code == 200
+
+
+def test_a_kept_session_cookie_is_refused_once_the_secret_key_changes(app, as_participant):
+    client = as_participant.client
+    _signed_in_with_a_kept_cookie(app, client)
+    app.config["SECRET_KEY"] = "another secret key for this test, long enough to be accepted"
+    response = client.get("/account/profile")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_session_holding_a_list_is_read_afresh_from_its_cookie(app, client):
+    """Only plain values are kept: a list one request changed in place must not be what
+    the next request with the same cookie reads."""
+    with client.session_transaction() as session:
+        session["_flashes"] = [("message", "A fictional notice shown once")]
+    cookie = client.get_cookie("session").value
+    assert "A fictional notice shown once" in client.get("/").get_data(as_text=True)
+    assert all(value != cookie for _serializer, value in app.extensions["portal_session_cookies"])
+    client.set_cookie("session", cookie)  # the same cookie again, as a replayed request
+    assert "A fictional notice shown once" in client.get("/").get_data(as_text=True)
