@@ -12,7 +12,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, mail
@@ -44,6 +44,43 @@ class SignupCodes:
 
 
 _signup_codes: list[SignupCodes] = []
+
+
+@dataclass
+class UserRows:
+    """Rows of a feature's own about the signed-in user, read in the statement that loads
+    the user on every request instead of in one more statement after it (each statement
+    costs the request about as much as the page's navigation). The cohorts feature
+    installs the memberships the navigation and the discussion rules read on every page.
+
+    `statement` selects User first, then the feature's columns, outer-joined so that a
+    user without rows still comes back once (with the columns None); it takes the user's
+    id as the bound parameter `user_id`. `keep` receives the user and the rows."""
+
+    statement: Any
+    keep: Callable[[User, list], None]
+
+
+_user_rows: list[UserRows] = []
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))  # built once per process
+
+
+def install_user_rows(rows: UserRows) -> None:
+    _user_rows[:] = [rows]
+
+
+def load_user_row(user_id: int) -> User | None:
+    """The user with that id, and a feature's rows about them handed to it (see
+    UserRows); a plain look-up by id when no feature installed any."""
+    if not _user_rows:
+        return db.session.execute(_USER_BY_ID, {"user_id": user_id}).scalar_one_or_none()
+    installed = _user_rows[0]
+    rows = db.session.execute(installed.statement, {"user_id": user_id}).all()
+    if not rows:
+        return None
+    user = rows[0][0]
+    installed.keep(user, rows)
+    return user
 
 
 def install_signup_codes(codes: SignupCodes) -> None:

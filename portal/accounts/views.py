@@ -9,7 +9,6 @@ from flask import Response, current_app, flash, g, redirect, request, session, u
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import bindparam, select
 
 from portal.accounts import bp, services
 from portal.accounts.forms import (
@@ -28,8 +27,6 @@ from portal.extensions import db, limiter, login_manager
 from portal.security import safe_next
 from portal.web import render
 
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
-
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
@@ -46,8 +43,8 @@ def load_user(session_id: str) -> User | None:
     if time.time() - signed_in_at > lifetime.total_seconds():
         return None
     user = db.session.identity_map.get(db.session.identity_key(User, user_id))
-    if user is None:  # as Session.get, with a statement built once per process
-        user = db.session.execute(_USER_BY_ID, {"user_id": user_id}).scalar_one_or_none()
+    if user is None:  # as Session.get, with the rows features read about the user
+        user = services.load_user_row(user_id)
     if user is None or not user.is_active or user.session_generation != generation:
         return None
     user.signed_in_at = signed_in_at

@@ -6,6 +6,7 @@ from flask import g, has_request_context
 from sqlalchemy import bindparam, event, false, select, true
 
 from portal import permissions
+from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.database import read_rows
 from portal.extensions import db
@@ -16,6 +17,24 @@ _MEMBERSHIP_ROWS = (
     .join(Cohort, Cohort.id == Membership.cohort_id)
     .where(Membership.user_id == bindparam("user_id"))
 )
+
+
+# The same columns, read with the signed-in user on every request (see
+# accounts.services.UserRows): a user without memberships comes back once, with Nones.
+USER_WITH_MEMBERSHIPS = (
+    select(User, *_MEMBERSHIP_ROWS.selected_columns)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .outerjoin(Cohort, Cohort.id == Membership.cohort_id)
+    .where(User.id == bindparam("user_id"))
+)
+
+
+def keep_membership_rows(user, rows: list) -> None:
+    """Keep the memberships read with the user for the rest of the request, as
+    membership_rows would have read them."""
+    if has_request_context():
+        kept = g.setdefault("_membership_rows", {})
+        kept[user.id] = [tuple(row[1:]) for row in rows if row[1] is not None]
 
 
 def membership_rows(user_id: int) -> list:

@@ -216,8 +216,8 @@ def test_the_thread_page_reads_its_posts_once(app, web, world):
 
 
 def test_a_thread_revisit_reads_thread_board_and_state_in_one_statement(app, web, world):
-    """A revisit with nothing new: the signed-in user, their memberships, the thread with
-    its board and the reader's read position and follows, and the posts with their
+    """A revisit with nothing new: the signed-in user with their memberships, the thread
+    with its board and the reader's read position and follows, and the posts with their
     authors; nothing written."""
     grow(world, 30)
     sign_in(web, world.participant)
@@ -226,6 +226,6 @@ def test_a_thread_revisit_reads_thread_board_and_state_in_one_statement(app, web
     with count_statements(app) as log:
         assert web.client.get(path).status_code == 200
     reads = [sql for sql in log.statements if sql.lstrip().upper().startswith("SELECT")]
-    assert len(reads) == len(log.statements) == 4, log.statements
+    assert len(reads) == len(log.statements) == 3, log.statements
     (shown,) = [sql for sql in reads if "FROM thread" in sql]
     assert "JOIN board" in shown and "thread_read" in shown and "subscription" in shown
