@@ -207,12 +207,19 @@ def _card_values(page):
     ]
 
 
-def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
-    """The page and facet-count statements for this shape of query: which practices the
-    reader may see (`visible`, from permissions), whether there is free text, the sort and
-    the filtered facets; the words, the facets' values, the limit and the offset are bound
-    at execution. The page's rows carry their cards' values; the counts come with the
-    curriculum's labels."""
+def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
+    """The library's one statement for this shape of query: which practices the reader may
+    see (`visible`, from permissions), whether there is free text, the sort and the
+    filtered facets; the words, the facets' values, the limit and the offset are bound at
+    execution. Its rows, in no order, are the page's practices (an id, and their place on
+    the page) with their cards' values, the facet counts and the curriculum's labels:
+
+        id, title, summary, useful_count, position, total, country, pillar, adapted
+        None, facet, value, count, None, None, None, None, None       (a facet count)
+        None, facet, value, None, None, None, title, None, None       (a curriculum label)
+
+    One statement instead of the page's and the counts' (each costs the request a round
+    through the engine)."""
     base = [visible, _text_match()] if has_text else [visible]
     has = {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
     practices = (
@@ -237,42 +244,54 @@ def _library_statements(visible, has_text: bool, sort: str, filtered: tuple[str,
         .offset(bindparam("offset"))
         .subquery("page")
     )
-    # The values are read for the page's practices only, after the limit.
+    # The values are read for the page's practices only, after the limit. Each card's place
+    # is numbered over the page's rows alone: sorting the union would sort every count.
     page = select(
         practices.c.id,
         practices.c.title,
         practices.c.summary,
         practices.c.useful_count,
+        func.row_number()
+        .over(order_by=[practices.c[name].desc() for name in _ORDER[sort]])
+        .label("position"),
         practices.c.total,
         *_card_values(practices),
-    ).order_by(*(practices.c[name].desc() for name in _ORDER[sort]))
+    )
     # A filtered facet's values are counted under the other filters; the other facets'
     # values all under every filter, in one branch (each filter written once for them).
+    # The unfiltered facets are named by bound values, not an expanding list, which would
+    # be written into the SQL again at each execution.
     per_facet = [
         and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
         for facet in filtered
     ]
-    unfiltered = [facet for facet in FACETS if facet not in has]
+    unfiltered = [literal(facet) for facet in FACETS if facet not in has]
     if unfiltered:
         per_facet.append(and_(PracticeTag.facet.in_(unfiltered), *has.values()))
-    counts = union_all(
-        select(PracticeTag.facet, PracticeTag.value, func.count(), null())
+    counts = (
+        select(
+            null(),
+            PracticeTag.facet,
+            PracticeTag.value,
+            func.count(),
+            *(null() for _ in range(5)),
+        )
         .join(Practice, Practice.id == PracticeTag.practice_id)
         .where(*base, or_(*per_facet))
-        .group_by(PracticeTag.facet, PracticeTag.value),
-        *_curriculum(null()),
+        .group_by(PracticeTag.facet, PracticeTag.value)
     )
-    return page, counts
+    labels = _curriculum(before=(null(),), between=(null(), null(), null()), after=(null(), null()))
+    return union_all(page, counts, *labels)
 
 
-# Statements built once per shape (free text or not, sort, filtered facets, and which of
+# The statement built once per shape (free text or not, sort, filtered facets, and which of
 # the permission module's visibility conditions applies: the condition is still asked
-# for on every request, a statement is reused only for the very same condition object).
+# for on every request, the statement is reused only for the very same condition object).
 _SHAPES: dict[tuple, tuple] = {}
 _MAX_SHAPES = 512
 
 
-def _statements_for(visible, query: LibraryQuery):
+def _statement_for(visible, query: LibraryQuery):
     has_text = bool(query.words)
     filtered = tuple(query.filters)  # in FACETS order (from_args)
     # The full-text condition differs between SQLite and PostgreSQL.
@@ -284,21 +303,30 @@ def _statements_for(visible, query: LibraryQuery):
             _SHAPES.clear()
         found = _SHAPES[key] = (
             visible,
-            *_library_statements(visible, has_text, query.sort, filtered),
+            _library_statement(visible, has_text, query.sort, filtered),
         )
-    return found[1], found[2]
+    return found[1]
 
 
-def _curriculum(*between):
+def _curriculum(before=(), between=(), after=()):
     """The labels of the objective and session facet values: (facet, value, title) rows,
-    with the columns `between` before the title."""
+    with the columns `before`, `between` and `after` around them."""
     return (
-        select(literal("objective"), cast(Objective.number, String), *between, Objective.title),
         select(
+            *before,
+            literal("objective"),
+            cast(Objective.number, String),
+            *between,
+            Objective.title,
+            *after,
+        ),
+        select(
+            *before,
             literal("session"),
             cast(CurriculumSession.number, String),
             *between,
             CurriculumSession.title,
+            *after,
         ).where(CurriculumSession.is_retired.is_(False)),
     )
 
@@ -311,11 +339,15 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    Two statements, whatever the size of the library."""
-    page_stmt, counts_stmt = _statements_for(permissions.visible_in_library(viewer), query)
+    One statement, whatever the size of the library."""
+    statement = _statement_for(permissions.visible_in_library(viewer), query)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
     params.update(_text_params(query.words))
-    rows = read_rows(page_stmt, {**params, "offset": (query.page - 1) * PER_PAGE}).all()
+    params["offset"] = (query.page - 1) * PER_PAGE
+    rows = read_rows(statement, params).all()
+    # The rows with an id are the page's cards, put in their places (`_library_statement`).
+    cards = [row for row in rows if row[0] is not None]
+    cards.sort(key=itemgetter(4))
     # The cards' values come joined by spaces (`_joined_values`): each once, in value order.
     # (Comprehensions, not a helper and appends: the library reads them on every request.)
     practices = [
@@ -327,24 +359,19 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
             sorted(set(countries.split(" "))) if countries else [],
             sorted(set(pillars.split(" "))) if pillars else [],
         )
-        for pid, title, summary, useful_count, _total, countries, pillars, _adapted in rows
+        for pid, title, summary, useful_count, _place, _total, countries, pillars, _adapted in cards
     ]
-    adaptations = {row[0]: sorted(set(row[7].split(" "))) for row in rows if row[7]}
-    counted = read_rows(counts_stmt, params).all()
-    # A count of None is a label of the curriculum.
-    names = {
-        (facet, value): f"{value}. {title}"
-        for facet, value, count, title in counted
-        if count is None
-    }
-    facets = {
-        facet: [
-            (value, count)
-            for of, value, count, _title in counted
-            if of == facet and count is not None
-        ]
-        for facet in FACETS
-    }
+    adaptations = {row[0]: sorted(set(row[8].split(" "))) for row in cards if row[8]}
+    # The others count a facet's value, or (no count) label a value of the curriculum.
+    facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
+    names = {}
+    for pid, facet, value, count, _place, _total, title, _pillars, _adapted in rows:
+        if pid is not None:
+            continue
+        if count is None:
+            names[facet, value] = f"{value}. {title}"
+        else:
+            facets[facet].append((value, count))
     for facet, chosen in query.filters.items():
         # A selected value that no longer matches anything stays visible, so it can be
         # unticked.
@@ -361,7 +388,7 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
             values.sort(key=itemgetter(1), reverse=True)
     return LibraryPage(
         practices=practices,
-        total=rows[0].total if rows else 0,
+        total=cards[0].total if cards else 0,
         facets=facets,
         adaptations=adaptations,
         names=names,
