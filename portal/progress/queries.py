@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
@@ -401,7 +402,10 @@ def _assessment_union_rows(user_ids):
         case((QuizSummary.phase == "pre", 1), else_=2),
         cast(QuizSummary.objectives, String),
     ).where(
-        QuizSummary.phase.in_(("pre", "post")),
+        # Two comparisons, not IN (...): a list of literals is an expanding parameter,
+        # which SQLAlchemy writes into the statement's text again at every execution (a
+        # regular expression over the dashboard's longest statement).
+        or_(QuizSummary.phase == "pre", QuizSummary.phase == "post"),
         QuizSummary.user_id.in_(user_ids),
         QuizSummary.quiz_id.in_(select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY)),
     )
@@ -920,10 +924,10 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
             template.with_only_columns(ReminderTemplate.__table__.c.subject).scalar_subquery(),
             template.with_only_columns(ReminderTemplate.__table__.c.body).scalar_subquery(),
         )
-        .where(
-            summary.c.user_id.in_(members),
-            summary.c.objective.in_(bindparam("dash_objectives", expanding=True)),
-        )
+        # Every objective's rows, also of objectives no longer in the catalogue (which
+        # `_figures` passes over): a list of the catalogue's numbers would be an expanding
+        # parameter, written into the statement's text again at every execution.
+        .where(summary.c.user_id.in_(members))
         .group_by(summary.c.objective)
     )
     attention = (
@@ -1041,7 +1045,6 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
         for u in people
         if u[0] == "p"
     ]
-    values["dash_objectives"] = [0] + [o.number for o in cat.objectives]
     figures = _figures(cat, read_rows(statements.figures, values).all())
     attention = [
         {"user": Person(i, name, deleted), "done": done, "total": total}
