@@ -22,6 +22,7 @@ from functools import cache
 from typing import NamedTuple
 
 from sqlalchemy import (
+    DateTime,
     Float,
     Integer,
     String,
@@ -33,6 +34,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
     select,
     union_all,
 )
@@ -401,7 +403,10 @@ def _assessment_union_rows(user_ids):
         case((QuizSummary.phase == "pre", 1), else_=2),
         cast(QuizSummary.objectives, String),
     ).where(
-        QuizSummary.phase.in_(("pre", "post")),
+        # Two comparisons, not IN (...): a list of literals is an expanding parameter,
+        # which SQLAlchemy writes into the statement's text again at every execution (a
+        # regular expression over the dashboard's longest statement).
+        or_(QuizSummary.phase == "pre", QuizSummary.phase == "post"),
         QuizSummary.user_id.in_(user_ids),
         QuizSummary.quiz_id.in_(select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY)),
     )
@@ -874,8 +879,9 @@ class Person(NamedTuple):
 @dataclass(frozen=True)
 class _DashboardStatements:
     read: object  # the page's activity, with the stale members' (refresh_progress)
-    figures: object  # per objective sums and means, with the reminder template
-    people: object  # who may need a reminder ("a"), then the page's people by name ("p")
+    # Who may need a reminder ("a"), the per objective sums and means with the reminder
+    # template ("f"), then the page's people by name ("p"): see `_dashboard_statements`.
+    people: object
 
 
 LIST_LIMIT = 100
@@ -884,8 +890,8 @@ LIST_LIMIT = 100
 @cache
 def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatements:
     """The dashboard's statements for one shape of filters, built once per process: the
-    cohort, filters, page, catalogue fingerprint, activity total and objectives are bound
-    parameters (`dashboard` passes their values)."""
+    cohort, filters, page, catalogue fingerprint and activity total are bound parameters
+    (`dashboard` passes their values)."""
     users, summary = User.__table__, ProgressSummary.__table__
     members = _members(by_country, by_type)
     page = (
@@ -904,28 +910,35 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
     template = select(ReminderTemplate.__table__).where(
         ReminderTemplate.__table__.c.cohort_id == bindparam("dash_cohort", type_=Integer)
     )
-    figures = (
-        select(
-            summary.c.objective,
-            func.count(),
+    # The figures' columns by name (each column of a UNION needs its own label), with
+    # their types for the people's rows, which leave them empty.
+    figures = {
+        "members": (Integer, func.count()),
+        "not_started": (
+            Integer,
             func.sum(case((and_(is_totals, summary.c.done == 0), 1), else_=0)),
+        ),
+        "behind": (
+            Integer,
             func.sum(
                 case((and_(is_totals, summary.c.done > 0, summary.c.done * 2 < total), 1), else_=0)
             ),
-            func.sum(summary.c.done),
-            func.sum(summary.c.earned),
-            func.sum(case((both, 1), else_=0)),
-            func.avg(case((both, summary.c.pre), else_=None)),
-            func.avg(case((both, summary.c.post), else_=None)),
+        ),
+        "done_sum": (Integer, func.sum(summary.c.done)),
+        "earned_sum": (Float, func.sum(summary.c.earned)),
+        "tested": (Integer, func.sum(case((both, 1), else_=0))),
+        "pre_mean": (Float, func.avg(case((both, summary.c.pre), else_=None))),
+        "post_mean": (Float, func.avg(case((both, summary.c.post), else_=None))),
+        "subject": (
+            String,
             template.with_only_columns(ReminderTemplate.__table__.c.subject).scalar_subquery(),
+        ),
+        "body": (
+            String,
             template.with_only_columns(ReminderTemplate.__table__.c.body).scalar_subquery(),
-        )
-        .where(
-            summary.c.user_id.in_(members),
-            summary.c.objective.in_(bindparam("dash_objectives", expanding=True)),
-        )
-        .group_by(summary.c.objective)
-    )
+        ),
+    }
+    no_figures = [cast(null(), kind).label(name) for name, (kind, _sql) in figures.items()]
     attention = (
         select(
             literal("a").label("kind"),
@@ -933,6 +946,7 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
             users.c.display_name,
             users.c.deleted_at,
             summary.c.done,
+            *no_figures,
         )
         .join(summary, and_(summary.c.user_id == users.c.id, summary.c.objective == 0))
         .where(users.c.id.in_(members), summary.c.done * 2 < total)
@@ -940,21 +954,42 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
         .limit(LIST_LIMIT)
         .subquery()
     )
-    # The page's people and who may need a reminder in one statement (one round trip less);
-    # the page's people have no "done", so each list keeps its own order.
+    # Every objective's rows, also of objectives no longer in the catalogue (which
+    # `_figures` passes over): a list of the catalogue's numbers would be an expanding
+    # parameter, written into the statement's text again at every execution.
+    per_objective = (
+        select(
+            literal("f"),
+            summary.c.objective,
+            cast(null(), String),
+            cast(null(), DateTime),
+            cast(null(), Integer),
+            *(sql.label(name) for name, (_kind, sql) in figures.items()),
+        )
+        .where(summary.c.user_id.in_(members))
+        .group_by(summary.c.objective)
+    )
     page_people = select(
-        literal("p"), users.c.id, users.c.display_name, users.c.deleted_at, cast(null(), Integer)
+        literal("p"),
+        users.c.id,
+        users.c.display_name,
+        users.c.deleted_at,
+        cast(null(), Integer),
+        *no_figures,
     ).where(users.c.id.in_(page))
-    both = union_all(select(attention), page_people).subquery()
-    people = select(both).order_by(both.c.kind, both.c.done, both.c.display_name, both.c.id)
-    return _DashboardStatements(read, figures, people)
+    # The three in one statement (two round trips less); each keeps its own order, as the
+    # page's people have no "done" and the figures neither "done" nor a name.
+    rows = union_all(select(attention), per_objective, page_people).subquery()
+    people = select(rows).order_by(rows.c.kind, rows.c.done, rows.c.display_name, rows.c.id)
+    return _DashboardStatements(read, people)
 
 
 def _figures(cat: Catalogue, rows) -> dict:
-    """From the rows of the figures statement (the summary rows of the selected members):
-    how many people, not started and behind; per objective the averages of activities done
-    and points earned and the pre/post means of the people who took both; and the cohort's
-    reminder template."""
+    """From the figures' rows of the people statement (the sums over the summary rows of
+    the selected members, one row per objective): how many people, not started and behind;
+    per objective the averages of activities done and points earned and the pre/post means
+    of the people who took both; and the cohort's reminder template."""
+    rows = [(row[1], *row[5:]) for row in rows]  # the objective, then the figures
     by_objective = {row[0]: row for row in rows}
     totals = by_objective.get(0)
     people = int(totals[1]) if totals else 0
@@ -1002,12 +1037,12 @@ def _figures(cat: Catalogue, rows) -> dict:
 def dashboard(cohort: Cohort, filters: Filters) -> dict:
     """The cohort dashboard: a page of the matrix, averages, attention list and gains.
 
-    Four statements whatever the cohort's size (five when summaries were stale): the
+    Three statements whatever the cohort's size (four when summaries were stale): the
     catalogue, the activity of the page of people (and of anyone whose summary is stale),
-    [the refreshed summaries], the attention list with the page's people, and the figures
-    from the summary rows (with the reminder template). Up to LIST_LIMIT participants are in the
-    attention list: not started (nothing done) or behind (less than half of all activities
-    done), fewest done first.
+    [the refreshed summaries], and the attention list with the figures from the summary
+    rows (with the reminder template) and the page's people. Up to LIST_LIMIT participants
+    are in the attention list: not started (nothing done) or behind (less than half of all
+    activities done), fewest done first.
     """
     statements = _dashboard_statements(bool(filters.country), bool(filters.organisation_type))
     cat = catalogue()
@@ -1041,12 +1076,9 @@ def dashboard(cohort: Cohort, filters: Filters) -> dict:
         for u in people
         if u[0] == "p"
     ]
-    values["dash_objectives"] = [0] + [o.number for o in cat.objectives]
-    figures = _figures(cat, read_rows(statements.figures, values).all())
+    figures = _figures(cat, [u for u in people if u[0] == "f"])
     attention = [
-        {"user": Person(i, name, deleted), "done": done, "total": total}
-        for kind, i, name, deleted, done in people
-        if kind == "a"
+        {"user": Person(*u[1:4]), "done": u[4], "total": total} for u in people if u[0] == "a"
     ]
     return {
         "catalogue": cat,

@@ -148,8 +148,8 @@ def test_the_background_refresh_leaves_nothing_for_the_dashboard_to_recompute(
     assert not [s for s in log.statements if "progress_summary (" in s.lower()], log.statements
     print("dashboard with nothing stale:", log.count, "statements")
     # The session's user, the cohort, the catalogue, the page's activity (with the check for
-    # stale people), the attention list with the page's people, and the figures.
-    assert log.count == 6, "\n\n".join(s[:150] for s in log.statements)
+    # stale people), and the attention list with the figures and the page's people.
+    assert log.count == 5, "\n\n".join(s[:150] for s in log.statements)
     assert rows() == refreshed
 
     # The rebuild from the raw records gives the same numbers.
