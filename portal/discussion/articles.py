@@ -124,7 +124,7 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     # The thread's address once; a post's link and quote add one whole number to it, as
     # url_for writes a single query value.
     thread_url = escape(item_url("discussion.thread_detail", thread_id=thread.id))
-    when = dates_writer()
+    when = dates_writer(escaped=True)
     address = _PostAddresses()
     id_prefix = "post-" if anchor else "accepted-post-"
     swap = ' hx-swap-oob="true"' if oob else ""
@@ -149,7 +149,7 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
             f'  <p class="post-meta"><strong><bdi>{name}</bdi></strong>{details}\n'
             f'    <a href="{link}#post-{post_id}" aria-label="{label["post"] % {"n": number}}">'
             f'#{number}</a>\n    <time datetime="{post.created_at.isoformat()}Z">'
-            f"{escape(when(post.created_at))}</time>\n"
+            f"{when(post.created_at)}</time>\n"
             f"{accepted_tag if accepted_id == post_id else ''}"
             f"{edited_tag if post.edited_at and not deleted else ''}"
             f"{hidden_tag if hidden else ''}  </p>\n"

@@ -9,6 +9,7 @@ from babel import dates as babel_dates
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_timezone, to_user_timezone
 from flask_login import current_user
+from markupsafe import escape
 
 from portal.memo import Memo
 
@@ -68,9 +69,11 @@ def when(value: datetime | date | None, style: str = "datetime") -> str:
     return dates_writer(style)(value)
 
 
-def dates_writer(style: str = "datetime"):
+def dates_writer(style: str = "datetime", escaped: bool = False):
     """when(value, style) for the many dates of one list, with the page's language and time
-    zone looked up once (each look-up goes through the request's Babel context)."""
+    zone looked up once (each look-up goes through the request's Babel context). With
+    `escaped`, the text is kept escaped for HTML, for a writer that sets it in markup
+    (escaping each of a list's dates again cost more than finding it)."""
     locale = get_locale() or _ENGLISH
     zone = get_timezone()
     # The memo is keyed by the language's code: a Locale compares itself to the key it
@@ -80,12 +83,16 @@ def dates_writer(style: str = "datetime"):
     def write(value: datetime | date | None) -> str:
         if value is None:
             return ""
-        return _WRITTEN.get((code, zone, value, style), _write, value, style, locale, zone)
+        return _WRITTEN.get(
+            (code, zone, value, style, escaped), _write, value, style, locale, zone, escaped
+        )
 
     return write
 
 
-def _write(value: datetime | date, style: str, locale, zone) -> str:
+def _write(value: datetime | date, style: str, locale, zone, escaped: bool = False) -> str:
+    if escaped:
+        return str(escape(_write(value, style, locale, zone)))
     day_pattern, time_pattern = _patterns(locale)
     if not isinstance(value, datetime):
         return babel_dates.format_date(value, day_pattern, locale)

@@ -10,7 +10,9 @@ from flask_babel import force_locale
 from discussion.conftest import make_thread, sign_in
 from portal.database import utcnow
 from portal.extensions import db
-from portal.i18n.languages import when
+from portal.i18n import languages
+from portal.i18n.languages import dates_writer, when
+from portal.memo import Memo
 
 
 def article(page: str, post) -> str:
@@ -95,6 +97,19 @@ def test_post_dates_are_written_in_each_readers_language(app, web, world):
         page = web.client.get(f"/discussion/threads/{thread.id}").get_data(as_text=True)
         stamp = f'<time datetime="2026-03-14T15:09:26Z">{expected[language]}</time>'
         assert stamp in article(page, posts[0])
+
+
+def test_the_escaped_dates_writer_keeps_its_own_texts(app, monkeypatch):
+    """The post list's dates are kept escaped for HTML, apart from the plain texts of the
+    same moment (the memo's key says which)."""
+    monkeypatch.setattr(languages, "_WRITTEN", Memo(max_entries=10))
+    monkeypatch.setattr(languages, "_patterns", lambda locale: ("d MMM y '<&>'", "HH:mm"))
+    moment = datetime(2026, 3, 14, 15, 9)
+    with app.test_request_context(), force_locale("en"):
+        for _ in range(2):  # written, then found again
+            assert dates_writer()(moment) == "14 Mar 2026 <&> 15:09"
+            assert dates_writer(escaped=True)(moment) == "14 Mar 2026 &lt;&amp;&gt; 15:09"
+        assert dates_writer(escaped=True)(None) == ""
 
 
 def test_new_post_dates_appear_at_once(web, world):
