@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database import utcnow
@@ -144,3 +144,94 @@ class PracticeComment(db.Model):
         UniqueConstraint("author_id", "client_token", name="uq_practice_comment_token"),
         Index("ix_practice_comment_practice", "practice_id", "created_at"),
     )
+
+
+class LibraryVersion(db.Model):
+    """One row (id 1) whose `version` changes whenever the rows the library's facet counts
+    and curriculum labels read change: database triggers (`trigger_statements`) give it a
+    new value on every insert, delete and update of the WATCHED columns, whichever process
+    writes. A worker keeps the counts it read under the version it read with them
+    (`queries._counts`) and uses them while the version is unchanged.
+
+    Each new value is one never given before (a sequence on PostgreSQL, a random 64-bit
+    number on SQLite), not the old value plus one: a transaction that changed a practice,
+    read the counts and was rolled back leaves a version that no later state can have.
+    The triggers insert the row when it is missing (tables emptied by tests); while it is
+    missing, nothing is kept."""
+
+    __tablename__ = "library_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
+# The columns the library's counts and labels read (tests check the statement against it).
+WATCHED = {
+    "practice": ("id", "status"),
+    "practice_tag": ("practice_id", "facet", "value"),
+    "objective": ("number", "title"),
+    "curriculum_session": ("number", "title", "is_retired"),
+}
+
+
+def _new_version(dialect: str) -> str:
+    """SQL: give the library's version a value never given before (inserting its row)."""
+    if dialect == "postgresql":
+        return (
+            "INSERT INTO library_version (id, version) VALUES (1, nextval('library_version_seq')) "
+            "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version"
+        )
+    return "INSERT OR REPLACE INTO library_version (id, version) VALUES (1, random())"
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """The DDL that gives the library's version a new value on each change of a WATCHED
+    column, and its first value (used by the migration and by create_all): row triggers on
+    SQLite, statement triggers calling one function on PostgreSQL."""
+    statements = []
+    if dialect == "postgresql":
+        statements += [
+            "CREATE SEQUENCE IF NOT EXISTS library_version_seq",
+            "CREATE OR REPLACE FUNCTION library_version_bump() RETURNS trigger AS $$ BEGIN "
+            f"{_new_version(dialect)}; RETURN NULL; END $$ LANGUAGE plpgsql",
+        ]
+    for table, columns in WATCHED.items():
+        for action in ("INSERT", "UPDATE", "DELETE"):
+            when = f"UPDATE OF {', '.join(columns)}" if action == "UPDATE" else action
+            name = f"trg_{table}_{action.lower()}_library"
+            if dialect == "postgresql":
+                statements += [
+                    f"DROP TRIGGER IF EXISTS {name} ON {table}",
+                    f"CREATE TRIGGER {name} AFTER {when} ON {table} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION library_version_bump()",
+                ]
+            else:
+                statements.append(
+                    f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {when} ON {table} "
+                    f"FOR EACH ROW BEGIN {_new_version(dialect)}; END"
+                )
+    return statements + [_new_version(dialect)]
+
+
+def drop_statements(dialect: str) -> list[str]:
+    """The DDL that removes what trigger_statements made (the migration's downgrade)."""
+    statements = []
+    for table in WATCHED:
+        for action in ("insert", "update", "delete"):
+            name = f"trg_{table}_{action}_library"
+            on = f" ON {table}" if dialect == "postgresql" else ""
+            statements.append(f"DROP TRIGGER IF EXISTS {name}{on}")
+    if dialect == "postgresql":
+        statements += [
+            "DROP FUNCTION IF EXISTS library_version_bump()",
+            "DROP SEQUENCE IF EXISTS library_version_seq",
+        ]
+    return statements
+
+
+def _create_triggers(target, connection, **_kw) -> None:
+    for statement in trigger_statements(connection.dialect.name):
+        connection.execute(text(statement))
+
+
+event.listen(db.metadata, "after_create", _create_triggers)

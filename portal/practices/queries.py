@@ -35,6 +35,7 @@ from portal.practices.models import (
     FACETS,
     IN_REVIEW,
     Endorsement,
+    LibraryVersion,
     Practice,
     PracticeComment,
     PracticeReview,
@@ -207,21 +208,37 @@ def _card_values(page):
     ]
 
 
+def _conditions(visible, has_text: bool, filtered: tuple[str, ...]):
+    """The conditions of the practices the reader finds: `base` (which they may see, from
+    permissions, and the free text) and `has`, facet -> the condition of its filter."""
+    base = [visible, _text_match()] if has_text else [visible]
+    return base, {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
+
+
+def _version_row():
+    """The row giving the library's version (LibraryVersion; None while its row is
+    missing), in the rows' layout of `_library_statement`."""
+    version = select(LibraryVersion.version).where(LibraryVersion.id == 1).scalar_subquery()
+    return select(null(), null(), null(), version, *(null() for _ in range(5)))
+
+
 def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
-    """The library's one statement for this shape of query: which practices the reader may
+    """The library's page statement for this shape of query: which practices the reader may
     see (`visible`, from permissions), whether there is free text, the sort and the
     filtered facets; the words, the facets' values, the limit and the offset are bound at
     execution. Its rows, in no order, are the page's practices (an id, and their place on
-    the page) with their cards' values, the facet counts and the curriculum's labels:
+    the page) with their cards' values, and either the facet counts and the curriculum's
+    labels (`_counts_parts`) with free text, or else the library's version, under which
+    a worker keeps the counts (`_counts`):
 
         id, title, summary, useful_count, position, total, country, pillar, adapted
         None, facet, value, count, None, None, None, None, None       (a facet count)
         None, facet, value, None, None, None, title, None, None       (a curriculum label)
+        None, None, None, version, None, None, None, None, None       (the version)
 
-    One statement instead of the page's and the counts' (each costs the request a round
+    One statement for the page and its counts or version (each costs the request a round
     through the engine)."""
-    base = [visible, _text_match()] if has_text else [visible]
-    has = {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
+    base, has = _conditions(visible, has_text, filtered)
     practices = (
         select(
             Practice.id,
@@ -257,13 +274,20 @@ def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, 
         practices.c.total,
         *_card_values(practices),
     )
-    # A filtered facet's values are counted under the other filters; the other facets'
-    # values all under every filter, in one branch (each filter written once for them).
-    # The unfiltered facets are named by bound values, not an expanding list, which would
-    # be written into the SQL again at each execution.
+    if has_text:
+        return union_all(page, *_counts_parts(base, has))
+    return union_all(page, _version_row())
+
+
+def _counts_parts(base, has):
+    """The facet counts and the curriculum labels, in the rows' layout of
+    `_library_statement`. A filtered facet's values are counted under the other filters;
+    the other facets' values all under every filter, in one branch (each filter written
+    once for them). The unfiltered facets are named by bound values, not an expanding
+    list, which would be written into the SQL again at each execution."""
     per_facet = [
         and_(PracticeTag.facet == facet, *(cond for other, cond in has.items() if other != facet))
-        for facet in filtered
+        for facet in has
     ]
     unfiltered = [literal(facet) for facet in FACETS if facet not in has]
     if unfiltered:
@@ -281,14 +305,30 @@ def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, 
         .group_by(PracticeTag.facet, PracticeTag.value)
     )
     labels = _curriculum(before=(null(),), between=(null(), null(), null()), after=(null(), null()))
-    return union_all(page, counts, *labels)
+    return (counts, *labels)
 
 
-# The statement built once per shape (free text or not, sort, filtered facets, and which of
+def _counts_statement(visible, filtered: tuple[str, ...]):
+    """The facet counts and curriculum labels without free text, with the library's version
+    read in the same statement: the version the counts were made under."""
+    base, has = _conditions(visible, False, filtered)
+    return union_all(*_counts_parts(base, has), _version_row())
+
+
+# The statements built once per shape (free text or not, sort, filtered facets, and which of
 # the permission module's visibility conditions applies: the condition is still asked
-# for on every request, the statement is reused only for the very same condition object).
+# for on every request, a statement is reused only for the very same condition object).
 _SHAPES: dict[tuple, tuple] = {}
 _MAX_SHAPES = 512
+
+
+def _built(visible, key: tuple, build):
+    found = _SHAPES.get(key)
+    if found is None or found[0] is not visible:
+        if len(_SHAPES) >= _MAX_SHAPES:
+            _SHAPES.clear()
+        found = _SHAPES[key] = (visible, build())
+    return found[1]
 
 
 def _statement_for(visible, query: LibraryQuery):
@@ -296,16 +336,43 @@ def _statement_for(visible, query: LibraryQuery):
     filtered = tuple(query.filters)  # in FACETS order (from_args)
     # The full-text condition differs between SQLite and PostgreSQL.
     dialect = db.session.get_bind().dialect.name if has_text else ""
-    key = (id(visible), has_text, dialect, query.sort, filtered)
-    found = _SHAPES.get(key)
-    if found is None or found[0] is not visible:
-        if len(_SHAPES) >= _MAX_SHAPES:
-            _SHAPES.clear()
-        found = _SHAPES[key] = (
-            visible,
-            _library_statement(visible, has_text, query.sort, filtered),
-        )
-    return found[1]
+    return _built(
+        visible,
+        ("page", id(visible), has_text, dialect, query.sort, filtered),
+        lambda: _library_statement(visible, has_text, query.sort, filtered),
+    )
+
+
+# The facet counts and labels a worker keeps, by database (engine), visibility condition
+# and filters: (condition, version, rows). The counts depend on nothing else without free
+# text (the same for every reader given the condition); with free text, which also reads
+# the search index, they are not kept.
+_KEPT: dict[tuple, tuple] = {}
+_MAX_KEPT = 256
+
+
+def _counts(visible, query: LibraryQuery, version):
+    """The facet count and curriculum label rows for a query without free text: the kept
+    ones when they were made under `version`, the library's version that the page's
+    statement read; otherwise read now (one statement) and kept under the version read
+    with them (nothing is kept while the version's row is missing). The rows are never
+    changed: the library builds its own lists from them on every request."""
+    filtered = tuple(query.filters)
+    key = (db.engine, id(visible), *((facet, *values) for facet, values in query.filters.items()))
+    found = _KEPT.get(key)
+    if found is not None and found[0] is visible and version is not None and found[1] == version:
+        return found[2]
+    statement = _built(
+        visible, ("counts", id(visible), filtered), lambda: _counts_statement(visible, filtered)
+    )
+    params = {f"facet_{facet}": values for facet, values in query.filters.items()}
+    rows = read_rows(statement, params).all()
+    version = next(row[3] for row in rows if row[1] is None)
+    if version is not None:
+        if len(_KEPT) >= _MAX_KEPT:
+            _KEPT.clear()
+        _KEPT[key] = (visible, version, rows)
+    return rows
 
 
 def _curriculum(before=(), between=(), after=()):
@@ -339,14 +406,19 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    One statement, whatever the size of the library."""
-    statement = _statement_for(permissions.visible_in_library(viewer), query)
+    One statement whatever the size of the library when the worker kept the counts for the
+    library's version (`_counts`), two when it reads them."""
+    visible = permissions.visible_in_library(viewer)
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
     params.update(_text_params(query.words))
     params["offset"] = (query.page - 1) * PER_PAGE
-    rows = read_rows(statement, params).all()
+    rows = read_rows(_statement_for(visible, query), params).all()
     # The rows with an id are the page's cards, put in their places (`_library_statement`).
     cards = [row for row in rows if row[0] is not None]
+    if not query.words:
+        # The page's statement read the library's version instead of the counts.
+        version = next(row[3] for row in rows if row[0] is None)
+        rows = _counts(visible, query, version)
     cards.sort(key=itemgetter(4))
     # The cards' values come joined by spaces (`_joined_values`): each once, in value order.
     # (Comprehensions, not a helper and appends: the library reads them on every request.)
@@ -366,7 +438,7 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
     facets: dict[str, list[tuple[str, int]]] = {facet: [] for facet in FACETS}
     names = {}
     for pid, facet, value, count, _place, _total, title, _pillars, _adapted in rows:
-        if pid is not None:
+        if pid is not None or facet is None:  # a card, or the version
             continue
         if count is None:
             names[facet, value] = f"{value}. {title}"
