@@ -18,6 +18,7 @@ from portal.exercises.models import (  # noqa: F401, E402
     ExerciseSummary,
 )
 from portal.i18n.models import ContentTranslation  # noqa: F401
+from portal.learning import curriculum_version  # noqa: F401  (its table comes with create_all)
 from portal.learning.models import (  # noqa: F401
     AssessmentWindow,
     AttemptAnswer,

@@ -103,13 +103,15 @@ def _managed_statement(columns: tuple, admin: bool):
     return statement.where(Cohort.id.in_(_trains(bindparam("manager_id"))))
 
 
-# managed_cohort's statements, built once: an admin's and a trainer's, the person and the
-# cohort bound per request; the same for the few columns the progress pages read.
-_MANAGED_COHORT = {admin: _managed_statement((Cohort,), admin) for admin in (True, False)}
-_MANAGED_COHORT_COLUMNS = {
-    admin: _managed_statement((Cohort.id, Cohort.name, Cohort.mastery_threshold), admin)
-    for admin in (True, False)
-}
+def managed_statements(*columns) -> dict:
+    """managed_cohort's statements for `columns`, an admin's and a trainer's, the person
+    and the cohort bound per request: build them once per process and pass them to
+    `managed_cohort_columns`. A column that needs no cohort (e.g. a scalar subquery) may
+    ride along, one statement less for its page."""
+    return {admin: _managed_statement(columns, admin) for admin in (True, False)}
+
+
+_MANAGED_COHORT = managed_statements(Cohort)
 
 
 def managed_cohort(user, cohort_id: int) -> Cohort | None:
@@ -120,11 +122,11 @@ def managed_cohort(user, cohort_id: int) -> Cohort | None:
     return db.session.scalar(statement, {"cohort_id": cohort_id, "manager_id": user.id})
 
 
-def managed_cohort_columns(user, cohort_id: int):
-    """The cohort's id, name and mastery_threshold (a row) if the user manages it, by the
-    same rule as managed_cohort: for pages that read no more of the cohort, plain columns
-    cost less than an entity (about 40 µs a request)."""
+def managed_cohort_columns(user, cohort_id: int, statements: dict):
+    """The row of `statements` (from `managed_statements`) for the cohort if the user
+    manages it, by the same rule as managed_cohort: for pages that read no more of the
+    cohort, plain columns cost less than an entity (about 40 µs a request)."""
     if not permissions.is_staff(user):
         return None
-    statement = _MANAGED_COHORT_COLUMNS[permissions.is_admin(user)]
+    statement = statements[permissions.is_admin(user)]
     return read_rows(statement, {"cohort_id": cohort_id, "manager_id": user.id}).first()

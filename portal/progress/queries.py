@@ -47,6 +47,7 @@ from portal.discussion.models import Board, Post, SessionPostSummary, Thread
 from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.exercises.models import ExerciseSummary
 from portal.extensions import db
+from portal.learning import curriculum_version
 from portal.learning.content_files import ASSESSMENT_KEY
 from portal.learning.models import (
     CurriculumSession,
@@ -170,23 +171,51 @@ def _catalogue_statement():
         )
         .group_by(quizzes.c.id, quizzes.c.session_id, objectives_text, points)
     )
+    # The curriculum's version, read in the same statement (so from the same snapshot on
+    # PostgreSQL) as the rows: the version that `catalogue` keeps the Catalogue by.
+    version = curriculum_version.curriculum_version.c.version
+    version_part = select(
+        literal("v"),
+        version,
+        literal(0),
+        literal(0),
+        text_null,
+        text_null,
+        text_null,
+        text_null,
+        cast(null(), Float),
+    ).where(curriculum_version.curriculum_version.c.id == 1)
     # No ORDER BY (sorting the rows was a third of the statement's time): _make_catalogue
     # orders what it keeps, so rows in another order make an equal Catalogue.
-    return union_all(sessions_part, readings_part, questions_part)
+    return union_all(sessions_part, readings_part, questions_part, version_part)
 
 
-# Catalogues made from the catalogue statement's rows, by those rows and EXERCISES_COUNTED:
-# every call still reads the rows, so a change to the curriculum counts at once (from any
-# process), but the Catalogue is made again only from rows it has not seen. Callers only
-# read a Catalogue, so requests can share one. A few curricula at most: never grows far.
+# Catalogues by the curriculum's version (kept by the database, raised by triggers on every
+# change to what the catalogue reads: portal/learning/curriculum_version.py) and
+# EXERCISES_COUNTED: a page reads the version, not the curriculum, and a change made by any
+# process counts on the next request. Callers only read a Catalogue, so requests can share
+# one. A few versions at most between restarts: never grows far.
 _CATALOGUES = Memo(max_entries=8)
 
 
-def catalogue() -> Catalogue:
+def catalogue(version: int | None = None) -> Catalogue:
     """The current sessions with their objectives, their readings and quizzes, and each
-    objective's maximum points: one statement, whatever the number of participants."""
-    rows = (EXERCISES_COUNTED, *map(tuple, read_rows(_catalogue_statement()).all()))
-    return _CATALOGUES.get(rows, _make_catalogue, rows[1:])
+    objective's maximum points: one statement, whatever the number of participants.
+
+    `version` is the curriculum's version when the caller has read it already (the
+    dashboard reads it in its permission check), else it is read here; the curriculum
+    itself is read only for a version this worker has not kept."""
+    if version is None:
+        version = read_rows(curriculum_version.CURRENT).scalar()
+    kept = _CATALOGUES.peek((version, EXERCISES_COUNTED))
+    if kept is not None:
+        return kept
+    rows = read_rows(_catalogue_statement()).all()
+    made = _make_catalogue(rows)
+    read = next((row[1] for row in rows if row[0] == "v"), None)
+    if read is not None:  # without the version's row, nothing is kept
+        _CATALOGUES.keep((read, EXERCISES_COUNTED), made)
+    return made
 
 
 def _make_catalogue(rows) -> Catalogue:
@@ -202,6 +231,8 @@ def _make_catalogue(rows) -> Catalogue:
     question_rows = []
     decoded: dict[str, list] = {}  # many questions share their objectives' text, e.g. "[1]"
     for kind, a, b, c, t1, t2, t3, data, points in rows:
+        if kind == "v":
+            continue
         if kind == "s":
             # A session has an exercise when its template is not null (in SQL or in JSON).
             has_exercise = data is not None and data.strip() != "null"
@@ -1034,18 +1065,19 @@ def _figures(cat: Catalogue, rows) -> dict:
     }
 
 
-def dashboard(cohort: Cohort, filters: Filters) -> dict:
+def dashboard(cohort: Cohort, filters: Filters, version: int | None = None) -> dict:
     """The cohort dashboard: a page of the matrix, averages, attention list and gains.
 
-    Three statements whatever the cohort's size (four when summaries were stale): the
-    catalogue, the activity of the page of people (and of anyone whose summary is stale),
-    [the refreshed summaries], and the attention list with the figures from the summary
-    rows (with the reminder template) and the page's people. Up to LIST_LIMIT participants
+    Two statements whatever the cohort's size (three when summaries were stale), with the
+    curriculum's `version` read beforehand (by the page's permission check) and the
+    catalogue kept by it: the activity of the page of people (and of anyone whose summary
+    is stale), [the refreshed summaries], and the attention list with the figures from the
+    summary rows (with the reminder template) and the page's people. Up to LIST_LIMIT participants
     are in the attention list: not started (nothing done) or behind (less than half of all
     activities done), fewest done first.
     """
     statements = _dashboard_statements(bool(filters.country), bool(filters.organisation_type))
-    cat = catalogue()
+    cat = catalogue(version)
     values = filters.values(cohort.id)
     # Normally nobody here is stale: the background refresh (`flask --app portal progress
     # refresh --loop`, started beside the outbox worker) recomputes a person's rows within

@@ -20,9 +20,11 @@ from flask_login import current_user, login_required
 
 from portal import permissions
 from portal.accounts.models import ORGANISATION_TYPES
-from portal.cohorts.permissions import managed_cohort_columns
+from portal.cohorts.models import Cohort
+from portal.cohorts.permissions import managed_cohort_columns, managed_statements
 from portal.countries import countries
 from portal.database import utcnow
+from portal.learning import curriculum_version
 from portal.learning.pdf import render_pdf
 from portal.learning.queries import open_windows
 from portal.progress import bp, exports, queries, services
@@ -43,12 +45,17 @@ from portal.progress.forms import ReminderForm
 from portal.translations import gettext as _
 from portal.web import render
 
+# What the dashboard, its exports, reminders and participant details read of the cohort,
+# and the curriculum's version (for `queries.catalogue`: no statement of its own).
+_DASHBOARD_COHORT = managed_statements(
+    Cohort.id, Cohort.name, Cohort.mastery_threshold, curriculum_version.version_column()
+)
+
 
 def load_dashboard_cohort(cohort_id: int):
-    """The cohort's id, name and mastery_threshold (all that the dashboard, its exports,
-    reminders and participant details read) when the current user runs it (or is an
-    admin); 404 otherwise."""
-    cohort = managed_cohort_columns(current_user, cohort_id)
+    """The cohort's id, name and mastery_threshold, with the curriculum_version, when the
+    current user runs it (or is an admin); 404 otherwise."""
+    cohort = managed_cohort_columns(current_user, cohort_id, _DASHBOARD_COHORT)
     if cohort is None:
         abort(404)
     return cohort
@@ -100,7 +107,7 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
     was typed, its errors and `message`), None on a GET. A GET builds no form: its parts
     are the cohort's texts, no choice and no error, and the CSRF field written directly."""
     filters = _filters()
-    data = queries.dashboard(cohort, filters)
+    data = queries.dashboard(cohort, filters, cohort.curriculum_version)
     template = data.pop("template")
     if form is None:
         subject, body = template or (services.DEFAULT_SUBJECT, services.DEFAULT_BODY)

@@ -9,9 +9,12 @@ import zipfile
 
 import pytest
 from factories import PASSWORD, enrol, make_cohort, make_user
+from sqlalchemy import insert, update
 
 from portal.extensions import db
+from portal.learning.models import CurriculumSession, Objective, Question, Reading
 from portal.learning.services import set_reading_done
+from portal.progress import queries
 from portal.progress.queries import catalogue
 from tests.progress.builders import answer, post_in_session, small_curriculum
 
@@ -219,8 +222,8 @@ def test_exports_neutralise_formulas_and_stream(web, world):
 
 
 def test_dashboard_counts_a_curriculum_change_on_the_next_page(web, world):
-    """The catalogue is made again from its rows only when they change (a memo by rows),
-    but the rows are read on every page: a retired or a new reading counts at once."""
+    """The catalogue is kept by the curriculum's version, which the page reads on every
+    request: a retired or a new reading counts at once."""
     cohort = world["cohort"]
     web.login(world["trainer"].email)
 
@@ -239,6 +242,57 @@ def test_dashboard_counts_a_curriculum_change_on_the_next_page(web, world):
     reading.title = "Made-up reading renamed"
     db.session.commit()
     assert catalogue().sessions[1].readings == [(reading.id, "r1", "Made-up reading renamed")]
+
+
+def test_a_curriculum_change_made_elsewhere_shows_on_the_next_dashboard(
+    web, world, make_app, monkeypatch
+):
+    """A second app (its own engine and session, plain SQL statements: nothing in this
+    process hears of the change) changes the curriculum; the first app's next dashboard
+    shows it, because the version it reads with the permission check has moved."""
+    cohort = world["cohort"]
+    web.login(world["trainer"].email)
+    shown = []
+    dashboard = queries.dashboard
+    monkeypatch.setattr(
+        queries, "dashboard", lambda *args: shown.append(dashboard(*args)) or shown[-1]
+    )
+
+    def page():
+        text = text_of(web.client.get(f"/cohorts/{cohort.id}/progress"))
+        return text, shown[-1]["catalogue"]
+
+    other = make_app()
+
+    def elsewhere(statement):
+        db.session.commit()  # the test's own transaction ends first (SQLite's write lock)
+        with other.app_context(), db.engine.begin() as connection:
+            connection.execute(statement)
+
+    text, cat = page()
+    assert "fewer than half of all 7 activities" in text
+    assert cat.possible == {1: 3.0, 2: 3.0}
+    assert not cat.sessions[0].has_exercise
+    session_2 = world["sessions"][1].id
+    elsewhere(
+        insert(Reading).values(
+            session_id=session_2, position=2, slug="r2", title="Made-up new reading", body=""
+        )
+    )
+    text, cat = page()
+    assert "fewer than half of all 8 activities" in text
+    assert [r[2] for r in cat.sessions[1].readings][-1] == "Made-up new reading"
+    elsewhere(update(Question).where(Question.key == "c").values(is_retired=True))
+    assert page()[1].possible == {1: 3.0, 2: 2.0}
+    elsewhere(update(Objective).where(Objective.number == 1).values(title="Know a renamed aim"))
+    text, cat = page()
+    assert "Know a renamed aim" in text and cat.objectives[0].title == "Know a renamed aim"
+    elsewhere(
+        update(CurriculumSession)
+        .where(CurriculumSession.id == world["sessions"][0].id)
+        .values(exercise_template=[{"key": "made-up"}])
+    )
+    assert page()[1].sessions[0].has_exercise
 
 
 def test_dashboard_passes_over_the_summaries_of_objectives_no_longer_in_the_catalogue(web, world):
@@ -310,18 +364,25 @@ def test_reminder_fields_follow_the_template_the_language_and_errors(web, world)
 
 
 def test_the_progress_pages_cohort_columns_follow_the_managing_rule(world, admin):
-    """The progress pages read the cohort's id, name and threshold by the rule of
-    managed_cohort: the cohort's trainers and admins, no one else (no 404 page differs)."""
+    """The progress pages read the cohort's id, name and threshold (with the curriculum's
+    version) by the rule of managed_cohort: the cohort's trainers and admins, no one else
+    (no 404 page differs)."""
     from portal.cohorts.permissions import managed_cohort, managed_cohort_columns
+    from portal.learning.curriculum_version import CURRENT
+    from portal.progress.views import _DASHBOARD_COHORT
 
+    def columns(user, cohort_id):
+        return managed_cohort_columns(user, cohort_id, _DASHBOARD_COHORT)
+
+    version = db.session.scalar(CURRENT)
     people = ("trainer", "other_trainer", "participant", "stranger")
     for cohort in (world["cohort"], world["other_cohort"]):
         for user in [world[name] for name in people] + [admin]:
-            found, entity = managed_cohort_columns(user, cohort.id), managed_cohort(user, cohort.id)
+            found, entity = columns(user, cohort.id), managed_cohort(user, cohort.id)
             assert (found is None) == (entity is None)
             if found is not None:
-                assert tuple(found) == (cohort.id, cohort.name, cohort.mastery_threshold)
-        assert managed_cohort_columns(admin, cohort.id) is not None
-    assert managed_cohort_columns(world["trainer"], world["cohort"].id) is not None
-    assert managed_cohort_columns(world["trainer"], world["other_cohort"].id) is None
-    assert managed_cohort_columns(admin, 999_999) is None
+                assert tuple(found) == (cohort.id, cohort.name, cohort.mastery_threshold, version)
+        assert columns(admin, cohort.id) is not None
+    assert columns(world["trainer"], world["cohort"].id) is not None
+    assert columns(world["trainer"], world["other_cohort"].id) is None
+    assert columns(admin, 999_999) is None
