@@ -201,3 +201,14 @@ def test_the_post_addresses_are_kept_per_app_and_script_root(app, make_app, monk
         assert rooted["discussion.post_moderate", "hide"](7) == "/portal/discussion/posts/7/hide"
     with make_app().test_request_context():
         assert articles._addresses() is not kept
+
+
+def test_a_post_label_is_split_around_its_number_as_formatting_writes_it():
+    """The label "Post %(n)d" is split once around its number: joined again with a number
+    it is the formatted text; a translation without the number (or with it twice) is
+    formatted for each post instead."""
+    for text in ("Post %(n)d", "โพสต์ที่ %(n)d", "%(n)d {x} 100%%"):
+        before, after = articles._number_parts(text)
+        assert f"{before}42{after}" == text % {"n": 42}
+    assert articles._number_parts("A post") is None
+    assert articles._number_parts("%(n)d of %(n)d") is None
