@@ -12,6 +12,7 @@ than writing the few authors here.
 
 from __future__ import annotations
 
+from flask import current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
@@ -38,6 +39,7 @@ def _translate_labels(_) -> dict[str, str]:
         "former": _("Former participant"),
         "new": _("New since your last visit"),
         "post": _("Post %(n)d"),
+        "post_parts": _number_parts(_("Post %(n)d")),
         "accepted": _("Accepted answer"),
         "edited": _("edited"),
         "hidden_tag": _("hidden by a moderator"),
@@ -56,24 +58,51 @@ def _translate_labels(_) -> dict[str, str]:
     }
 
 
-class _PostAddresses(dict):
-    """A post's address at an endpoint, escaped, as a function of the post's id:
-    `addresses[endpoint](post_id)`, or `addresses[endpoint, action]`. Each is found once
-    per list (item_url_parts); after that a plain dict look-up and str.format."""
+_MARK = 907_162_534  # a number no label holds
+
+
+def _number_parts(text: str) -> tuple[str, str] | None:
+    """`text % {"n": N}` as the text before and after the whole number N, found once per
+    catalogue (formatting the label for each post cost more than writing its number); None
+    when a translation does not hold the number once."""
+    before, *after = (text % {"n": _MARK}).split(str(_MARK))
+    return (before, after[0]) if len(after) == 1 else None
+
+
+# The id an endpoint's address holds: a post's, but for the thread's own page.
+_ITEM_ID = {"discussion.thread_detail": "thread_id"}
+
+
+class _Addresses(dict):
+    """An item's address at an endpoint, escaped, as a function of its id (a post's, or
+    the thread's at discussion.thread_detail): `addresses[endpoint](item_id)`, or
+    `addresses[endpoint, action]`. Each is found once (item_url_parts), then a plain dict
+    look-up and str.format. One per app and script root (_addresses), the only inputs of
+    an address besides the id."""
 
     def __missing__(self, key):
         endpoint, words = (key, {}) if type(key) is str else (key[0], {"action": key[1]})
-        parts = item_url_parts(endpoint, "post_id", **words)
+        name = _ITEM_ID.get(endpoint, "post_id")
+        parts = item_url_parts(endpoint, name, **words)
         if parts is None:
 
-            def address(post_id: int) -> str:
-                return escape(item_url(endpoint, post_id=post_id, **words))
+            def address(item_id: int) -> str:
+                return escape(item_url(endpoint, **{name: item_id}, **words))
 
         else:
             before, after = (str(escape(p)).replace("{", "{{").replace("}", "}}") for p in parts)
             address = f"{before}{{}}{after}".format
         self[key] = address
         return address
+
+
+# Per worker, for each app and script root: finding the addresses' patterns for each list
+# cost the page more than writing its posts' links.
+_ADDRESSES = Memo(max_entries=16)
+
+
+def _addresses() -> _Addresses:
+    return _ADDRESSES.get((current_app._get_current_object(), request.script_root), _Addresses)
 
 
 def person_details(user, locale: str | None = None) -> Markup:
@@ -93,9 +122,10 @@ def person_details(user, locale: str | None = None) -> Markup:
     return Markup(f' <span class="person-details">({shown})</span>')
 
 
-def _people(posts, former: str) -> dict:
-    """Each author's name and details, written once per list: author id -> (name, details)."""
-    locale = str(get_locale() or "en")
+def _people(posts, former: str, locale: str | None = None) -> dict:
+    """Each author's name and details, written once per list: author id -> (name, details).
+    `locale` names the countries (the page's language when not given)."""
+    locale = locale or str(get_locale() or "en")
     people = {}
     for post in posts:
         if post.author_id not in people:
@@ -114,18 +144,19 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     if not posts:
         return Markup("")
     label = _labels()
-    people = _people(posts, label["former"])
+    locale = get_locale()  # looked up once for the names' details and the dates
+    people = _people(posts, label["former"], str(locale or "en"))
     mod = viewer.can_moderate_board(thread.board)
     can_reply = viewer.can_reply(thread)
     can_accept = viewer.can_accept(thread)
     csrf = escape(csrf_token()) if mod or can_accept else ""
     accepted_id = thread.accepted_post_id
-    viewer_id = viewer.user.id
+    viewer_id = viewer.user_id
+    address = _addresses()
     # The thread's address once; a post's link and quote add one whole number to it, as
     # url_for writes a single query value.
-    thread_url = escape(item_url("discussion.thread_detail", thread_id=thread.id))
-    when = dates_writer(escaped=True)
-    address = _PostAddresses()
+    thread_url = address["discussion.thread_detail"](thread.id)
+    time_element = dates_writer(element=True, locale=locale)
     id_prefix = "post-" if anchor else "accepted-post-"
     swap = ' hx-swap-oob="true"' if oob else ""
     first_unread = read.first_unread() if in_list and read else None
@@ -137,19 +168,21 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     removed = f'  <p class="removed">{label["removed"]}</p>\n'
     hidden_text = f'  <p class="removed">{label["hidden"]}</p>\n'
     redacted = f'<p class="hint">{label["redacted"]}</p>'
+    post_parts = label["post_parts"]
+    post_before, post_after = post_parts or ("", "")
     out = []
     write = out.append
     for post in posts:
         post_id, number, hidden, deleted = post.id, post.number, post.is_hidden, post.is_deleted
         name, details = people[post.author_id]
         link = f"{thread_url}?after={number - 1}" if number - 1 else thread_url
+        aria = f"{post_before}{number}{post_after}" if post_parts else label["post"] % {"n": number}
         head = (
             f'{marker if number == first_unread else ""}{open_item}<article class="post'
             f'{" is-hidden" if hidden else ""}" id="{id_prefix}{post_id}"{swap}>\n'
             f'  <p class="post-meta"><strong><bdi>{name}</bdi></strong>{details}\n'
-            f'    <a href="{link}#post-{post_id}" aria-label="{label["post"] % {"n": number}}">'
-            f'#{number}</a>\n    <time datetime="{post.created_at.isoformat()}Z">'
-            f"{when(post.created_at)}</time>\n"
+            f'    <a href="{link}#post-{post_id}" aria-label="{aria}">'
+            f"#{number}</a>\n    {time_element(post.created_at)}\n"
             f"{accepted_tag if accepted_id == post_id else ''}"
             f"{edited_tag if post.edited_at and not deleted else ''}"
             f"{hidden_tag if hidden else ''}  </p>\n"

@@ -270,11 +270,11 @@ class ListedPost(NamedTuple):
 
 
 # Built once: the thread page asks it on every view. Each post comes with its author's
-# columns (NULL without one), so that the few authors need no statement of their own.
+# columns (NULL without one), so that the few authors need no statement of their own; not
+# the ids the post already gives (its thread's, its author's), each value read costing.
 _THREAD_POSTS = (
     select(
         Post.id,
-        Post.thread_id,
         Post.number,
         Post.author_id,
         Post.body_html,
@@ -283,7 +283,6 @@ _THREAD_POSTS = (
         Post.redacted_at,
         Post.is_deleted,
         Post.is_hidden,
-        User.id,
         User.display_name,
         User.deleted_at,
         User.country,
@@ -304,13 +303,14 @@ def thread_posts(thread: Thread | ShownThread, after: int = 0) -> tuple[list[Lis
     """Posts numbered after `after` (keyset on the per-thread number), with their authors
     (one statement); and whether more follow."""
     rows = read_rows(_THREAD_POSTS, {"thread_id": thread.id, "after": after}).all()
+    thread_id = thread.id
     authors = {None: None}
     posts = []
     for row in rows[:POSTS_PER_PAGE]:
-        author_id = row[3]
+        author_id = row[2]
         if author_id not in authors:
-            authors[author_id] = ListedAuthor(*row[10:]) if row[10] is not None else None
-        posts.append(ListedPost(*row[:10], authors[author_id]))
+            authors[author_id] = ListedAuthor(author_id, *row[9:]) if row[9] is not None else None
+        posts.append(ListedPost(row[0], thread_id, *row[1:9], authors[author_id]))
     return posts, len(rows) > POSTS_PER_PAGE
 
 

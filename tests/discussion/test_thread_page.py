@@ -9,6 +9,7 @@ from flask_babel import force_locale
 
 from discussion.conftest import make_thread, sign_in
 from portal.database import utcnow
+from portal.discussion import articles
 from portal.extensions import db
 from portal.i18n import languages
 from portal.i18n.languages import dates_writer, when
@@ -109,7 +110,11 @@ def test_the_escaped_dates_writer_keeps_its_own_texts(app, monkeypatch):
         for _ in range(2):  # written, then found again
             assert dates_writer()(moment) == "14 Mar 2026 <&> 15:09"
             assert dates_writer(escaped=True)(moment) == "14 Mar 2026 &lt;&amp;&gt; 15:09"
+            assert dates_writer(element=True)(moment) == (
+                '<time datetime="2026-03-14T15:09:00Z">14 Mar 2026 &lt;&amp;&gt; 15:09</time>'
+            )
         assert dates_writer(escaped=True)(None) == ""
+        assert dates_writer(element=True)(None) == ""
 
 
 def test_new_post_dates_appear_at_once(web, world):
@@ -178,3 +183,32 @@ def test_each_reader_sees_the_actions_their_rights_give(web, world):
         assert f'action="/discussion/posts/{post.id}/{word}"' in own
     assert f'action="/discussion/posts/{posts[3].id}/accept"' in article(page, posts[3])
     assert f'href="/discussion/posts/{posts[0].id}/edit"' in asker_page
+
+
+def test_the_post_addresses_are_kept_per_app_and_script_root(app, make_app, monkeypatch):
+    """The post list's addresses are found once per app and script root, the inputs of an
+    address besides its id: another root, or another app, finds its own."""
+    monkeypatch.setattr(articles, "_ADDRESSES", Memo(max_entries=4))
+    with app.test_request_context():
+        kept = articles._addresses()
+        assert kept["discussion.post_flag"](7) == "/discussion/posts/7/flag"
+        assert kept["discussion.thread_detail"](3) == "/discussion/threads/3"
+        assert articles._addresses() is kept
+    with app.test_request_context(base_url="http://localhost/portal"):
+        rooted = articles._addresses()
+        assert rooted is not kept
+        assert rooted["discussion.post_flag"](7) == "/portal/discussion/posts/7/flag"
+        assert rooted["discussion.post_moderate", "hide"](7) == "/portal/discussion/posts/7/hide"
+    with make_app().test_request_context():
+        assert articles._addresses() is not kept
+
+
+def test_a_post_label_is_split_around_its_number_as_formatting_writes_it():
+    """The label "Post %(n)d" is split once around its number: joined again with a number
+    it is the formatted text; a translation without the number (or with it twice) is
+    formatted for each post instead."""
+    for text in ("Post %(n)d", "โพสต์ที่ %(n)d", "%(n)d {x} 100%%"):
+        before, after = articles._number_parts(text)
+        assert f"{before}42{after}" == text % {"n": 42}
+    assert articles._number_parts("A post") is None
+    assert articles._number_parts("%(n)d of %(n)d") is None
