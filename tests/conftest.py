@@ -142,6 +142,10 @@ def app(shared_app, make_app):
         db.session.remove()
 
 
+# Tables whose rows database triggers write when other tables change.
+TRIGGER_KEPT = {"library_version"}
+
+
 @pytest.fixture(scope="session")
 def _curriculum_rows(shared_app) -> dict:
     """The rows that importing content/ writes, imported once per session (2-3 s each
@@ -154,6 +158,8 @@ def _curriculum_rows(shared_app) -> dict:
         rows = {}
         with db.engine.connect() as conn:
             for table in db.metadata.sorted_tables:
+                if table.name in TRIGGER_KEPT:
+                    continue  # written by the triggers as the other rows are copied in
                 found = [dict(row._mapping) for row in conn.execute(table.select())]
                 if found:
                     rows[table.name] = found

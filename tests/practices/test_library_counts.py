@@ -119,7 +119,9 @@ def test_a_write_from_another_process_refreshes_the_kept_counts(app, make_app, p
     reader = viewer_for(people.peer)
     waiting, trainer = shelf.id, people.trainer.id
     first, second = db.session.scalars(
-        db.select(Practice.id).where(Practice.title.in_(["Referral desk 0", "Referral desk 1"]))
+        db.select(Practice.id)
+        .where(Practice.title.in_(["Referral desk 0", "Referral desk 1"]))
+        .order_by(Practice.title)  # PostgreSQL returns them in any order without it
     )
 
     def as_other(practice_id):
