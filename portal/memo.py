@@ -20,6 +20,10 @@ class Memo:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def values(self):
+        """What is kept (for tests and inspection)."""
+        return self._entries.values()
+
     def peek(self, key):
         """The value kept under `key`, or None."""
         return self._entries.get(key)

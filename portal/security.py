@@ -16,6 +16,8 @@ from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 from werkzeug.routing import IntegerConverter
 
+from portal.memo import Memo
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -32,7 +34,6 @@ CSP = "; ".join(
 )
 # The session contents a worker keeps per cookie (see StaticFreeSessionInterface).
 _PLAIN = (str, int, float, bool, type(None))
-_KEPT_COOKIES = 4096
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 
 
@@ -92,8 +93,10 @@ class StaticFreeSessionInterface(SecureCookieSessionInterface):
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        kept = app.extensions.setdefault("portal_session_cookies", {})
-        found = kept.get((serializer, value))
+        kept = app.extensions.get("portal_session_cookies")
+        if kept is None:
+            kept = app.extensions["portal_session_cookies"] = Memo(max_entries=4096)
+        found = kept.peek((serializer, value))
         if found is not None:
             signed_at, items = found
             if int(time.time()) - signed_at > max_age:
@@ -104,9 +107,7 @@ class StaticFreeSessionInterface(SecureCookieSessionInterface):
         except BadSignature:
             return self.session_class()
         if all(type(item) in _PLAIN for item in data.values()):
-            if len(kept) >= _KEPT_COOKIES:
-                kept.clear()
-            kept[(serializer, value)] = (int(signed_at.timestamp()), tuple(data.items()))
+            kept.keep((serializer, value), (int(signed_at.timestamp()), tuple(data.items())))
         return self.session_class(data)
 
     def get_signing_serializer(self, app):

@@ -69,42 +69,33 @@ def when(value: datetime | date | None, style: str = "datetime") -> str:
     return dates_writer(style)(value)
 
 
-def dates_writer(
-    style: str = "datetime", escaped: bool = False, element: bool = False, locale=None
-):
+def dates_writer(style: str = "datetime", element: bool = False, locale=None):
     """when(value, style) for the many dates of one list, with the page's language and time
     zone looked up once (each look-up goes through the request's Babel context). With
-    `escaped`, the text is kept escaped for HTML, for a writer that sets it in markup
-    (escaping each of a list's dates again cost more than finding it). With `element`, the
-    escaped text is kept inside its <time> element, whose datetime is the UTC moment
-    (`value.isoformat()` and Z): writing that ISO text cost more than finding it again.
+    `element`, each date is kept as its whole <time> element, the text escaped for HTML
+    and the datetime the UTC moment (`value.isoformat()` and Z): escaping the text and
+    writing that ISO text for each of a list's dates cost more than finding them again.
     `locale`: the page's, when the caller has looked it up already."""
     locale = locale or get_locale() or _ENGLISH
     zone = get_timezone()
     # The memo is keyed by the language's code: a Locale compares itself to the key it
     # finds field by field, in Python, a dozen calls a date.
     code = str(locale)
-    form = _ELEMENT if element else escaped
 
     def write(value: datetime | date | None) -> str:
         if value is None:
             return ""
         return _WRITTEN.get(
-            (code, zone, value, style, form), _write, value, style, locale, zone, form
+            (code, zone, value, style, element), _write, value, style, locale, zone, element
         )
 
     return write
 
 
-_ELEMENT = "element"  # dates_writer's `form` for a <time> element
-
-
-def _write(value: datetime | date, style: str, locale, zone, escaped=False) -> str:
-    if escaped == _ELEMENT:
-        text = _write(value, style, locale, zone, True)
+def _write(value: datetime | date, style: str, locale, zone, element: bool = False) -> str:
+    if element:
+        text = escape(_write(value, style, locale, zone))
         return f'<time datetime="{value.isoformat()}Z">{text}</time>'
-    if escaped:
-        return str(escape(_write(value, style, locale, zone)))
     day_pattern, time_pattern = _patterns(locale)
     if not isinstance(value, datetime):
         return babel_dates.format_date(value, day_pattern, locale)

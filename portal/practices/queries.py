@@ -30,6 +30,7 @@ from portal.database import read_rows
 from portal.discussion.permissions import Viewer
 from portal.extensions import db
 from portal.learning.models import CurriculumSession, Objective
+from portal.memo import Memo
 from portal.practices import permissions
 from portal.practices.models import (
     FACETS,
@@ -347,8 +348,7 @@ def _statement_for(visible, query: LibraryQuery):
 # and filters: (condition, version, rows). The counts depend on nothing else without free
 # text (the same for every reader given the condition); with free text, which also reads
 # the search index, they are not kept.
-_KEPT: dict[tuple, tuple] = {}
-_MAX_KEPT = 256
+_KEPT = Memo(max_entries=256)
 
 
 def _counts(visible, query: LibraryQuery, version):
@@ -359,7 +359,7 @@ def _counts(visible, query: LibraryQuery, version):
     changed: the library builds its own lists from them on every request."""
     filtered = tuple(query.filters)
     key = (db.engine, id(visible), *((facet, *values) for facet, values in query.filters.items()))
-    found = _KEPT.get(key)
+    found = _KEPT.peek(key)
     if found is not None and found[0] is visible and version is not None and found[1] == version:
         return found[2]
     statement = _built(
@@ -369,9 +369,7 @@ def _counts(visible, query: LibraryQuery, version):
     rows = read_rows(statement, params).all()
     version = next(row[3] for row in rows if row[1] is None)
     if version is not None:
-        if len(_KEPT) >= _MAX_KEPT:
-            _KEPT.clear()
-        _KEPT[key] = (visible, version, rows)
+        _KEPT.keep(key, (visible, version, rows))
     return rows
 
 

@@ -100,20 +100,18 @@ def test_post_dates_are_written_in_each_readers_language(app, web, world):
         assert stamp in article(page, posts[0])
 
 
-def test_the_escaped_dates_writer_keeps_its_own_texts(app, monkeypatch):
-    """The post list's dates are kept escaped for HTML, apart from the plain texts of the
-    same moment (the memo's key says which)."""
+def test_the_dates_writer_keeps_time_elements_apart_from_plain_texts(app, monkeypatch):
+    """The post list's dates are kept as <time> elements with their text escaped for HTML,
+    apart from the plain texts of the same moment (the memo's key says which)."""
     monkeypatch.setattr(languages, "_WRITTEN", Memo(max_entries=10))
     monkeypatch.setattr(languages, "_patterns", lambda locale: ("d MMM y '<&>'", "HH:mm"))
     moment = datetime(2026, 3, 14, 15, 9)
     with app.test_request_context(), force_locale("en"):
         for _ in range(2):  # written, then found again
             assert dates_writer()(moment) == "14 Mar 2026 <&> 15:09"
-            assert dates_writer(escaped=True)(moment) == "14 Mar 2026 &lt;&amp;&gt; 15:09"
             assert dates_writer(element=True)(moment) == (
                 '<time datetime="2026-03-14T15:09:00Z">14 Mar 2026 &lt;&amp;&gt; 15:09</time>'
             )
-        assert dates_writer(escaped=True)(None) == ""
         assert dates_writer(element=True)(None) == ""
 
 
