@@ -25,17 +25,20 @@ class Report:
     untranslated: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
+    stray_percent: list[str] = field(default_factory=list)
 
     @property
     def problems(self) -> list[str]:
-        return self.missing + self.untranslated + self.fuzzy + self.placeholders
+        return (
+            self.missing + self.untranslated + self.fuzzy + self.placeholders + self.stray_percent
+        )
 
 
-def source_messages() -> dict[str, tuple[str, ...]]:
+def source_messages(method_map=METHOD_MAP) -> dict[str, tuple[str, ...]]:
     """Every message id in the code and templates now: key -> the id (singular, plural)."""
     found: dict[str, tuple[str, ...]] = {}
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHOD_MAP, OPTIONS, keywords=KEYWORDS
+        str(ROOT), method_map, OPTIONS, keywords=KEYWORDS
     ):
         ids = message if isinstance(message, tuple) else (message,)
         ids = tuple(i for i in ids if i)
@@ -52,6 +55,18 @@ def locales() -> list[str]:
 def load(locale: str) -> Catalog:
     with open(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po", "rb") as handle:
         return read_po(handle, locale=locale)
+
+
+def template_messages() -> dict[str, tuple[str, ...]]:
+    """The message ids of the templates alone: a template's `_()` always formats its text
+    (Jinja's new-style gettext), so a percent sign there is written %%."""
+    return source_messages([entry for entry in METHOD_MAP if entry[0].startswith("templates/")])
+
+
+def has_stray_percent(text: str) -> bool:
+    """A % that is neither a placeholder nor %%: formatting the text fails ("100 % و"),
+    or worse reads the next letter as a conversion ("100 % and" shows "100 {}nd")."""
+    return "%" in PLACEHOLDER.sub("", text)
 
 
 def placeholders(text: str) -> list[str]:
@@ -82,4 +97,6 @@ def check(
             # A language with one plural form may drop a count the singular does not show.
             if placeholders(text) != expected and placeholders(text) != placeholders(ids[0]):
                 report.placeholders.append(f"{key} -> {text}")
+            if has_stray_percent(text) and not has_stray_percent(ids[0]):
+                report.stray_percent.append(f"{key} -> {text}")
     return report

@@ -4,7 +4,15 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from portal.config import Config
-from portal.i18n.catalogues import check, load, locales, placeholders, source_messages
+from portal.i18n.catalogues import (
+    check,
+    has_stray_percent,
+    load,
+    locales,
+    placeholders,
+    source_messages,
+    template_messages,
+)
 
 LANGUAGES = sorted(set(Config.LANGUAGES) - {"en"})
 
@@ -31,6 +39,23 @@ def test_placeholders_match_the_source(locale, sources):
     assert check(locale, sources).placeholders == []
 
 
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_no_translation_has_a_percent_sign_its_source_lacks(locale, sources):
+    assert check(locale, sources).stray_percent == []
+
+
+def test_every_percent_sign_in_a_template_text_is_written_double():
+    """A template's _() formats its text, so "100 % and" showed "100 {}nd" in English and
+    answered 500 in Thai and Urdu, whose next letter is no conversion at all."""
+    assert [key for key in template_messages() if has_stray_percent(key)] == []
+
+
+def test_a_stray_percent_sign_is_told_from_placeholders():
+    assert has_stray_percent("coverage 100 % and mastery")
+    assert has_stray_percent("Mastery needed (%)")
+    assert not has_stray_percent("coverage 100 %% and %(p)s%% of %(n)d")
+
+
 def test_the_source_strings_include_templates_and_python(sources):
     assert "Skip to content" in sources  # templates/base.html
     assert "The passwords differ." in sources  # portal/accounts/forms.py (lazy)
@@ -43,11 +68,15 @@ def test_the_check_reports_what_a_translator_can_get_wrong(sources):
     catalog.add("Your post", "", flags=("fuzzy",))
     catalog.add("Skip to content", "Langsung ke isi", flags=("fuzzy",))
     catalog.add("Password", "")
+    catalog.add("Your best score: %(p)s%%", "Nilai terbaik Anda: %(p)s%% (dari 100 %)")
     report = check("id", sources, catalog)
     assert report.placeholders == ["Hello %(name)s, -> Halo %(nama)s,"]
     assert "Skip to content" in report.fuzzy
     assert "Password" in report.untranslated
     assert "Search" in report.missing
+    assert report.stray_percent == [
+        "Your best score: %(p)s%% -> Nilai terbaik Anda: %(p)s%% (dari 100 %)"
+    ]
 
 
 def test_placeholders_are_compared_as_a_set_of_names_and_types():

@@ -122,3 +122,20 @@ def test_practices_shared_by_country_and_type_with_suppression_at_4_and_5(as_adm
     assert ["Practices shared by country", "KH", hidden, hidden] in rows
     assert ["Practices shared by organisation type", "survivor_led", "5", "5"] in rows
     assert ["Practices shared by organisation type", "ngo", hidden, hidden] in rows
+
+
+@pytest.mark.parametrize("language", ["en", "id", "th", "ur"])
+def test_the_completion_hint_shows_its_percent_sign_in_every_language(
+    as_admin, admin, report_world, language
+):
+    """The hint's "100 %" was read as a format: English showed "100 {}nd", Thai and Urdu
+    answered 500."""
+    admin.language = language
+    db.session.commit()
+    response = as_admin.client.get("/programme/report")
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "100 %" in text
+    assert "{}" not in text
+    if language == "en":
+        assert "(coverage 100 % and mastery at the cohort's threshold)" in text
