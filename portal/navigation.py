@@ -7,14 +7,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from flask import current_app, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
 from portal import permissions
+from portal.memo import Memo
+from portal.security import csrf_token
 from portal.translations import current_translations
 
 
@@ -183,3 +186,37 @@ def nav_items() -> list[NavItem]:
         for entry, label, url in _localised_entries()
         if entry.visible(user)
     ]
+
+
+# Where the reader's CSRF token goes in the kept navigation (see nav_html): no label or
+# address holds it.
+_TOKEN_MARKER = "\x00portal-csrf-token\x00"
+
+
+def nav_html() -> Markup:
+    """The navigation's entries as HTML (templates/layout/nav.html): the entries the
+    current user may see, asked on every request as nav_items does, and the current one.
+    The HTML for one language, script root, set of entries shown, current entry and
+    signed-in state is the same for everyone, so it is rendered once per worker and kept,
+    split where the sign-out form's CSRF token goes; the token is the request's own."""
+    user = current_user._get_current_object()
+    signed_in = user.is_authenticated
+    path = request.path
+    entries = _localised_entries()
+    shown = tuple(n for n, (entry, _label, _url) in enumerate(entries) if entry.visible(user))
+    current = tuple(n for n in shown if entries[n][2] != "/" and path.startswith(entries[n][2]))
+    key = (request.script_root, str(get_locale() or "en"), shown, current, signed_in)
+    kept = current_app.extensions.get("portal_nav_html")
+    if kept is None:
+        kept = current_app.extensions["portal_nav_html"] = Memo(max_entries=512)
+    parts = kept.peek(key) if not current_app.debug else None
+    if parts is None or parts[0] is not entries:
+        items = [NavItem(entries[n][1], entries[n][2], n in current) for n in shown]
+        html = render_template(
+            "layout/nav.html", items=items, signed_in=signed_in, token=_TOKEN_MARKER
+        )
+        parts = (entries, *(Markup(part) for part in html.split(_TOKEN_MARKER)))
+        kept.keep(key, parts)
+    if len(parts) == 2:  # no sign-out form: nobody's token in it
+        return parts[1]
+    return parts[1] + escape(csrf_token()) + parts[2]

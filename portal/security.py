@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -54,6 +54,11 @@ def safe_next(target: str | None, default: str) -> str:
     return target if is_safe_next(target) else default
 
 
+# A signed CSRF token is accepted for WTF_CSRF_TIME_LIMIT (the session's lifetime); a
+# worker hands a session the token it signed for it during this many seconds.
+CSRF_TOKEN_REUSE_SECONDS = 60
+
+
 def csrf_token() -> str:
     """This request's CSRF token, as Flask-WTF's generate_csrf gives it. generate_csrf
     signs one token a request and keeps it, but every call still reads its two settings
@@ -61,7 +66,33 @@ def csrf_token() -> str:
     layout, so it is kept here for the rest of the request after the first call."""
     token = g.get("portal_csrf_token")
     if token is None:
-        token = g.portal_csrf_token = generate_csrf()
+        token = g.portal_csrf_token = _signed_csrf_token()
+    return token
+
+
+def _signed_csrf_token() -> str:
+    """generate_csrf's token, except that a worker keeps the token it signed for a
+    session's secret for CSRF_TOKEN_REUSE_SECONDS and hands it out again (signing cost
+    about a tenth of the layout). The kept token is keyed by the signing key and the
+    session's secret, so another key or session never gets it; it is one Flask-WTF
+    accepts for as long as it accepts any (WTF_CSRF_TIME_LIMIT), less at most those
+    seconds. A session without a secret yet, or other settings, go to generate_csrf."""
+    app = current_app._get_current_object()
+    config = app.config
+    raw = session.get("csrf_token")
+    if type(raw) is not str or config.get("WTF_CSRF_FIELD_NAME", "csrf_token") != "csrf_token":
+        return generate_csrf()
+    key = (config.get("WTF_CSRF_SECRET_KEY") or app.secret_key, raw)
+    kept = app.extensions.get("portal_csrf_tokens")
+    if kept is None:
+        kept = app.extensions["portal_csrf_tokens"] = Memo(max_entries=4096)
+    found = kept.peek(key)
+    now = time.time()
+    if found is not None and 0 <= now - found[0] < CSRF_TOKEN_REUSE_SECONDS:
+        g.csrf_token = found[1]  # where generate_csrf keeps it: forms' token fields read it
+        return found[1]
+    token = generate_csrf()
+    kept.keep(key, (now, token))
     return token
 
 

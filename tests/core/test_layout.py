@@ -4,6 +4,8 @@ their own entries and the entry of the page they are on."""
 
 import re
 
+from factories import PASSWORD, csrf_from
+
 from portal.extensions import db
 
 
@@ -72,3 +74,50 @@ def test_navigation_follows_the_reader_and_the_page(web, participant, trainer):
     urdu = _nav(web.client.get("/curriculum").get_data(as_text=True))
     assert "Curriculum" not in urdu
     assert 'aria-current="page"' in urdu
+
+
+def _sign_out_token(html: str) -> str:
+    form = re.search(r'<form method="post" action="/logout".*?</form>', html, re.S).group(0)
+    return re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+
+
+def _signed_in(app, user):
+    client = app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    data = {"email": user.email, "password": PASSWORD, "csrf_token": token}
+    assert client.post("/login", data=data).status_code in (302, 303)
+    return client
+
+
+def test_the_kept_navigation_holds_no_token_and_each_reader_signs_out_with_their_own(
+    app, participant, trainer
+):
+    """The navigation's HTML is kept per language and set of entries; the sign-out form in
+    it gets the reader's own token on every page."""
+    readers = [_signed_in(app, participant), _signed_in(app, trainer)]
+    tokens = []
+    for client in readers:
+        html = client.get("/curriculum").get_data(as_text=True)
+        token = _sign_out_token(html)
+        assert re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1) == token
+        tokens.append(token)
+    assert tokens[0] != tokens[1]
+    kept = [part for parts in app.extensions["portal_nav_html"].values() for part in parts[1:]]
+    assert kept
+    for part in kept:
+        assert not any(token in part for token in tokens)
+        assert participant.display_name not in part and trainer.display_name not in part
+    for client, token in zip(readers, tokens, strict=True):
+        assert client.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
+        assert "Sign in" in _nav(client.get("/curriculum").get_data(as_text=True))
+
+
+def test_a_new_role_shows_in_the_navigation_on_the_next_page(web, participant):
+    web.login(participant.email)
+    assert "Cohorts" not in _nav(web.client.get("/curriculum").get_data(as_text=True))
+    participant.role = "trainer"
+    db.session.commit()
+    assert "Cohorts" in _nav(web.client.get("/curriculum").get_data(as_text=True))
+    participant.role = "participant"
+    db.session.commit()
+    assert "Cohorts" not in _nav(web.client.get("/curriculum").get_data(as_text=True))

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -210,3 +211,47 @@ def test_a_session_holding_a_list_is_read_afresh_from_its_cookie(app, client):
     assert _kept(app, cookie) is None
     client.set_cookie("session", cookie)  # the same cookie again, as a replayed request
     assert "A fictional notice shown once" in client.get("/").get_data(as_text=True)
+
+
+def _header_token(client, path: str = "/account/profile") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+def test_a_session_is_handed_the_token_signed_for_it_and_it_is_accepted(web, participant):
+    """A worker signs a session's CSRF token once a minute at most; another session never
+    gets it, and the kept token is accepted."""
+    web.login(participant.email)
+    first = _header_token(web.client)
+    assert _header_token(web.client, "/curriculum") == first
+    visitor = web.client.application.test_client()
+    assert _header_token(visitor, "/about") != first
+    response = web.client.post("/logout", data={"csrf_token": first})
+    assert response.status_code in (302, 303)
+
+
+def test_a_kept_csrf_token_is_signed_afresh_after_the_reuse_window(web, participant, monkeypatch):
+    import portal.security
+
+    web.login(participant.email)
+    first = _header_token(web.client)
+    later = time.time() + portal.security.CSRF_TOKEN_REUSE_SECONDS + 1
+    monkeypatch.setattr(portal.security.time, "time", lambda: later)
+    fresh = _header_token(web.client)
+    assert fresh != first
+    assert web.client.post("/logout", data={"csrf_token": fresh}).status_code in (302, 303)
+
+
+def test_a_new_csrf_key_never_gets_a_token_kept_for_the_old_one(app, web, participant):
+    web.login(participant.email)
+    first = _header_token(web.client)
+    app.config["WTF_CSRF_SECRET_KEY"] = "another key for signing CSRF tokens, fictional"
+    try:
+        second = _header_token(web.client)
+        assert second != first
+        refused = web.client.post("/account/profile", data={"csrf_token": first})
+        assert refused.status_code == 400
+        accepted = web.client.post("/logout", data={"csrf_token": second})
+        assert accepted.status_code in (302, 303)
+    finally:
+        app.config.pop("WTF_CSRF_SECRET_KEY")
