@@ -168,7 +168,7 @@ def _init_templates(app: Flask) -> None:
     from portal.countries import country_name
     from portal.layout import layout_parts
     from portal.mail import absolute_url
-    from portal.navigation import fixed_url, item_url, nav_html, nav_items
+    from portal.navigation import fixed_url, item_url, nav_html
     from portal.security import csrf_token
     from portal.translations import install_template_gettext
 
@@ -177,7 +177,6 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         can=permissions.can,
         country_name=country_name,
-        nav_items=nav_items,
         nav_html=nav_html,
         fixed_url=fixed_url,
         item_url=item_url,

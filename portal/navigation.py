@@ -176,18 +176,6 @@ def _localised_entries() -> tuple[tuple[NavEntry, object, str], ...]:
     return entries
 
 
-def nav_items() -> list[NavItem]:
-    """The entries the current user may see, in order. Who may see each is asked on every
-    request; only the labels and addresses are kept."""
-    user = current_user._get_current_object()
-    path = request.path
-    return [
-        NavItem(label, url, url != "/" and path.startswith(url))
-        for entry, label, url in _localised_entries()
-        if entry.visible(user)
-    ]
-
-
 # Where the reader's CSRF token goes in the kept navigation (see nav_html): no label or
 # address holds it.
 _TOKEN_MARKER = "\x00portal-csrf-token\x00"
@@ -195,21 +183,33 @@ _TOKEN_MARKER = "\x00portal-csrf-token\x00"
 
 def nav_html() -> Markup:
     """The navigation's entries as HTML (templates/layout/nav.html): the entries the
-    current user may see, asked on every request as nav_items does, and the current one.
+    current user may see, asked on every request, and the current one.
     The HTML for one language, script root, set of entries shown, current entry and
     signed-in state is the same for everyone, so it is rendered once per worker and kept,
     split where the sign-out form's CSRF token goes; the token is the request's own."""
     user = current_user._get_current_object()
     signed_in = user.is_authenticated
-    path = request.path
+    this_request = request._get_current_object()  # each read through the proxy costs
+    app = current_app._get_current_object()
+    path = this_request.path
     entries = _localised_entries()
-    shown = tuple(n for n, (entry, _label, _url) in enumerate(entries) if entry.visible(user))
+    # Who may see each entry is asked on every request, once per rule: several entries
+    # share one (staff, admins).
+    answers: dict = {}
+    shown = []
+    for n, (entry, _label, _url) in enumerate(entries):
+        answer = answers.get(entry.visible)
+        if answer is None:
+            answer = answers[entry.visible] = bool(entry.visible(user))
+        if answer:
+            shown.append(n)
+    shown = tuple(shown)
     current = tuple(n for n in shown if entries[n][2] != "/" and path.startswith(entries[n][2]))
-    key = (request.script_root, str(get_locale() or "en"), shown, current, signed_in)
-    kept = current_app.extensions.get("portal_nav_html")
+    key = (this_request.script_root, str(get_locale() or "en"), shown, current, signed_in)
+    kept = app.extensions.get("portal_nav_html")
     if kept is None:
-        kept = current_app.extensions["portal_nav_html"] = Memo(max_entries=512)
-    parts = kept.peek(key) if not current_app.debug else None
+        kept = app.extensions["portal_nav_html"] = Memo(max_entries=512)
+    parts = kept.peek(key) if not app.debug else None
     if parts is None or parts[0] is not entries:
         items = [NavItem(entries[n][1], entries[n][2], n in current) for n in shown]
         html = render_template(
