@@ -55,6 +55,7 @@ def _translate_labels(_) -> dict[str, str]:
         "hide": _("Hide"),
         "redact": _("Redact"),
         "history": _("History"),
+        "more": _("Load more replies"),
     }
 
 
@@ -69,13 +70,22 @@ def _number_parts(text: str) -> tuple[str, str] | None:
     return (before, after[0]) if len(after) == 1 else None
 
 
-# The id an endpoint's address holds: a post's, but for the thread's own page.
-_ITEM_ID = {"discussion.thread_detail": "thread_id"}
+# The id an endpoint's address holds: a post's, but for these endpoints of a thread or a
+# board.
+_ITEM_ID = {
+    "discussion.thread_detail": "thread_id",
+    "discussion.thread_reply": "thread_id",
+    "discussion.thread_moderate": "thread_id",
+    "discussion.thread_move": "thread_id",
+    "discussion.board_detail": "board_id",
+    "notifications.thread_subscription": "thread_id",
+    "notifications.board_subscription": "board_id",
+}
 
 
 class _Addresses(dict):
     """An item's address at an endpoint, escaped, as a function of its id (a post's, or
-    the thread's at discussion.thread_detail): `addresses[endpoint](item_id)`, or
+    a thread's or a board's at the endpoints of _ITEM_ID): `addresses[endpoint](item_id)`, or
     `addresses[endpoint, action]`. Each is found once (item_url_parts), then a plain dict
     look-up and str.format. One per app and script root (_addresses), the only inputs of
     an address besides the id."""
@@ -135,9 +145,12 @@ def _people(posts, former: str, locale: str | None = None) -> dict:
     return people
 
 
-def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None):
+def post_articles(
+    posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None, more=False
+):
     """The posts' articles (each in an <li> when `in_list`), as Markup. `read` (the
-    viewer's ThreadRead state) marks the first unread post. What is the same for each post
+    viewer's ThreadRead state) marks the first unread post; `more` adds the list's "load
+    more" item, after the last post. What is the same for each post
     (the viewer's rights in the thread, the labels and tags, the addresses) is found before
     the loop, and each post written as one string; what depends on the post (its author,
     state and number, and the viewer's right to edit it) is decided in the loop."""
@@ -238,4 +251,11 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
                         body += f'<li><a href="{history}">{label["history"]}</a></li>'
                 body += "  </ul>\n"
         write(f"{head}{body}</article>\n{close_item}")
+    if more:
+        more_url = f"{thread_url}?after={number}"
+        write(
+            f'<li id="load-more" class="load-more"><a href="{more_url}" hx-get="{more_url}"'
+            f' hx-target="#load-more" hx-swap="outerHTML">{label["more"]}</a><input'
+            f' type="hidden" name="shown_to" value="{number}" form="reply-form"></li>\n'
+        )
     return Markup("".join(out))
