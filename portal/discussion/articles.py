@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from portal.countries import country_name
+from portal.discussion.queries import ListedPost
 from portal.i18n.languages import dates_writer
 from portal.memo import Memo
 from portal.navigation import item_url, item_url_parts
@@ -25,6 +26,9 @@ from portal.translations import current_translations
 
 # Per catalogue (one per language): the list's labels, the same for every list.
 _LABELS = Memo(max_entries=64)
+# Posts' articles as post_articles writes them, under all they are written from: some
+# kilobytes each.
+_ARTICLES = Memo(max_entries=2000)
 
 
 def _labels() -> dict[str, str]:
@@ -55,6 +59,7 @@ def _translate_labels(_) -> dict[str, str]:
         "hide": _("Hide"),
         "redact": _("Redact"),
         "history": _("History"),
+        "more": _("Load more replies"),
     }
 
 
@@ -69,13 +74,22 @@ def _number_parts(text: str) -> tuple[str, str] | None:
     return (before, after[0]) if len(after) == 1 else None
 
 
-# The id an endpoint's address holds: a post's, but for the thread's own page.
-_ITEM_ID = {"discussion.thread_detail": "thread_id"}
+# The id an endpoint's address holds: a post's, but for these endpoints of a thread or a
+# board.
+_ITEM_ID = {
+    "discussion.thread_detail": "thread_id",
+    "discussion.thread_reply": "thread_id",
+    "discussion.thread_moderate": "thread_id",
+    "discussion.thread_move": "thread_id",
+    "discussion.board_detail": "board_id",
+    "notifications.thread_subscription": "thread_id",
+    "notifications.board_subscription": "board_id",
+}
 
 
 class _Addresses(dict):
     """An item's address at an endpoint, escaped, as a function of its id (a post's, or
-    the thread's at discussion.thread_detail): `addresses[endpoint](item_id)`, or
+    a thread's or a board's at the endpoints of _ITEM_ID): `addresses[endpoint](item_id)`, or
     `addresses[endpoint, action]`. Each is found once (item_url_parts), then a plain dict
     look-up and str.format. One per app and script root (_addresses), the only inputs of
     an address besides the id."""
@@ -124,7 +138,8 @@ def person_details(user, locale: str | None = None) -> Markup:
 
 def _people(posts, former: str, locale: str | None = None) -> dict:
     """Each author's name and details, written once per list: author id -> (name, details).
-    `locale` names the countries (the page's language when not given)."""
+    `locale` names the countries (the page's language when not given). As post_articles
+    writes them, for the tests."""
     locale = locale or str(get_locale() or "en")
     people = {}
     for post in posts:
@@ -135,17 +150,22 @@ def _people(posts, former: str, locale: str | None = None) -> dict:
     return people
 
 
-def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None):
+def post_articles(
+    posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None, more=False
+):
     """The posts' articles (each in an <li> when `in_list`), as Markup. `read` (the
-    viewer's ThreadRead state) marks the first unread post. What is the same for each post
+    viewer's ThreadRead state) marks the first unread post; `more` adds the list's "load
+    more" item, after the last post. What is the same for each post
     (the viewer's rights in the thread, the labels and tags, the addresses) is found before
-    the loop, and each post written as one string; what depends on the post (its author,
-    state and number, and the viewer's right to edit it) is decided in the loop."""
+    the loop, and each post written as one string (article), or found kept (_ARTICLES);
+    what depends on the post (its author, state and number, and the viewer's right to edit
+    it) is decided in the loop."""
     if not posts:
         return Markup("")
-    label = _labels()
+    translations = current_translations()
+    label = _LABELS.get(translations, _translate_labels, translations.ugettext)
     locale = get_locale()  # looked up once for the names' details and the dates
-    people = _people(posts, label["former"], str(locale or "en"))
+    locale_code = str(locale or "en")
     mod = viewer.can_moderate_board(thread.board)
     can_reply = viewer.can_reply(thread)
     can_accept = viewer.can_accept(thread)
@@ -170,15 +190,23 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
     redacted = f'<p class="hint">{label["redacted"]}</p>'
     post_parts = label["post_parts"]
     post_before, post_after = post_parts or ("", "")
-    out = []
-    write = out.append
-    for post in posts:
+    people = {}
+
+    def person(post) -> tuple[str, Markup]:
+        found = people.get(post.author_id)
+        if found is None:
+            user = post.author
+            name = escape(user.public_name) if user else label["former"]
+            found = people[post.author_id] = (name, person_details(user, locale_code))
+        return found
+
+    def article(post) -> str:
         post_id, number, hidden, deleted = post.id, post.number, post.is_hidden, post.is_deleted
-        name, details = people[post.author_id]
+        name, details = person(post)
         link = f"{thread_url}?after={number - 1}" if number - 1 else thread_url
         aria = f"{post_before}{number}{post_after}" if post_parts else label["post"] % {"n": number}
         head = (
-            f'{marker if number == first_unread else ""}{open_item}<article class="post'
+            f'{open_item}<article class="post'
             f'{" is-hidden" if hidden else ""}" id="{id_prefix}{post_id}"{swap}>\n'
             f'  <p class="post-meta"><strong><bdi>{name}</bdi></strong>{details}\n'
             f'    <a href="{link}#post-{post_id}" aria-label="{aria}">'
@@ -237,5 +265,39 @@ def post_articles(posts, thread, viewer, anchor=True, oob=False, in_list=False, 
                         history = address["discussion.post_history"](post_id)
                         body += f'<li><a href="{history}">{label["history"]}</a></li>'
                 body += "  </ul>\n"
-        write(f"{head}{body}</article>\n{close_item}")
+        return f"{head}{body}</article>\n{close_item}"
+
+    # A post's article, kept per worker under everything it is written from (the post's
+    # columns and its author's as read, the language, time zone and the thread's address,
+    # and the viewer's rights that show in it): a change to any of them is another key,
+    # so nothing kept is ever stale. Not with a moderator's or an asker's forms, which
+    # hold the viewer's CSRF token; an author's own post (its edit links) is kept under
+    # their id, which the post holds, so it is shown only to them.
+    kept = (
+        (translations, time_element.key, thread_url, anchor, oob, in_list, can_reply)
+        if not csrf
+        else None
+    )
+    out = []
+    write = out.append
+    for post in posts:
+        number = post.number
+        if number == first_unread:
+            write(marker)
+        if kept is not None and type(post) is ListedPost:
+            key = (post, kept, accepted_id == post.id, post.author_id == viewer_id)
+            text = _ARTICLES.peek(key)
+            if text is None:
+                text = article(post)
+                _ARTICLES.keep(key, text)
+            write(text)
+        else:
+            write(article(post))
+    if more:
+        more_url = f"{thread_url}?after={number}"
+        write(
+            f'<li id="load-more" class="load-more"><a href="{more_url}" hx-get="{more_url}"'
+            f' hx-target="#load-more" hx-swap="outerHTML">{label["more"]}</a><input'
+            f' type="hidden" name="shown_to" value="{number}" form="reply-form"></li>\n'
+        )
     return Markup("".join(out))

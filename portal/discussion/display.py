@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from portal.navigation import fixed_url, item_url
+from portal.discussion.articles import _addresses
+from portal.discussion.compose import compose_body
+from portal.memo import Memo
+from portal.navigation import fixed_url
 from portal.security import csrf_token
 from portal.translations import current_translations
 
@@ -24,11 +27,12 @@ def crumbs(board=None, thread=None) -> Markup:
         f'<nav aria-label="{_("Breadcrumb")}" class="crumbs">\n'
         f'  <a href="{escape(fixed_url("discussion.board_list"))}">{_("Discussion")}</a>\n'
     ]
+    address = _addresses()
     if board:
-        url = escape(item_url("discussion.board_detail", board_id=board.id))
+        url = address["discussion.board_detail"](board.id)
         out.append(f' › <a href="{url}">{escape(board.title)}</a>')
     if thread:
-        url = escape(item_url("discussion.thread_detail", thread_id=thread.id))
+        url = address["discussion.thread_detail"](thread.id)
         out.append(f' › <a href="{url}">{escape(thread.title)}</a>')
     out.append("</nav>\n")
     return Markup("".join(out))
@@ -42,15 +46,8 @@ def subscription_widget(subscription) -> Markup:
     _ = current_translations().ugettext
     kind = subscription.kind
     action = "unsubscribe" if subscription.is_subscribed else "subscribe"
-    if kind == "thread":
-        url = item_url(
-            "notifications.thread_subscription", action=action, thread_id=subscription.target_id
-        )
-    else:
-        url = item_url(
-            "notifications.board_subscription", action=action, board_id=subscription.target_id
-        )
-    url = escape(url)
+    endpoint = f"notifications.{'thread' if kind == 'thread' else 'board'}_subscription"
+    url = _addresses()[endpoint, action](subscription.target_id)
     out = [
         f'<form id="subscription-{escape(kind)}" class="subscription inline" method="post"'
         f' action="{url}" hx-post="{url}" hx-target="this" hx-swap="outerHTML">\n'
@@ -73,3 +70,106 @@ def subscription_widget(subscription) -> Markup:
     settings = escape(fixed_url("notifications.settings"))
     out.append(f'  <a class="hint" href="{settings}">{_("E-mail settings")}</a>\n</form>\n')
     return Markup("".join(out))
+
+
+# Per catalogue (one per language): the thread page's own labels, as the template's `_()`
+# wrote them (the translation, "%%" written "%").
+_THREAD_LABELS = Memo(max_entries=64)
+
+_THREAD_TEXTS = {
+    "question": "Question",
+    "pinned": "Pinned",
+    "locked": "Locked",
+    "moderation": "Moderation",
+    "lock": "Lock",
+    "unlock": "Unlock",
+    "pin": "Pin",
+    "unpin": "Unpin",
+    "move": "Move",
+    "first": "Back to the first post",
+    "earlier": "Earlier posts",
+    "reply": "Reply",
+    "posted": "Your reply was posted.",
+    "unseen": "Load more replies to see it, or",
+    "go": "go to your reply",
+    "post_reply": "Post reply",
+    "closed": "This thread is locked. New replies are not possible.",
+}
+
+
+def _thread_labels() -> dict[str, str]:
+    translations = current_translations()
+    return _THREAD_LABELS.get(translations, _translate_thread_labels, translations.ugettext)
+
+
+def _translate_thread_labels(_) -> dict[str, str]:
+    return {key: _(text) % {} for key, text in _THREAD_TEXTS.items()}
+
+
+def thread_head(board, thread, subscription, viewer, after, page_size) -> Markup:
+    """The top of a thread's page: the breadcrumb, the title and its tags, the follow
+    button, the moderators' tools (to those who moderate the board), and after the first
+    page the links back. The thread's addresses come from the kept patterns (_addresses)."""
+    label = _thread_labels()
+    address = _addresses()
+    thread_id = thread.id
+    tags = (
+        (f'<span class="tag">{label["question"]}</span>' if thread.is_question else "")
+        + (f'<span class="tag">{label["pinned"]}</span>' if thread.is_pinned else "")
+        + (f'<span class="tag">{label["locked"]}</span>' if thread.is_locked else "")
+    )
+    out = [
+        crumbs(board),
+        f'\n<h1 dir="auto">{escape(thread.title)}</h1>\n<p class="thread-tags">\n{tags}</p>\n',
+        subscription_widget(subscription),
+    ]
+    if viewer.can_moderate_board(board):
+        csrf = escape(csrf_token())
+        out.append(f'<ul class="mod-tools" aria-label="{label["moderation"]}">\n')
+        for action in (
+            "unlock" if thread.is_locked else "lock",
+            "unpin" if thread.is_pinned else "pin",
+        ):
+            url = address["discussion.thread_moderate", action](thread_id)
+            out.append(
+                f'  <li><form method="post" action="{url}" class="inline"><input type="hidden"'
+                f' name="csrf_token" value="{csrf}"><button type="submit" class="small">'
+                f"{label[action]}</button></form></li>\n"
+            )
+        move = address["discussion.thread_move"](thread_id)
+        out.append(f'  <li><a href="{move}">{label["move"]}</a></li>\n</ul>\n')
+    if after:
+        # url_for writes a single query value after the thread's address.
+        first = address["discussion.thread_detail"](thread_id)
+        earlier = f"{first}?after={after - page_size}" if after > page_size else first
+        out.append(
+            f'<p class="pager"><a href="{first}">{label["first"]}</a>\n'
+            f'<a href="{earlier}">{label["earlier"]}</a></p>\n'
+        )
+    return Markup("".join(out))
+
+
+def reply_form(thread, viewer, form, findings, confirm, error, new_post, unseen, new_post_url):
+    """The reply form of a thread's page (with the notice of a reply just posted), or the
+    notice that the thread is locked to those who may not reply."""
+    label = _thread_labels()
+    if not viewer.can_reply(thread):
+        refused = f" {escape(error)}" if error else ""
+        return Markup(f'<p id="reply-form" class="notice">{label["closed"]}{refused}</p>\n')
+    url = _addresses()["discussion.thread_reply"](thread.id)
+    posted = ""
+    if new_post:
+        seen = (
+            f' {label["unseen"]} <a href="{escape(new_post_url)}">{label["go"]}</a>.'
+            if unseen
+            else ""
+        )
+        posted = f'<p class="flash" role="status">{label["posted"]}{seen}</p>'
+    return Markup(
+        f'<form id="reply-form" class="compose" method="post" action="{url}" hx-post="{url}"'
+        f' hx-target="#reply-form" hx-swap="outerHTML" novalidate>\n  <h2>{label["reply"]}'
+        f'</h2>\n{posted}  <input type="hidden" name="csrf_token" value="{escape(csrf_token())}">'
+        f'\n  <input id="token" name="token" type="hidden" value="{escape(form.token.data)}">\n'
+        f"  {compose_body(form, findings, confirm, error, 'reply')}\n"
+        f'  <button type="submit" class="primary">{label["post_reply"]}</button>\n</form>\n'
+    )

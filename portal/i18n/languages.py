@@ -89,6 +89,7 @@ def dates_writer(style: str = "datetime", element: bool = False, locale=None):
             (code, zone, value, style, element), _write, value, style, locale, zone, element
         )
 
+    write.key = (code, zone)  # what the dates are written for: a key for what holds them
     return write
 
 

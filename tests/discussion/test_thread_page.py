@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from types import SimpleNamespace
 
+from conftest import Browserless
 from flask_babel import force_locale
 
 from discussion.conftest import make_thread, sign_in
+from portal.accounts.models import User
 from portal.database import utcnow
 from portal.discussion import articles
+from portal.discussion.models import Post
 from portal.extensions import db
 from portal.i18n import languages
 from portal.i18n.languages import dates_writer, when
@@ -210,3 +214,68 @@ def test_a_post_label_is_split_around_its_number_as_formatting_writes_it():
         assert f"{before}42{after}" == text % {"n": 42}
     assert articles._number_parts("A post") is None
     assert articles._number_parts("%(n)d of %(n)d") is None
+
+
+def test_kept_articles_follow_changes_made_through_another_app(web, world, make_app):
+    """A post's kept article is found under all it is written from: an edit, a hidden
+    post and a renamed author written through a second app (as another worker would)
+    show on the next request of this one."""
+    other = make_app()
+    thread, posts = make_thread(
+        world.board_a, world.participant, "Kept articles", replies=[(world.peer, "Before.")]
+    )
+    reply = SimpleNamespace(id=posts[1].id)
+    url, peer_id = f"/discussion/threads/{thread.id}", world.peer.id
+    sign_in(web, world.participant)
+
+    def shown() -> str:
+        return article(web.client.get(url).get_data(as_text=True), reply)
+
+    def elsewhere(change) -> None:
+        db.session.commit()
+        with other.app_context():
+            change(db.session.get(Post, reply.id))
+            db.session.commit()
+            db.session.remove()
+
+    first = shown()
+    assert "Before." in first
+    assert shown() == first  # kept, the same
+
+    def edit(post):
+        post.body_html = "<p>After.</p>"
+        post.edited_at = utcnow()
+        db.session.get(User, peer_id).display_name = "Renamed Peer"
+
+    elsewhere(edit)
+    now = shown()
+    assert "<p>After.</p>" in now
+    assert "<bdi>Renamed Peer</bdi>" in now
+    assert '<span class="tag">edited</span>' in now
+    elsewhere(lambda post: setattr(post, "is_hidden", True))
+    now = shown()
+    assert "This post is hidden by a moderator." in now
+    assert "After." not in now
+
+
+def test_kept_articles_show_an_authors_links_to_them_alone_and_keep_no_token(app, world):
+    """The author's own post, kept with its edit links, is not shown so to another reader;
+    a moderator's articles (their forms hold the CSRF token) are not kept."""
+    thread, posts = make_thread(
+        world.board_a, world.participant, "Own posts", replies=[(world.peer, "Peer's.")]
+    )
+    url = f"/discussion/threads/{thread.id}"
+    edit = f'href="/discussion/posts/{posts[0].id}/edit"'
+
+    def page_of(user):
+        reader = sign_in(Browserless(app.test_client()), user)
+        return reader.client.get(url).get_data(as_text=True)
+
+    assert edit in article(page_of(world.participant), posts[0])
+    shown = article(page_of(world.peer), posts[0])
+    assert edit not in shown
+    assert f'href="/discussion/posts/{posts[0].id}/flag"' in shown
+    kept = len(articles._ARTICLES)
+    page = page_of(world.trainer)
+    assert f'action="/discussion/posts/{posts[1].id}/hide"' in article(page, posts[1])
+    assert len(articles._ARTICLES) == kept
