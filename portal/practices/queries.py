@@ -4,6 +4,7 @@ Every page needs a fixed number of statements whatever the size of the library."
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -122,6 +123,11 @@ class LibraryPage:
     facets: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], most first
     adaptations: dict[int, list[str]]  # practice id -> countries it was adapted in
     names: dict[tuple[str, str], str]  # ("session", "3") -> "3. Exercise: …"
+    # A number given to each page a worker keeps (`_PAGES`), never to another: it stands
+    # for the page's query without free text (filters, sort, number), its reader's
+    # visibility condition, its database and its library version, for HTML kept with it.
+    # None for a page not kept.
+    serial: int | None = field(default=None, compare=False)
 
     def has_next(self, page: int) -> bool:
         return page * PER_PAGE < self.total
@@ -346,6 +352,7 @@ def _statement_for(visible, query: LibraryQuery):
 # with free text, which also reads the search index, pages are not kept. A kept page is
 # never changed: the display only reads it.
 _PAGES = Memo(max_entries=1_000)
+_SERIALS = itertools.count(1)
 
 
 def _curriculum(before=(), between=(), after=()):
@@ -408,6 +415,7 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
         # and then nothing is kept).
         version = next(row[3] for row in rows if row[0] is None and row[1] is None)
         if version is not None:
+            page.serial = next(_SERIALS)
             _PAGES.keep(key, (visible, version, page))
     return page
 

@@ -18,9 +18,9 @@ from portal.accounts.models import User
 from portal.discussion.permissions import viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession, Objective
-from portal.practices import permissions, queries, services
+from portal.practices import display, permissions, queries, services
 from portal.practices.models import FACETS, WATCHED, Practice, PracticeTag
-from practices.conftest import draft, published
+from practices.conftest import HX, draft, published, sign_in
 
 QUERIES = (
     {},
@@ -244,3 +244,31 @@ def test_the_watched_columns_are_every_column_the_pages_read(app, people):
     assert read - {("library_version", "id"), ("library_version", "version")} == {
         (table, column) for table, columns in WATCHED.items() for column in columns
     }
+
+
+def test_the_kept_block_shows_a_write_from_another_process_on_the_next_page(
+    app, make_app, web, people, shelf
+):
+    """The library's block is kept with its kept page (display.library_html): the same
+    HTML again, each language its own, and a card's new title on the next request after
+    a write through a second app."""
+    other = make_app()
+    sign_in(web, people.peer)
+    peer = people.peer.id
+    first = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert web.client.get("/practices/", headers=HX).get_data(as_text=True) == first
+    assert len(display._BLOCKS) >= 1
+    with elsewhere(other):
+        db.session.execute(
+            update(Practice).where(Practice.title == "Referral desk 2").values(title="Renamed <x>")
+        )
+    again = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert "Renamed &lt;x&gt;" in again and "Referral desk 2" not in again
+    assert again == first.replace("Referral desk 2", "Renamed &lt;x&gt;")
+    with elsewhere(other):
+        db.session.execute(update(User).where(User.id == peer).values(language="th"))
+    thai = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert thai != again and "Renamed &lt;x&gt;" in thai
+    # A query with text the search ignores (no words) is written afresh, with the text.
+    odd = web.client.get("/practices/?q=%22%26", headers=HX).get_data(as_text=True)
+    assert 'value="&#34;&amp;"' in odd
