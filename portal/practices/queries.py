@@ -63,6 +63,8 @@ class LibraryQuery:
 
     @classmethod
     def from_args(cls, args) -> LibraryQuery:
+        if not args:  # the bare library, the page most asked for
+            return cls()
         filters = {}
         for facet in FACETS:
             if facet not in args:  # most requests choose no value of most facets
