@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from portal.memo import FragmentMemo, Memo
 from portal.navigation import fixed_url, item_url, item_url_parts
 from portal.practices import queries
+from portal.practices.vocab import request_labels_html
 from portal.translations import current_translations
 
 
@@ -18,6 +19,25 @@ def library_intro(language: str, is_staff: bool) -> Markup:
     """The page's heading, its links and the opening tag of its form, in `language` (staff
     also get the review queue's link)."""
     return _texts(language)["intro", is_staff]
+
+
+def library_html(page: queries.LibraryPage, query: queries.LibraryQuery, language: str) -> Markup:
+    """The part of the page htmx swaps (`library_block`), with its facets and cards, in
+    `language`: kept per worker with a kept page (by its serial number, which stands for
+    every input but the language, the script root and the query's text, and is only given
+    to a query without words), when the query has no text at all."""
+    if page.serial is None or query.text:
+        return _library_html(page, query, language)
+    return _BLOCKS.get(
+        (page.serial, language, request.script_root), _library_html, page, query, language
+    )
+
+
+def _library_html(page: queries.LibraryPage, query: queries.LibraryQuery, language: str):
+    labels = request_labels_html()
+    facets = library_facets(page, query, labels, language)
+    cards = library_cards(page, labels, language)
+    return library_block(page, query, facets, cards, language)
 
 
 def library_block(
@@ -100,6 +120,9 @@ def library_facets(
 # Nothing in them is the reader's own.
 _CARDS = FragmentMemo(max_entries=1_000, max_chars=40_000)
 _FACETS = FragmentMemo(max_entries=1_000, max_chars=100_000)
+# The whole block of a kept page (`library_html`): the page's serial number holds every
+# input the keys above hold, and the query's filters, sort and page number.
+_BLOCKS = FragmentMemo(max_entries=1_000, max_chars=200_000, max_total=4_000_000)
 
 
 def _cards_key(page: queries.LibraryPage, language: str) -> tuple:

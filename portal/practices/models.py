@@ -150,8 +150,9 @@ class LibraryVersion(db.Model):
     """One row (id 1) whose `version` changes whenever the rows the library's facet counts
     and curriculum labels read change: database triggers (`trigger_statements`) give it a
     new value on every insert, delete and update of the WATCHED columns, whichever process
-    writes. A worker keeps the counts it read under the version it read with them
-    (`queries._counts`) and uses them while the version is unchanged.
+    writes. A worker keeps each page of the library it read (cards, counts and labels)
+    under the version it read with it (`queries.library`) and uses it while the version is
+    unchanged.
 
     Each new value is one never given before (a sequence on PostgreSQL, a random 64-bit
     number on SQLite), not the old value plus one: a transaction that changed a practice,
@@ -165,9 +166,10 @@ class LibraryVersion(db.Model):
     version: Mapped[int] = mapped_column(BigInteger)
 
 
-# The columns the library's counts and labels read (tests check the statement against it).
+# The columns the library's pages read, their cards, counts and labels (tests check the
+# statement against it). The practice's columns beyond id and status since migration 0022.
 WATCHED = {
-    "practice": ("id", "status"),
+    "practice": ("id", "status", "title", "summary", "useful_count", "published_at", "adapts_id"),
     "practice_tag": ("practice_id", "facet", "value"),
     "objective": ("number", "title"),
     "curriculum_session": ("number", "title", "is_retired"),
@@ -181,10 +183,16 @@ def _new_version(dialect: str) -> str:
             "INSERT INTO library_version (id, version) VALUES (1, nextval('library_version_seq')) "
             "ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version"
         )
-    return "INSERT OR REPLACE INTO library_version (id, version) VALUES (1, random())"
+    # An upsert, not INSERT OR REPLACE: a trigger that runs inside a foreign key's action
+    # (deleting a practice sets its adaptations' adapts_id to NULL) takes that action's
+    # conflict handling, and REPLACE then fails on the row's id.
+    return (
+        "INSERT INTO library_version (id, version) VALUES (1, random()) "
+        "ON CONFLICT (id) DO UPDATE SET version = excluded.version"
+    )
 
 
-def trigger_statements(dialect: str) -> list[str]:
+def trigger_statements(dialect: str, watched: dict = WATCHED) -> list[str]:
     """The DDL that gives the library's version a new value on each change of a WATCHED
     column, and its first value (used by the migration and by create_all): row triggers on
     SQLite, statement triggers calling one function on PostgreSQL."""
@@ -195,7 +203,7 @@ def trigger_statements(dialect: str) -> list[str]:
             "CREATE OR REPLACE FUNCTION library_version_bump() RETURNS trigger AS $$ BEGIN "
             f"{_new_version(dialect)}; RETURN NULL; END $$ LANGUAGE plpgsql",
         ]
-    for table, columns in WATCHED.items():
+    for table, columns in watched.items():
         for action in ("INSERT", "UPDATE", "DELETE"):
             when = f"UPDATE OF {', '.join(columns)}" if action == "UPDATE" else action
             name = f"trg_{table}_{action.lower()}_library"

@@ -4,6 +4,7 @@ Every page needs a fixed number of statements whatever the size of the library."
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -62,6 +63,8 @@ class LibraryQuery:
 
     @classmethod
     def from_args(cls, args) -> LibraryQuery:
+        if not args:  # the bare library, the page most asked for
+            return cls()
         filters = {}
         for facet in FACETS:
             if facet not in args:  # most requests choose no value of most facets
@@ -122,6 +125,11 @@ class LibraryPage:
     facets: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], most first
     adaptations: dict[int, list[str]]  # practice id -> countries it was adapted in
     names: dict[tuple[str, str], str]  # ("session", "3") -> "3. Exercise: …"
+    # A number given to each page a worker keeps (`_PAGES`), never to another: it stands
+    # for the page's query without free text (filters, sort, number), its reader's
+    # visibility condition, its database and its library version, for HTML kept with it.
+    # None for a page not kept.
+    serial: int | None = field(default=None, compare=False)
 
     def has_next(self, page: int) -> bool:
         return page * PER_PAGE < self.total
@@ -216,11 +224,13 @@ def _conditions(visible, has_text: bool, filtered: tuple[str, ...]):
     return base, {facet: _has_value(facet, _FILTER_VALUES[facet]) for facet in filtered}
 
 
+_VERSION = select(LibraryVersion.version).where(LibraryVersion.id == 1)
+
+
 def _version_row():
     """The row giving the library's version (LibraryVersion; None while its row is
     missing), in the rows' layout of `_library_statement`."""
-    version = select(LibraryVersion.version).where(LibraryVersion.id == 1).scalar_subquery()
-    return select(null(), null(), null(), version, *(null() for _ in range(5)))
+    return select(null(), null(), null(), _VERSION.scalar_subquery(), *(null() for _ in range(5)))
 
 
 def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, ...]):
@@ -228,16 +238,16 @@ def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, 
     see (`visible`, from permissions), whether there is free text, the sort and the
     filtered facets; the words, the facets' values, the limit and the offset are bound at
     execution. Its rows, in no order, are the page's practices (an id, and their place on
-    the page) with their cards' values, and either the facet counts and the curriculum's
-    labels (`_counts_parts`) with free text, or else the library's version, under which
-    a worker keeps the counts (`_counts`):
+    the page) with their cards' values, the facet counts and the curriculum's labels
+    (`_counts_parts`), and without free text the library's version, under which a worker
+    keeps the page (`library`):
 
         id, title, summary, useful_count, position, total, country, pillar, adapted
         None, facet, value, count, None, None, None, None, None       (a facet count)
         None, facet, value, None, None, None, title, None, None       (a curriculum label)
         None, None, None, version, None, None, None, None, None       (the version)
 
-    One statement for the page and its counts or version (each costs the request a round
+    One statement for the page, its counts and its version (each costs the request a round
     through the engine)."""
     base, has = _conditions(visible, has_text, filtered)
     practices = (
@@ -277,7 +287,7 @@ def _library_statement(visible, has_text: bool, sort: str, filtered: tuple[str, 
     )
     if has_text:
         return union_all(page, *_counts_parts(base, has))
-    return union_all(page, _version_row())
+    return union_all(page, *_counts_parts(base, has), _version_row())
 
 
 def _counts_parts(base, has):
@@ -309,13 +319,6 @@ def _counts_parts(base, has):
     return (counts, *labels)
 
 
-def _counts_statement(visible, filtered: tuple[str, ...]):
-    """The facet counts and curriculum labels without free text, with the library's version
-    read in the same statement: the version the counts were made under."""
-    base, has = _conditions(visible, False, filtered)
-    return union_all(*_counts_parts(base, has), _version_row())
-
-
 # The statements built once per shape (free text or not, sort, filtered facets, and which of
 # the permission module's visibility conditions applies: the condition is still asked
 # for on every request, a statement is reused only for the very same condition object).
@@ -344,33 +347,14 @@ def _statement_for(visible, query: LibraryQuery):
     )
 
 
-# The facet counts and labels a worker keeps, by database (engine), visibility condition
-# and filters: (condition, version, rows). The counts depend on nothing else without free
-# text (the same for every reader given the condition); with free text, which also reads
-# the search index, they are not kept.
-_KEPT = Memo(max_entries=256)
-
-
-def _counts(visible, query: LibraryQuery, version):
-    """The facet count and curriculum label rows for a query without free text: the kept
-    ones when they were made under `version`, the library's version that the page's
-    statement read; otherwise read now (one statement) and kept under the version read
-    with them (nothing is kept while the version's row is missing). The rows are never
-    changed: the library builds its own lists from them on every request."""
-    filtered = tuple(query.filters)
-    key = (db.engine, id(visible), *((facet, *values) for facet, values in query.filters.items()))
-    found = _KEPT.peek(key)
-    if found is not None and found[0] is visible and version is not None and found[1] == version:
-        return found[2]
-    statement = _built(
-        visible, ("counts", id(visible), filtered), lambda: _counts_statement(visible, filtered)
-    )
-    params = {f"facet_{facet}": values for facet, values in query.filters.items()}
-    rows = read_rows(statement, params).all()
-    version = next(row[3] for row in rows if row[1] is None)
-    if version is not None:
-        _KEPT.keep(key, (visible, version, rows))
-    return rows
+# The library's pages a worker keeps, by database (engine), visibility condition, sort,
+# page number and filters: (condition, version, page). Without free text a page depends on
+# nothing else (the same for every reader given the condition), and every column its
+# statement reads is WATCHED, so the library's version changes whenever the page could;
+# with free text, which also reads the search index, pages are not kept. A kept page is
+# never changed: the display only reads it.
+_PAGES = Memo(max_entries=1_000)
+_SERIALS = itertools.count(1)
 
 
 def _curriculum(before=(), between=(), after=()):
@@ -404,19 +388,44 @@ def library(viewer: Viewer, query: LibraryQuery) -> LibraryPage:
 
     Facets combine with AND, values of one facet with OR; the count beside a value is how
     many practices the reader would find by adding it (the other facets' filters apply).
-    One statement whatever the size of the library when the worker kept the counts for the
-    library's version (`_counts`), two when it reads them."""
+    One statement whatever the size of the library: the page's own, or, for a page the
+    worker kept (no free text), the library's version it was kept under (`_PAGES`); two
+    when the kept page is out of date."""
     visible = permissions.visible_in_library(viewer)
+    if query.words:
+        key = None
+    else:
+        key = (
+            db.engine,
+            id(visible),
+            query.sort,
+            query.page,
+            *((facet, *values) for facet, values in query.filters.items()),
+        )
+        found = _PAGES.peek(key)
+        if found is not None and found[0] is visible:
+            version = read_rows(_VERSION).scalar()
+            if version is not None and version == found[1]:
+                return found[2]
     params = {f"facet_{facet}": values for facet, values in query.filters.items()}
     params.update(_text_params(query.words))
     params["offset"] = (query.page - 1) * PER_PAGE
     rows = read_rows(_statement_for(visible, query), params).all()
+    page = _page_from(rows, query)
+    if key is not None:
+        # The version row: the version the page was read under (None while it is missing,
+        # and then nothing is kept).
+        version = next(row[3] for row in rows if row[0] is None and row[1] is None)
+        if version is not None:
+            page.serial = next(_SERIALS)
+            _PAGES.keep(key, (visible, version, page))
+    return page
+
+
+def _page_from(rows, query: LibraryQuery) -> LibraryPage:
+    """The library's page from the rows of `_library_statement`."""
     # The rows with an id are the page's cards, put in their places (`_library_statement`).
     cards = [row for row in rows if row[0] is not None]
-    if not query.words:
-        # The page's statement read the library's version instead of the counts.
-        version = next(row[3] for row in rows if row[0] is None)
-        rows = _counts(visible, query, version)
     cards.sort(key=itemgetter(4))
     # The cards' values come joined by spaces (`_joined_values`): each once, in value order.
     # (Comprehensions, not a helper and appends: the library reads them on every request.)

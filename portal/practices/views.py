@@ -12,9 +12,8 @@ from flask_login import current_user, login_required
 
 from portal.discussion.permissions import viewer_for
 from portal.practices import bp, permissions, queries, services
-from portal.practices.display import library_block, library_cards, library_facets, library_intro
+from portal.practices.display import library_html, library_intro
 from portal.practices.forms import CommentForm, PracticeForm, ReviewForm
-from portal.practices.vocab import request_labels_html
 from portal.web import is_htmx, render
 
 FIELD_LABELS = {
@@ -42,15 +41,12 @@ def library():
     viewer = _reader()
     query = queries.LibraryQuery.from_args(request.args)
     page = queries.library(viewer, query)
-    labels = request_labels_html()
     language = str(get_locale())
-    facets = library_facets(page, query, labels, language)
-    cards = library_cards(page, labels, language)
     return render(
         "practices/library.html",
         block="library",
         intro=library_intro(language, viewer.is_staff),
-        library=library_block(page, query, facets, cards, language),
+        library=library_html(page, query, language),
     )
 
 

@@ -1,9 +1,11 @@
-"""The facet counts and curriculum labels a worker keeps under the library's version
-(queries._counts, models.LibraryVersion): one statement when kept, the same page as read
-afresh, and read again after every write that changes them, whichever process writes."""
+"""The library's pages (cards, facet counts and curriculum labels) a worker keeps under the
+library's version (queries._PAGES, models.LibraryVersion): one statement when kept, the
+same page as read afresh, and read again after every write that changes them, whichever
+process writes."""
 
 from __future__ import annotations
 
+import itertools
 from contextlib import contextmanager
 
 import pytest
@@ -16,9 +18,9 @@ from portal.accounts.models import User
 from portal.discussion.permissions import viewer_for
 from portal.extensions import db
 from portal.learning.models import CurriculumSession, Objective
-from portal.practices import permissions, queries, services
+from portal.practices import display, permissions, queries, services
 from portal.practices.models import FACETS, WATCHED, Practice, PracticeTag
-from practices.conftest import draft, published
+from practices.conftest import HX, draft, published, sign_in
 
 QUERIES = (
     {},
@@ -51,7 +53,7 @@ def statements(app, viewer, **args) -> tuple[queries.LibraryPage, int]:
 
 
 def afresh(viewer, **args) -> queries.LibraryPage:
-    queries._KEPT.clear()
+    queries._PAGES.clear()
     return library(viewer, **args)
 
 
@@ -82,13 +84,25 @@ def test_kept_counts_give_the_page_read_afresh_in_one_statement(app, people, she
         fresh = afresh(reader, **args)
         again, count = statements(app, reader, **args)
         assert again == fresh, args
-        # Kept without free text; with it the page's one statement reads the counts too.
+        # Kept without free text (the version alone is read); with free text the page's
+        # one statement reads the counts too.
         assert count == 1, args
-    # A chosen value with no practice stays visible with 0, each time, without being kept.
+    # A chosen value with no practice stays visible with 0, each time, and only there.
     for _ in range(2):
         page = library(reader, session=["9"])
         assert ("9", 0) in page.facets["session"]
-    assert all(row[2] != "9" for _c, _v, rows in queries._KEPT.values() for row in rows)
+    assert all(value != "9" for value, _count in library(reader).facets["session"])
+
+
+def test_a_page_never_kept_or_out_of_date_costs_at_most_two_statements(app, people, shelf):
+    reader = viewer_for(people.peer)
+    queries._PAGES.clear()
+    assert statements(app, reader, country=["TH"])[1] == 1  # none kept: the page's own
+    assert statements(app, reader, country=["TH"])[1] == 1  # kept: the version
+    published(people.author, people.trainer, title="Another desk", countries=["TH"])
+    page, count = statements(app, reader, country=["TH"])
+    assert count == 2  # out of date: the version, then the page
+    assert page.total == 3
 
 
 def test_the_kept_counts_are_per_visibility_condition_and_filters(app, people, shelf):
@@ -174,32 +188,87 @@ def test_a_write_from_another_process_refreshes_the_kept_counts(app, make_app, p
             assert getattr(after, changed) != getattr(before, changed), write.__name__
 
 
-def test_a_write_to_columns_the_counts_do_not_read_keeps_them(app, make_app, people, shelf):
+def test_a_write_to_a_cards_columns_refreshes_the_kept_page(app, make_app, people, shelf):
     other = make_app()
     reader = viewer_for(people.peer)
-    library(reader)
+    library(reader, sort="useful")
     peer = people.peer.id
     with elsewhere(other):
         practice = db.session.scalar(db.select(Practice).where(Practice.status == "published"))
         services.set_useful(db.session.get(User, peer), practice, True)
+        marked = practice.id
     page, count = statements(app, reader, sort="useful")
-    assert count == 1
+    assert count == 2
     assert page.practices[0].useful_count == 1
+    for column, value in (("title", "Renamed <desk>"), ("summary", "A new summary.")):
+        with elsewhere(other):
+            db.session.execute(
+                update(Practice).where(Practice.id == marked).values({column: value})
+            )
+        page = library(reader, sort="useful")
+        assert getattr(page.practices[0], column) == value
+        assert page == afresh(reader, sort="useful")
 
 
-def test_the_watched_columns_are_every_column_the_counts_read(app, people):
-    """The triggers watch WATCHED: the counts' statement, for every visibility condition
-    and with or without filters, reads no other column."""
+def test_a_write_to_columns_no_page_reads_keeps_them(app, make_app, people, shelf):
+    other = make_app()
+    reader = viewer_for(people.peer)
+    kept = library(reader)
+    with elsewhere(other):
+        db.session.execute(
+            update(Practice).where(Practice.status == "published").values(lessons="Changed")
+        )
+    page, count = statements(app, reader)
+    assert count == 1 and page is kept
+
+
+def test_the_watched_columns_are_every_column_the_pages_read(app, people):
+    """The triggers watch WATCHED: the kept pages' statement (no free text), for every
+    visibility condition, sort and with or without filters, reads no other column."""
     read = set()
     for viewer in (viewer_for(people.peer), viewer_for(people.outsider)):
         visible = permissions.visible_in_library(viewer)
-        for filtered in ((), FACETS, ("country", "pillar")):
-            for element in iterate(queries._counts_statement(visible, filtered)):
+        for filtered, sort in itertools.product(
+            ((), FACETS, ("country", "pillar")), ("newest", "useful")
+        ):
+            statement = queries._library_statement(visible, False, sort, filtered)
+            for element in iterate(statement):
                 table = getattr(element, "table", None)
                 if isinstance(element, Column) and table is not None:
-                    while not isinstance(table, Table):
+                    # A table's column, maybe through an alias; the page's subquery's
+                    # columns are read from the table columns iterated inside it.
+                    while not isinstance(table, Table) and hasattr(table, "element"):
                         table = table.element
-                    read.add((table.name, element.name))
+                    if isinstance(table, Table):
+                        read.add((table.name, element.name))
     assert read - {("library_version", "id"), ("library_version", "version")} == {
         (table, column) for table, columns in WATCHED.items() for column in columns
     }
+
+
+def test_the_kept_block_shows_a_write_from_another_process_on_the_next_page(
+    app, make_app, web, people, shelf
+):
+    """The library's block is kept with its kept page (display.library_html): the same
+    HTML again, each language its own, and a card's new title on the next request after
+    a write through a second app."""
+    other = make_app()
+    sign_in(web, people.peer)
+    peer = people.peer.id
+    first = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert web.client.get("/practices/", headers=HX).get_data(as_text=True) == first
+    assert len(display._BLOCKS) >= 1
+    with elsewhere(other):
+        db.session.execute(
+            update(Practice).where(Practice.title == "Referral desk 2").values(title="Renamed <x>")
+        )
+    again = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert "Renamed &lt;x&gt;" in again and "Referral desk 2" not in again
+    assert again == first.replace("Referral desk 2", "Renamed &lt;x&gt;")
+    with elsewhere(other):
+        db.session.execute(update(User).where(User.id == peer).values(language="th"))
+    thai = web.client.get("/practices/", headers=HX).get_data(as_text=True)
+    assert thai != again and "Renamed &lt;x&gt;" in thai
+    # A query with text the search ignores (no words) is written afresh, with the text.
+    odd = web.client.get("/practices/?q=%22%26", headers=HX).get_data(as_text=True)
+    assert 'value="&#34;&amp;"' in odd
