@@ -86,7 +86,7 @@ _CHOSEN_ANSWERS = frozenset({"single", "multiple", "truefalse", "matching", "des
 
 
 def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
-    """Each question (rows of id, updated_at, spec) as the attempt form shows it before
+    """Each question (rows of id, version, spec) as the attempt form shows it before
     submission, with the saved response, as HTML (templates/learning/_question.html).
 
     `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
@@ -104,7 +104,7 @@ def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=N
         if saved not in (None, "") and question.spec.get("type") not in _CHOSEN_ANSWERS:
             fragments.append(_question_html(*view_args))
             continue
-        key = (question.id, question.updated_at, seed, shuffle)
+        key = (question.id, question.version, seed, shuffle)
         key += (language, texts is None, version, number, repr(saved))
         html = _QUESTIONS.get(key, _question_html, *view_args)
         fragments.append(html)

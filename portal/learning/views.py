@@ -203,7 +203,7 @@ def attempt_detail(attempt_id: int):
     attempt, number = found["attempt"], found["session_number"]
     if attempt.is_submitted:
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
-    questions = queries.question_specs(attempt.question_ids, attempt.quiz_id)
+    questions = queries.question_specs(attempt.question_ids, versions=found["versions"])
     texts = session_texts(number) if number else None
     quiz = found["quiz"]
     # quiz_text's title, found once for the three places that show it.

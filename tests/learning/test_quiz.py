@@ -311,6 +311,29 @@ def test_an_edited_question_shows_at_once_on_an_open_attempt(as_participant, qui
     assert "Question 5 <" in page and "Question 6 <" not in page
 
 
+def test_the_attempt_page_reads_its_questions_with_the_attempt(app, make_app, as_participant, quiz):
+    """Two statements (the user, the attempt with its questions' versions) once the
+    questions are known; an edit made through another app shows on the next request."""
+    other = make_app()
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    assert as_participant.client.get(path).status_code == 200
+    with count_statements(app) as log:
+        assert as_participant.client.get(path).status_code == 200
+    assert log.count == 2, "\n".join(s[:70] for s in log.statements)
+    quiz_id = quiz.id
+    db.session.commit()  # this app's session ends its transaction, as a request would
+    with other.app_context():  # its own engine and session, as another process
+        question = db.session.scalar(
+            select(Question).where(Question.quiz_id == quiz_id).order_by(Question.position)
+        )
+        question.spec = {**question.spec, "text": "Edited through another app"}
+        db.session.commit()
+        db.session.remove()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "Edited through another app" in page and page.count("<fieldset") == 6
+
+
 def test_a_question_moved_to_another_quiz_stays_in_the_attempt(as_participant, quiz):
     # The attempt page reads its questions' versions by the attempt's quiz; a question the
     # attempt holds that an import has since moved to another quiz is still shown, edited
