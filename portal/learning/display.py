@@ -151,6 +151,31 @@ def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts
     return SimpleNamespace(**view)
 
 
+# The attempt form around its questions as HTML, kept per worker: its top (crumbs, title,
+# the attempt's hint, the form's opening tag) and its end (buttons, autosave). The key
+# holds every input of them, each read on this request: the script root, the page's
+# language, the attempt's id, number and phase, the session's number, whether the quiz is
+# retired and its title in the page's language. The CSRF token is not in them.
+_FORM_TOPS = FragmentMemo(max_entries=2_000, max_chars=5_000)
+_FORM_ENDS = FragmentMemo(max_entries=2_000, max_chars=5_000)
+
+
+def attempt_form(attempt, quiz, quiz_title: str, session_number) -> tuple[Markup, Markup]:
+    """The top and the end of the attempt form (templates/learning/_attempt_form.html)."""
+    key = (request.script_root, str(get_locale()), attempt.id, attempt.number, attempt.phase)
+    key += (session_number, quiz.is_retired, quiz_title)
+    top = _FORM_TOPS.get(key, _form_top_html, attempt, quiz, quiz_title, session_number)
+    return top, _FORM_ENDS.get(key, _form_end_html, attempt)
+
+
+def _form_top_html(*args) -> Markup:
+    return _macro("learning/_attempt_form.html", "attempt_top")(*args)
+
+
+def _form_end_html(*args) -> Markup:
+    return _macro("learning/_attempt_form.html", "attempt_end")(*args)
+
+
 # A session page's title, kept per worker: the page's language, the translation's version
 # and the session's number and title are its inputs.
 _TITLES = FragmentMemo(max_entries=2_000, max_chars=1_000)

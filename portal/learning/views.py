@@ -25,6 +25,7 @@ from portal.extensions import db
 from portal.i18n.content import session_texts
 from portal.learning import bp, queries, services
 from portal.learning.display import (
+    attempt_form,
     inline_html,
     points_text,
     question_fragments,
@@ -209,12 +210,12 @@ def attempt_detail(attempt_id: int):
     # quiz_text's title, found once for the three places that show it.
     title = texts.quiz("title", quiz.title or "") if texts is not None else quiz.title or ""
     fragments = question_fragments(questions, attempt.seed, found["shuffle"], attempt.draft, texts)
+    top, end = attempt_form(attempt, quiz, title, number)
     return render(
         "learning/attempt.html",
-        attempt=attempt,
-        quiz=quiz,
         quiz_title=title,
-        session_number=number,
+        form_top=top,
+        form_end=end,
         questions=Markup("").join(fragments),
         saved=False,
     )
