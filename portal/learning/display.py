@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from flask import current_app, request
 from flask_babel import get_locale, gettext
@@ -17,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.learning.grading import key_display, parse_response, public_view
 from portal.markdown import render_html, render_markdown
-from portal.memo import FragmentMemo
+from portal.memo import FragmentMemo, Memo
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
 
@@ -260,6 +261,41 @@ def reading_article(context: dict, texts) -> Markup:
 
 def _article_html(*args) -> Markup:
     return _macro("learning/_reading_article.html", "reading_article")(*args)
+
+
+class ReadingControls(NamedTuple):
+    toggle_top: Markup
+    toggle_end: Markup
+    pager: Markup
+
+
+# A reading page's done toggle (before and after its CSRF token) and pager as HTML, kept
+# per worker. The key holds every input of them, each read on this request: the script
+# root, the page's language, the session's number, the reading's slug, the reader's done
+# mark and the slugs and titles of the previous and next readings.
+_CONTROLS = Memo(max_entries=2_000)
+
+
+def reading_controls(context: dict) -> ReadingControls:
+    """The done toggle and pager of a reading page (templates/learning/_reading_controls.html),
+    from queries.reading_page's context."""
+    number, reading, done = context["session_number"], context["reading"], context["done"]
+    previous, following = context["previous"], context["next"]
+    key = (request.script_root, str(get_locale()), number, reading.slug, done)
+    key += (
+        previous and (previous.slug, previous.title),
+        following and (following.slug, following.title),
+    )
+    return _CONTROLS.get(key, _controls, number, reading, done, previous, following)
+
+
+def _controls(number, reading, done, previous, following) -> ReadingControls:
+    template = "learning/_reading_controls.html"
+    return ReadingControls(
+        _macro(template, "toggle_top")(number, reading),
+        _macro(template, "toggle_end")(done),
+        _macro(template, "pager")(number, previous, following),
+    )
 
 
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:

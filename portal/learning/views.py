@@ -31,6 +31,7 @@ from portal.learning.display import (
     question_fragments,
     read_responses,
     reading_article,
+    reading_controls,
     review_rows,
     session_end,
     session_outline,
@@ -116,6 +117,7 @@ def _reading_context(number: int, slug: str) -> dict:
     if context is None:
         abort(404)
     context["print_view"] = request.args.get("print") == "1"
+    context["controls"] = reading_controls(context)
     return context
 
 
