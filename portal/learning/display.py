@@ -88,7 +88,7 @@ _CHOSEN_ANSWERS = frozenset({"single", "multiple", "truefalse", "matching", "des
 
 def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
     """Each question (rows of id, version, spec) as the attempt form shows it before
-    submission, with the saved response, as HTML (templates/learning/_question.html).
+    submission, with the saved response, as HTML (Markup, templates/learning/_question.html).
 
     `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
     where the session has a translation of it; others are marked English.

@@ -218,7 +218,8 @@ def attempt_detail(attempt_id: int):
         quiz_title=title,
         form_top=top,
         form_end=end,
-        questions=Markup("").join(fragments),
+        # Each fragment is HTML already (Markup): joined as text, not escaped one by one.
+        questions=Markup("".join(fragments)),
         saved=False,
     )
 
