@@ -219,9 +219,9 @@ def _outline_html(*args) -> Markup:
 # quiz section, the resources and the discussion question with the reader's board. The key
 # holds every input of it, each read on this request: the reader's standing on the quiz (a
 # queries.SessionQuiz: title, pass mark, question count, best score, attempts left, open
-# attempt), the session's number, starter template, resources and discussion question, the
-# board's address and thread count, the page's language, the translation's version and the
-# script root (the quiz link).
+# attempt), the session's number, starter template and resources (as their JSON text, which
+# says all their decoded values do) and discussion question, the board's address and thread
+# count, the page's language, the translation's version and the script root (the quiz link).
 _QUIZ_BLOCKS = FragmentMemo(max_entries=2_000, max_chars=20_000)
 
 
@@ -229,7 +229,7 @@ def session_end(session, texts) -> Markup:
     """The session page after the exercise slot (templates/learning/_session_quiz.html)."""
     board = session.parts.get("board")
     key = (request.script_root, texts.language, texts.version, session.number, session.quiz)
-    key += (repr(session.exercise_template), repr(session.resources))
+    key += session.json_texts
     key += (session.discussion_prompt, board)
     return _QUIZ_BLOCKS.get(key, _end_html, session, texts, board)
 

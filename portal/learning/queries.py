@@ -376,6 +376,9 @@ class SessionPage:
     quiz: SessionQuiz | None
     readings: tuple = ()
     parts: dict = field(default_factory=dict)
+    # exercise_template and resources as the JSON text they were decoded from (what a
+    # key of HTML made from them holds: the text says all the decoded values do).
+    json_texts: tuple = ()
 
     @property
     def has_exercise(self) -> bool:
@@ -501,8 +504,13 @@ class ReadingLine(NamedTuple):
     done: bool
 
 
+# Decoded JSON columns of the session page, by their text: shared by every request that
+# reads the same text, so nothing may change them (templates only read them).
+_DECODED = Memo(max_entries=200)
+
+
 def _json(text: str | None):
-    return None if text is None else json.loads(text)
+    return None if text is None else _DECODED.get(text, json.loads, text)
 
 
 def session_page(number: int, reader, user=None) -> SessionPage | None:
@@ -538,6 +546,7 @@ def session_page(number: int, reader, user=None) -> SessionPage | None:
         ),
         quiz=quiz,
         readings=tuple(ReadingLine._make(row[22:27]) for row in rows[:reading_count]),
+        json_texts=(first[6], first[7]),
     )
     start = _SESSION_PAGE_WIDTH
     for part in parts:
