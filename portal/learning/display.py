@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from types import SimpleNamespace
+from typing import NamedTuple
 
 from flask import current_app, request
 from flask_babel import get_locale, gettext
@@ -17,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from portal.learning.grading import key_display, parse_response, public_view
 from portal.markdown import render_html, render_markdown
-from portal.memo import FragmentMemo
+from portal.memo import FragmentMemo, Memo
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
 
@@ -86,8 +87,8 @@ _CHOSEN_ANSWERS = frozenset({"single", "multiple", "truefalse", "matching", "des
 
 
 def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=None) -> list:
-    """Each question (rows of id, updated_at, spec) as the attempt form shows it before
-    submission, with the saved response, as HTML (templates/learning/_question.html).
+    """Each question (rows of id, version, spec) as the attempt form shows it before
+    submission, with the saved response, as HTML (Markup, templates/learning/_question.html).
 
     `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
     where the session has a translation of it; others are marked English.
@@ -104,7 +105,7 @@ def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=N
         if saved not in (None, "") and question.spec.get("type") not in _CHOSEN_ANSWERS:
             fragments.append(_question_html(*view_args))
             continue
-        key = (question.id, question.updated_at, seed, shuffle)
+        key = (question.id, question.version, seed, shuffle)
         key += (language, texts is None, version, number, repr(saved))
         html = _QUESTIONS.get(key, _question_html, *view_args)
         fragments.append(html)
@@ -151,6 +152,31 @@ def _question_view(question, seed: int, shuffle: bool, saved, number: int, texts
     return SimpleNamespace(**view)
 
 
+# The attempt form around its questions as HTML, kept per worker: its top (crumbs, title,
+# the attempt's hint, the form's opening tag) and its end (buttons, autosave). The key
+# holds every input of them, each read on this request: the script root, the page's
+# language, the attempt's id, number and phase, the session's number, whether the quiz is
+# retired and its title in the page's language. The CSRF token is not in them.
+_FORM_TOPS = FragmentMemo(max_entries=2_000, max_chars=5_000)
+_FORM_ENDS = FragmentMemo(max_entries=2_000, max_chars=5_000)
+
+
+def attempt_form(attempt, quiz, quiz_title: str, session_number) -> tuple[Markup, Markup]:
+    """The top and the end of the attempt form (templates/learning/_attempt_form.html)."""
+    key = (request.script_root, str(get_locale()), attempt.id, attempt.number, attempt.phase)
+    key += (session_number, quiz.is_retired, quiz_title)
+    top = _FORM_TOPS.get(key, _form_top_html, attempt, quiz, quiz_title, session_number)
+    return top, _FORM_ENDS.get(key, _form_end_html, attempt)
+
+
+def _form_top_html(*args) -> Markup:
+    return _macro("learning/_attempt_form.html", "attempt_top")(*args)
+
+
+def _form_end_html(*args) -> Markup:
+    return _macro("learning/_attempt_form.html", "attempt_end")(*args)
+
+
 # A session page's title, kept per worker: the page's language, the translation's version
 # and the session's number and title are its inputs.
 _TITLES = FragmentMemo(max_entries=2_000, max_chars=1_000)
@@ -193,9 +219,9 @@ def _outline_html(*args) -> Markup:
 # quiz section, the resources and the discussion question with the reader's board. The key
 # holds every input of it, each read on this request: the reader's standing on the quiz (a
 # queries.SessionQuiz: title, pass mark, question count, best score, attempts left, open
-# attempt), the session's number, starter template, resources and discussion question, the
-# board's address and thread count, the page's language, the translation's version and the
-# script root (the quiz link).
+# attempt), the session's number, starter template and resources (as their JSON text, which
+# says all their decoded values do) and discussion question, the board's address and thread
+# count, the page's language, the translation's version and the script root (the quiz link).
 _QUIZ_BLOCKS = FragmentMemo(max_entries=2_000, max_chars=20_000)
 
 
@@ -203,7 +229,7 @@ def session_end(session, texts) -> Markup:
     """The session page after the exercise slot (templates/learning/_session_quiz.html)."""
     board = session.parts.get("board")
     key = (request.script_root, texts.language, texts.version, session.number, session.quiz)
-    key += (repr(session.exercise_template), repr(session.resources))
+    key += session.json_texts
     key += (session.discussion_prompt, board)
     return _QUIZ_BLOCKS.get(key, _end_html, session, texts, board)
 
@@ -235,6 +261,41 @@ def reading_article(context: dict, texts) -> Markup:
 
 def _article_html(*args) -> Markup:
     return _macro("learning/_reading_article.html", "reading_article")(*args)
+
+
+class ReadingControls(NamedTuple):
+    toggle_top: Markup
+    toggle_end: Markup
+    pager: Markup
+
+
+# A reading page's done toggle (before and after its CSRF token) and pager as HTML, kept
+# per worker. The key holds every input of them, each read on this request: the script
+# root, the page's language, the session's number, the reading's slug, the reader's done
+# mark and the slugs and titles of the previous and next readings.
+_CONTROLS = Memo(max_entries=2_000)
+
+
+def reading_controls(context: dict) -> ReadingControls:
+    """The done toggle and pager of a reading page (templates/learning/_reading_controls.html),
+    from queries.reading_page's context."""
+    number, reading, done = context["session_number"], context["reading"], context["done"]
+    previous, following = context["previous"], context["next"]
+    key = (request.script_root, str(get_locale()), number, reading.slug, done)
+    key += (
+        previous and (previous.slug, previous.title),
+        following and (following.slug, following.title),
+    )
+    return _CONTROLS.get(key, _controls, number, reading, done, previous, following)
+
+
+def _controls(number, reading, done, previous, following) -> ReadingControls:
+    template = "learning/_reading_controls.html"
+    return ReadingControls(
+        _macro(template, "toggle_top")(number, reading),
+        _macro(template, "toggle_end")(done),
+        _macro(template, "pager")(number, previous, following),
+    )
 
 
 def read_responses(questions, seed: int, form: MultiDict) -> dict[str, object]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import String, and_, bindparam, case, cast, func, select
+from sqlalchemy import String, and_, bindparam, case, cast, func, literal_column, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
@@ -376,6 +376,9 @@ class SessionPage:
     quiz: SessionQuiz | None
     readings: tuple = ()
     parts: dict = field(default_factory=dict)
+    # exercise_template and resources as the JSON text they were decoded from (what a
+    # key of HTML made from them holds: the text says all the decoded values do).
+    json_texts: tuple = ()
 
     @property
     def has_exercise(self) -> bool:
@@ -501,8 +504,13 @@ class ReadingLine(NamedTuple):
     done: bool
 
 
+# Decoded JSON columns of the session page, by their text: shared by every request that
+# reads the same text, so nothing may change them (templates only read them).
+_DECODED = Memo(max_entries=200)
+
+
 def _json(text: str | None):
-    return None if text is None else json.loads(text)
+    return None if text is None else _DECODED.get(text, json.loads, text)
 
 
 def session_page(number: int, reader, user=None) -> SessionPage | None:
@@ -538,6 +546,7 @@ def session_page(number: int, reader, user=None) -> SessionPage | None:
         ),
         quiz=quiz,
         readings=tuple(ReadingLine._make(row[22:27]) for row in rows[:reading_count]),
+        json_texts=(first[6], first[7]),
     )
     start = _SESSION_PAGE_WIDTH
     for part in parts:
@@ -583,6 +592,22 @@ class AttemptQuiz:
     is_retired: bool
 
 
+# A question's version as text ("id:updated_at"): the attempt page reads its quiz's in the
+# attempt's own statement, joined into one string, which both databases write the same way
+# for the same value (only compared, never parsed as a time).
+_VERSION = cast(Question.updated_at, String)
+_QUIZ_VERSIONS = (
+    # The separators are written into the statement, not bound: a bound separator is
+    # rendered into the statement again on each execution.
+    select(
+        func.aggregate_strings(
+            cast(Question.id, String) + literal_column("':'") + _VERSION, literal_column("','")
+        )
+    )
+    .where(Question.quiz_id == QuizAttempt.quiz_id)
+    .scalar_subquery()
+)
+
 _ATTEMPT_PAGE = (
     select(
         QuizAttempt.id,
@@ -597,6 +622,7 @@ _ATTEMPT_PAGE = (
         Quiz.is_retired,
         Quiz.shuffle,
         CurriculumSession.number,
+        _QUIZ_VERSIONS,
     )
     .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
     .outerjoin(CurriculumSession, CurriculumSession.id == Quiz.session_id)
@@ -604,14 +630,22 @@ _ATTEMPT_PAGE = (
 )
 
 
+def _versions(joined: str | None) -> dict[int, str]:
+    """The question versions by id, from the "id:version,..." text of _QUIZ_VERSIONS."""
+    if not joined:
+        return {}
+    return {int(i): version for i, _, version in (v.partition(":") for v in joined.split(","))}
+
+
 def attempt_page(attempt_id: int, user) -> dict | None:
     """attempt_for as the attempt page reads it (plain values, no entities), only for the
-    attempt's owner: the attempt row, its quiz, whether the quiz shuffles, the session number."""
+    attempt's owner: the attempt row, its quiz, whether the quiz shuffles, the session
+    number and the versions of the quiz's questions (for question_specs)."""
     row = read_rows(_ATTEMPT_PAGE, {"attempt_id": attempt_id, "user_id": user.id}).first()
     if row is None:
         return None
     (id_, quiz_id, number, phase, seed, question_ids, state, draft) = row[:8]
-    title, is_retired, shuffle, session_number = row[8:]
+    title, is_retired, shuffle, session_number, versions = row[8:]
     return {
         "attempt": AttemptRow(
             id_, quiz_id, number, phase, seed, question_ids or [], state, draft or {}
@@ -619,6 +653,7 @@ def attempt_page(attempt_id: int, user) -> dict | None:
         "quiz": AttemptQuiz(title, is_retired),
         "shuffle": shuffle,
         "session_number": session_number,
+        "versions": _versions(versions),
     }
 
 
@@ -641,49 +676,55 @@ class AttemptRow:
 @dataclass(frozen=True, slots=True)
 class QuestionSpec:
     """A question as the attempt page reads it; `spec` is shared by every request that
-    reads the same version of the question, so nothing may change it."""
+    reads the same version of the question, so nothing may change it. `version` is its
+    updated_at as text (see _VERSION)."""
 
     id: int
-    updated_at: datetime
+    version: str
     spec: dict
 
 
 # The attempt page reads each question's version (id, updated_at) on every request, and
 # its spec (a JSON document to decode) only for a version this process has not seen yet.
 # The versions are read by the attempt's quiz (one bound value, where a list of ids costs
-# SQLAlchemy a statement rewritten on each request); a question the attempt holds that has
-# since moved to another quiz is read by its id.
-_QUIZ_QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
+# SQLAlchemy a statement rewritten on each request), or given by the caller, who read them
+# with the attempt; a question the attempt holds that has since moved to another quiz is
+# read by its id.
+_QUIZ_QUESTION_VERSIONS = select(Question.id, _VERSION).where(
     Question.quiz_id == bindparam("quiz_id")
 )
-_QUESTION_VERSIONS = select(Question.id, Question.updated_at).where(
+_QUESTION_VERSIONS = select(Question.id, _VERSION).where(
     Question.id.in_(bindparam("ids", expanding=True))
 )
-_QUESTION_SPECS = select(Question.id, Question.updated_at, Question.spec).where(
+_QUESTION_SPECS = select(Question.id, _VERSION, Question.spec).where(
     Question.id.in_(bindparam("ids", expanding=True))
 )
 _SPECS = Memo(max_entries=5_000)
 
 
-def question_specs(question_ids: list, quiz_id: int | None = None) -> list[QuestionSpec]:
+def question_specs(
+    question_ids: list, quiz_id: int | None = None, versions: dict[int, str] | None = None
+) -> list[QuestionSpec]:
     """The questions an attempt was started with, in the attempt's order (ids no longer
     found are left out): their versions in one statement (by the attempt's quiz, `quiz_id`,
-    when given), the specs of versions not yet decoded in this process in a second one."""
+    when given; none when the quiz's `versions` are given, as attempt_page reads them),
+    the specs of versions not yet decoded in this process in a second one."""
     ids = [int(i) for i in question_ids]
     if not ids:
         return []
-    versions = {}
-    if quiz_id is not None:
-        versions = dict(read_rows(_QUIZ_QUESTION_VERSIONS, {"quiz_id": quiz_id}).all())
+    if versions is None:
+        versions = {}
+        if quiz_id is not None:
+            versions = dict(read_rows(_QUIZ_QUESTION_VERSIONS, {"quiz_id": quiz_id}).all())
     elsewhere = [i for i in ids if i not in versions]
     if elsewhere:
-        versions.update(read_rows(_QUESTION_VERSIONS, {"ids": elsewhere}).all())
+        versions = {**versions, **dict(read_rows(_QUESTION_VERSIONS, {"ids": elsewhere}).all())}
     found = {i: _SPECS.peek((i, versions[i])) for i in ids if i in versions}
     missing = [i for i, spec in found.items() if spec is None]
     if missing:
-        for row in read_rows(_QUESTION_SPECS, {"ids": missing}):
-            found[row.id] = QuestionSpec(row.id, row.updated_at, row.spec)
-            _SPECS.keep((row.id, row.updated_at), found[row.id])
+        for row_id, version, spec in read_rows(_QUESTION_SPECS, {"ids": missing}):
+            found[row_id] = QuestionSpec(row_id, version, spec)
+            _SPECS.keep((row_id, version), found[row_id])
     return [question for question in found.values() if question is not None]
 
 

@@ -25,11 +25,13 @@ from portal.extensions import db
 from portal.i18n.content import session_texts
 from portal.learning import bp, queries, services
 from portal.learning.display import (
+    attempt_form,
     inline_html,
     points_text,
     question_fragments,
     read_responses,
     reading_article,
+    reading_controls,
     review_rows,
     session_end,
     session_outline,
@@ -115,6 +117,7 @@ def _reading_context(number: int, slug: str) -> dict:
     if context is None:
         abort(404)
     context["print_view"] = request.args.get("print") == "1"
+    context["controls"] = reading_controls(context)
     return context
 
 
@@ -203,19 +206,20 @@ def attempt_detail(attempt_id: int):
     attempt, number = found["attempt"], found["session_number"]
     if attempt.is_submitted:
         return redirect(url_for("learning.attempt_review", attempt_id=attempt_id), code=303)
-    questions = queries.question_specs(attempt.question_ids, attempt.quiz_id)
+    questions = queries.question_specs(attempt.question_ids, versions=found["versions"])
     texts = session_texts(number) if number else None
     quiz = found["quiz"]
     # quiz_text's title, found once for the three places that show it.
     title = texts.quiz("title", quiz.title or "") if texts is not None else quiz.title or ""
     fragments = question_fragments(questions, attempt.seed, found["shuffle"], attempt.draft, texts)
+    top, end = attempt_form(attempt, quiz, title, number)
     return render(
         "learning/attempt.html",
-        attempt=attempt,
-        quiz=quiz,
         quiz_title=title,
-        session_number=number,
-        questions=Markup("").join(fragments),
+        form_top=top,
+        form_end=end,
+        # Each fragment is HTML already (Markup): joined as text, not escaped one by one.
+        questions=Markup("".join(fragments)),
         saved=False,
     )
 

@@ -149,6 +149,30 @@ def test_the_reading_article_follows_each_of_its_inputs(as_participant, shipped)
     assert "<h1>Revised title</h1>" not in page and "Reading 1 of 1" not in page
 
 
+def test_the_reading_s_toggle_and_pager_follow_each_of_their_inputs(as_participant, shipped):
+    """The done toggle (around its CSRF token) and the pager are kept as HTML per worker;
+    the reader's mark, the next reading's title and the page's language each change them."""
+    web = as_participant
+    page = web.client.get(READING).get_data(as_text=True)
+    assert '<button type="submit" class="primary">Mark as done</button>' in page
+    assert "A victim-centred approach" in page.split('rel="next"')[1].split("</a>")[0]
+    web.post(f"{READING}/done", {"done": "1"}, token_from=READING)
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "You marked this reading as done." in page and ">Mark as not done</button>" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.split("done-toggle")[1])
+    assert token and token.group(1)
+    following = db.session.scalar(
+        select(Reading).where(Reading.slug == "victim-centred-approach-and-human-security")
+    )
+    following.title = "A renamed next reading"
+    db.session.commit()
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "A renamed next reading <span" in page
+    web.post("/language", {"language": "th", "next": "/"})
+    page = web.client.get(READING).get_data(as_text=True)
+    assert "You marked this reading as done." not in page and "Mark as not done" not in page
+
+
 def test_the_session_page_s_outline_follows_each_of_its_inputs(web, participant, shipped):
     """The heading, objectives and reading list are kept as HTML per worker; the session's
     and the readings' texts, the objectives, the reader's marks, the page's language and

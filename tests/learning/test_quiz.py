@@ -8,7 +8,7 @@ import threading
 
 import pytest
 from conftest import Browserless
-from factories import PASSWORD, make_user
+from factories import PASSWORD, csrf_from, make_user
 from flask.testing import FlaskClient
 from measure import count_statements, page_weight
 from sqlalchemy import func, select
@@ -309,6 +309,54 @@ def test_an_edited_question_shows_at_once_on_an_open_attempt(as_participant, qui
     assert "A corrected question text" not in page and page.count("<fieldset") == 5
     # The others are numbered afresh.
     assert "Question 5 <" in page and "Question 6 <" not in page
+
+
+def test_the_attempt_page_reads_its_questions_with_the_attempt(app, make_app, as_participant, quiz):
+    """Two statements (the user, the attempt with its questions' versions) once the
+    questions are known; an edit made through another app shows on the next request."""
+    other = make_app()
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    assert as_participant.client.get(path).status_code == 200
+    with count_statements(app) as log:
+        assert as_participant.client.get(path).status_code == 200
+    assert log.count == 2, "\n".join(s[:70] for s in log.statements)
+    quiz_id = quiz.id
+    db.session.commit()  # this app's session ends its transaction, as a request would
+    with other.app_context():  # its own engine and session, as another process
+        question = db.session.scalar(
+            select(Question).where(Question.quiz_id == quiz_id).order_by(Question.position)
+        )
+        question.spec = {**question.spec, "text": "Edited through another app"}
+        db.session.commit()
+        db.session.remove()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "Edited through another app" in page and page.count("<fieldset") == 6
+
+
+def test_the_kept_attempt_form_follows_its_quiz_and_language(as_participant, participant, quiz):
+    """The form around the questions is kept per worker: a renamed or retired quiz, or
+    another language, shows on the next request; the CSRF token is the request's own."""
+    attempt_id = start(as_participant)
+    path = f"/quiz/attempts/{attempt_id}"
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert '<p class="crumbs"><a href="/sessions/1/quiz">' in page
+    assert f'action="/quiz/attempts/{attempt_id}"' in page and "Attempt 1." in page
+    quiz.title = "A renamed quiz"
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert '<a href="/sessions/1/quiz">A renamed quiz</a>' in page
+    assert "<h1>A renamed quiz</h1>" in page
+    quiz.is_retired = True
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert 'class="crumbs"' not in page and "<h1>A renamed quiz</h1>" in page
+    participant.language = "th"
+    db.session.commit()
+    page = as_participant.client.get(path).get_data(as_text=True)
+    assert "Submit answers" not in page and "Save and continue later" not in page
+    # The token is the request's own, written around the kept parts.
+    assert f'<input type="hidden" name="csrf_token" value="{csrf_from(page)}">' in page
 
 
 def test_a_question_moved_to_another_quiz_stays_in_the_attempt(as_participant, quiz):
