@@ -1,0 +1,53 @@
+"""Statements built once per process: their compiled form is kept by identity
+(database.read_kept_rows) and their constants are written into their text
+(queries._written_in), with the same rows as before."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Integer, bindparam, literal, select
+
+from portal.database import _CompiledByIdentity, read_kept_rows, read_rows
+from portal.extensions import db
+from portal.progress import queries
+
+
+def test_a_kept_statement_is_compiled_once_and_reads_what_read_rows_reads(app):
+    statement = select(literal(40) + bindparam("n", type_=Integer))
+    with app.app_context():
+        assert read_kept_rows(statement, {"n": 2}).scalar() == 42
+        first = read_kept_rows(statement, {"n": 2}).context.compiled
+        assert read_kept_rows(statement, {"n": 3}).scalar() == 43
+        assert read_kept_rows(statement, {"n": 3}).context.compiled is first
+        assert read_rows(statement, {"n": 3}).scalar() == 43
+        # An equal statement that is another object is compiled for itself.
+        other = select(literal(40) + bindparam("n", type_=Integer))
+        assert read_kept_rows(other, {"n": 1}).context.compiled is not first
+
+
+def test_the_cache_checks_identity_and_stays_bounded():
+    cache = _CompiledByIdentity(max_entries=2)
+    dialect, key = object(), ("a", "key")
+    cache[(dialect, key, ("n",), False, False)] = "compiled"
+    assert cache.get((dialect, key, ("n",), False, False)) == "compiled"
+    assert cache.get((dialect, tuple("ab"), ("n",), False, False)) is None  # equal, not same
+    assert cache.get((object(), key, ("n",), False, False)) is None
+    assert cache.get((dialect, key, ("m",), False, False)) is None
+    cache[(dialect, ("b",), (), False, False)] = "b"
+    cache[(dialect, ("c",), (), False, False)] = "c"  # full: emptied first
+    assert cache.get((dialect, key, ("n",), False, False)) is None
+    assert len(cache._kept) == 1
+
+
+def test_written_constants_leave_the_request_values_bound(app):
+    statements = queries._dashboard_statements(True, True)
+    request_values = {"dash_cohort", "dash_country", "dash_type", "dash_offset", "dash_key"}
+    with app.app_context():
+        for statement in (statements.read, statements.people):
+            compiled = statement.compile(dialect=db.engine.dialect)
+            bound = compiled.positiontup or re.findall(r"%\((\w+)\)s", compiled.string)
+            # SQLite's compiler adds "OFFSET 0" (bound) after a LIMIT without an offset.
+            added = {n for n in bound if compiled.binds[n].value == 0 and n.startswith("param")}
+            assert set(bound) - added <= request_values | {"dash_total"}
+            assert "'participant'" in compiled.string
