@@ -46,8 +46,8 @@ from sqlalchemy.sql.visitors import replacement_traverse
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
 from portal.database import (
+    driver_rows,
     lost_read_snapshot,
-    read_kept_rows,
     read_rows,
     write_lock_for_this_request,
 )
@@ -1121,9 +1121,7 @@ def dashboard(cohort: Cohort, filters: Filters, version: int | None = None) -> d
     # batch, a worker that is not running, or a catalogue just changed are recomputed here.
     try:
         key = catalogue_key(cat)
-        found = _refreshed(
-            cat, key, read_kept_rows(statements.read, {**values, "dash_key": key}).all()
-        )
+        found = _refreshed(cat, key, driver_rows(statements.read, {**values, "dash_key": key}))
     except OperationalError as error:
         # On SQLite this GET read in a deferred transaction; when it has stale rows to
         # store and another writer (the background refresh) committed meanwhile, SQLite
@@ -1134,12 +1132,10 @@ def dashboard(cohort: Cohort, filters: Filters, version: int | None = None) -> d
         write_lock_for_this_request()
         cat = catalogue()
         key = catalogue_key(cat)
-        found = _refreshed(
-            cat, key, read_kept_rows(statements.read, {**values, "dash_key": key}).all()
-        )
+        found = _refreshed(cat, key, driver_rows(statements.read, {**values, "dash_key": key}))
     total = cat.all_activities()
     values["dash_total"] = total
-    people = read_kept_rows(statements.people, values).all()
+    people = driver_rows(statements.people, values)
     nothing = Activity()
     rows = [
         {"user": Person(*u[1:4]), "figures": matrix_row(cat, found.get(u[1], nothing))}

@@ -51,3 +51,40 @@ def test_written_constants_leave_the_request_values_bound(app):
             added = {n for n in bound if compiled.binds[n].value == 0 and n.startswith("param")}
             assert set(bound) - added <= request_values | {"dash_total"}
             assert "'participant'" in compiled.string
+
+
+def test_driver_rows_are_the_rows_sqlalchemy_returns(app, participant):
+    from datetime import datetime
+
+    from sqlalchemy import DateTime, Float, String, cast, null
+
+    from portal.accounts.models import User
+    from portal.database import driver_rows
+
+    statement = select(
+        User.id,
+        User.display_name,
+        User.created_at,
+        cast(null(), DateTime),
+        cast(User.id, Float),
+        cast(null(), String),
+    ).where(User.id == bindparam("user_id", type_=Integer))
+    with app.test_request_context():
+        expected = [tuple(row) for row in read_rows(statement, {"user_id": participant.id})]
+        found = driver_rows(statement, {"user_id": participant.id})
+        assert found == expected and len(found) == 1
+        assert isinstance(found[0][2], datetime)
+        assert driver_rows(statement, {"user_id": -1}) == []
+
+
+def test_driver_rows_are_counted_when_statements_are_counted(app, participant):
+    from measure import count_statements
+
+    from portal.accounts.models import User
+    from portal.database import driver_rows
+
+    statement = select(User.id).where(User.id == bindparam("user_id", type_=Integer))
+    user_id = participant.id
+    with app.test_request_context(), count_statements(app) as log:
+        assert driver_rows(statement, {"user_id": user_id}) == [(user_id,)]
+    assert log.count == 1
