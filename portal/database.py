@@ -109,20 +109,8 @@ class _CompiledByIdentity:
         self._kept[(id(dialect), id(cache_key), *rest)] = (dialect, cache_key, compiled)
 
 
+# For driver_rows when statements are being counted: through SQLAlchemy, compiled once.
 _BY_IDENTITY = {"compiled_cache": _CompiledByIdentity()}
-
-
-def read_kept_rows(statement, params: dict | None = None):
-    """read_rows for a statement built once per process (kept at module level or by
-    functools.cache) and executed as it is: its compiled form is found by identity
-    (_CompiledByIdentity). A statement built per request would be compiled each time:
-    use read_rows for those."""
-    from portal.extensions import db
-
-    session = db.session()
-    if session.autoflush:
-        session.flush()
-    return session.connection().execute(statement, params or {}, execution_options=_BY_IDENTITY)
 
 
 class _DriverStatement:
@@ -172,7 +160,7 @@ _DRIVER_STATEMENTS: dict = {}
 
 def driver_rows(statement, params: dict | None = None) -> list:
     """The rows (tuples, read by position) of a read-only statement of plain columns built
-    once per process, as read_kept_rows would return them (the same text, parameters and
+    once per process, as SQLAlchemy would return them (the same text, parameters and
     conversions of each column's type), sent straight to the driver on the session's
     connection: SQLAlchemy's execution layer costs more than SQLite takes to run the
     statement (about 90 µs a statement for the dashboard's two). When anything listens to

@@ -1,6 +1,6 @@
-"""Statements built once per process: their compiled form is kept by identity
-(database.read_kept_rows) and their constants are written into their text
-(queries._written_in), with the same rows as before."""
+"""Statements built once per process: sent to the driver (database.driver_rows), their
+compiled form kept by identity when they go through SQLAlchemy, and their constants
+written into their text (queries._written_in), with the same rows as before."""
 
 from __future__ import annotations
 
@@ -8,22 +8,28 @@ import re
 
 from sqlalchemy import Integer, bindparam, literal, select
 
-from portal.database import _CompiledByIdentity, read_kept_rows, read_rows
+from portal.database import _BY_IDENTITY, _CompiledByIdentity, read_rows
 from portal.extensions import db
 from portal.progress import queries
 
 
-def test_a_kept_statement_is_compiled_once_and_reads_what_read_rows_reads(app):
+def test_a_kept_statement_is_compiled_once(app):
     statement = select(literal(40) + bindparam("n", type_=Integer))
+
+    def run(statement, n):
+        connection = db.session.connection()
+        return connection.execute(statement, {"n": n}, execution_options=_BY_IDENTITY)
+
     with app.app_context():
-        assert read_kept_rows(statement, {"n": 2}).scalar() == 42
-        first = read_kept_rows(statement, {"n": 2}).context.compiled
-        assert read_kept_rows(statement, {"n": 3}).scalar() == 43
-        assert read_kept_rows(statement, {"n": 3}).context.compiled is first
+        first = run(statement, 2)
+        assert first.scalar() == 42
+        again = run(statement, 3)
+        assert again.scalar() == 43
+        assert again.context.compiled is first.context.compiled
         assert read_rows(statement, {"n": 3}).scalar() == 43
         # An equal statement that is another object is compiled for itself.
         other = select(literal(40) + bindparam("n", type_=Integer))
-        assert read_kept_rows(other, {"n": 1}).context.compiled is not first
+        assert run(other, 1).context.compiled is not first.context.compiled
 
 
 def test_the_cache_checks_identity_and_stays_bounded():
