@@ -125,9 +125,22 @@ class _DriverStatement:
         self.bind_processors = compiled._bind_processors
         self.types = [column.type for column in compiled._result_columns]
         self.processors: dict = {}  # by the driver's column types
+        # The parameters by name, for the value of each the request does not give (a
+        # constant the dialect's compiler added, such as SQLite's OFFSET 0), when none needs
+        # more than its value; else SQLAlchemy's construct_params works them out.
+        binds = compiled.binds
+        simple = not any(b.expanding or b.callable or b.literal_execute for b in binds.values())
+        self.defaults = {name: b for name, b in binds.items()} if simple else None
 
     def parameters(self, params: dict):
-        values = self.compiled.construct_params(params)
+        if self.defaults is None:
+            values = self.compiled.construct_params(params)
+        else:
+            # A parameter without a value must be given (KeyError otherwise).
+            values = {
+                name: params[name] if name in params or bind.required else bind.value
+                for name, bind in self.defaults.items()
+            }
         for name, process in self.bind_processors.items():
             if name in values:
                 values[name] = process(values[name])
