@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 from flask import g, has_request_context
 from sqlalchemy import bindparam, event, false, select, true
 
 from portal import permissions
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
-from portal.database import read_rows
+from portal.database import driver_rows, read_rows
 from portal.extensions import db
 
 # Built once per process; each request only binds the user id.
@@ -108,7 +110,10 @@ def managed_statements(*columns) -> dict:
     and the cohort bound per request: build them once per process and pass them to
     `managed_cohort_columns`. A column that needs no cohort (e.g. a scalar subquery) may
     ride along, one statement less for its page."""
-    return {admin: _managed_statement(columns, admin) for admin in (True, False)}
+    statements = {admin: _managed_statement(columns, admin) for admin in (True, False)}
+    # The row's type, with the columns' names as attributes, as SQLAlchemy's rows have.
+    statements["row"] = namedtuple("ManagedCohort", statements[True].selected_columns.keys())
+    return statements
 
 
 _MANAGED_COHORT = managed_statements(Cohort)
@@ -125,8 +130,11 @@ def managed_cohort(user, cohort_id: int) -> Cohort | None:
 def managed_cohort_columns(user, cohort_id: int, statements: dict):
     """The row of `statements` (from `managed_statements`) for the cohort if the user
     manages it, by the same rule as managed_cohort: for pages that read no more of the
-    cohort, plain columns cost less than an entity (about 40 µs a request)."""
+    cohort, plain columns cost less than an entity (about 40 µs a request). The
+    statements are built once per process, so they are sent straight to the driver
+    (database.driver_rows)."""
     if not permissions.is_staff(user):
         return None
     statement = statements[permissions.is_admin(user)]
-    return read_rows(statement, {"cohort_id": cohort_id, "manager_id": user.id}).first()
+    rows = driver_rows(statement, {"cohort_id": cohort_id, "manager_id": user.id})
+    return statements["row"](*rows[0]) if rows else None

@@ -33,16 +33,24 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    literal_column,
     null,
     or_,
     select,
     union_all,
 )
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort, Membership
-from portal.database import lost_read_snapshot, read_rows, write_lock_for_this_request
+from portal.database import (
+    driver_rows,
+    lost_read_snapshot,
+    read_rows,
+    write_lock_for_this_request,
+)
 from portal.discussion.models import Board, Post, SessionPostSummary, Thread
 from portal.discussion.permissions import Viewer, boards_seen_by, viewer_for
 from portal.exercises.models import ExerciseSummary
@@ -917,6 +925,31 @@ class _DashboardStatements:
 
 LIST_LIMIT = 100
 
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz_")
+
+
+def _written_in(statement):
+    """`statement` with each of its constants (the anonymous bound parameters that
+    `literal("a")`, `== "participant"`, `else_=0` make: a small integer or a lower-case
+    word) written into its text. The same rows; but a bound parameter costs at every
+    execution (SQLAlchemy gathers and converts each one, the driver binds it), and the
+    dashboard's two statements had about a hundred. Named parameters (the request's
+    values) stay bound."""
+
+    def written(element, **_kw):
+        if not isinstance(element, BindParameter) or not element.unique:
+            return None
+        value = element.value
+        if element.callable is not None:
+            return None
+        if type(value) is int:
+            return literal_column(str(value), element.type)
+        if type(value) is str and set(value) <= _PLAIN:
+            return literal_column(f"'{value}'", element.type)
+        return None
+
+    return replacement_traverse(statement, {}, written)
+
 
 @cache
 def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatements:
@@ -979,6 +1012,7 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
             summary.c.done,
             *no_figures,
         )
+        .select_from(users)
         .join(summary, and_(summary.c.user_id == users.c.id, summary.c.objective == 0))
         .where(users.c.id.in_(members), summary.c.done * 2 < total)
         .order_by(summary.c.done, users.c.display_name, users.c.id)
@@ -1012,7 +1046,7 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
     # page's people have no "done" and the figures neither "done" nor a name.
     rows = union_all(select(attention), per_objective, page_people).subquery()
     people = select(rows).order_by(rows.c.kind, rows.c.done, rows.c.display_name, rows.c.id)
-    return _DashboardStatements(read, people)
+    return _DashboardStatements(_written_in(read), _written_in(people))
 
 
 def _figures(cat: Catalogue, rows) -> dict:
@@ -1087,7 +1121,7 @@ def dashboard(cohort: Cohort, filters: Filters, version: int | None = None) -> d
     # batch, a worker that is not running, or a catalogue just changed are recomputed here.
     try:
         key = catalogue_key(cat)
-        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}).all())
+        found = _refreshed(cat, key, driver_rows(statements.read, {**values, "dash_key": key}))
     except OperationalError as error:
         # On SQLite this GET read in a deferred transaction; when it has stale rows to
         # store and another writer (the background refresh) committed meanwhile, SQLite
@@ -1098,10 +1132,10 @@ def dashboard(cohort: Cohort, filters: Filters, version: int | None = None) -> d
         write_lock_for_this_request()
         cat = catalogue()
         key = catalogue_key(cat)
-        found = _refreshed(cat, key, read_rows(statements.read, {**values, "dash_key": key}).all())
+        found = _refreshed(cat, key, driver_rows(statements.read, {**values, "dash_key": key}))
     total = cat.all_activities()
     values["dash_total"] = total
-    people = read_rows(statements.people, values).all()
+    people = driver_rows(statements.people, values)
     nothing = Activity()
     rows = [
         {"user": Person(*u[1:4]), "figures": matrix_row(cat, found.get(u[1], nothing))}
