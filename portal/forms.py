@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 from babel import support
 from flask import abort, current_app, request
-from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import MultiDict
 from wtforms import FileField, PasswordField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
+
+from portal.translations import locale_code
 
 
 def select_choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
@@ -51,7 +52,7 @@ _WTFORMS_CATALOGUES: dict[str, support.NullTranslations] = {}
 
 
 def _wtforms_catalogue() -> support.NullTranslations:
-    language = str(get_locale() or "en")
+    language = locale_code()
     catalogue = _WTFORMS_CATALOGUES.get(language)
     if catalogue is None:
         catalogue = support.Translations.load(messages_path(), [language], domain="wtforms")

@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask import current_app, render_template, request
-from flask_babel import get_locale
 from markupsafe import Markup
+
+from portal.translations import locale_code
 
 
 class LayoutParts(NamedTuple):
@@ -35,10 +36,11 @@ TEMPLATES = LayoutParts(*(f"layout/{name}.html" for name in LayoutParts._fields)
 
 def layout_parts() -> LayoutParts:
     """Every part, rendered once per (script root, language) and kept."""
-    if current_app.debug:
+    app = current_app._get_current_object()  # each read through the proxy costs
+    if app.debug:
         return LayoutParts(*(Markup(render_template(name)) for name in TEMPLATES))
-    kept = current_app.extensions.setdefault("portal_layout_parts", {})
-    key = (request.script_root, str(get_locale() or "en"))
+    kept = app.extensions.setdefault("portal_layout_parts", {})
+    key = (request._get_current_object().script_root, locale_code())
     parts = kept.get(key)
     if parts is None:
         parts = kept[key] = LayoutParts(*(Markup(render_template(name)) for name in TEMPLATES))

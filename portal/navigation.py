@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import current_app, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -18,7 +18,7 @@ from werkzeug.routing import BuildError
 from portal import permissions
 from portal.memo import Memo
 from portal.security import csrf_token
-from portal.translations import current_translations
+from portal.translations import current_translations, locale_code
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,11 @@ def fixed_url(endpoint: str, filename: str | None = None) -> str:
     """url_for(endpoint) for an address without parameters (or a static file), built once
     per app and script root: it is the same for everyone. Debug mode builds it afresh
     (static files change while developing)."""
-    if current_app.debug:
+    app = current_app._get_current_object()  # each read through the proxy costs
+    if app.debug:
         return url_for(endpoint, filename=filename) if filename else url_for(endpoint)
-    urls = current_app.extensions.setdefault("portal_fixed_urls", {})
-    key = (request.script_root, endpoint, filename)
+    urls = app.extensions.setdefault("portal_fixed_urls", {})
+    key = (request._get_current_object().script_root, endpoint, filename)
     url = urls.get(key)
     if url is None:
         url = url_for(endpoint, filename=filename) if filename else url_for(endpoint)
@@ -84,12 +85,13 @@ def item_url(endpoint: str, **values) -> str:
     Where the route takes only some words for a value (`<any(hide, restore):action>`),
     the text values are written into the pattern, one pattern per word."""
     values = {key: value for key, value in values.items() if value is not None}
-    if current_app.debug or not all(_fits_pattern(value) for value in values.values()):
+    app = current_app._get_current_object()  # each read through the proxy costs
+    if app.debug or not all(_fits_pattern(value) for value in values.values()):
         return url_for(endpoint, **values)
     keys = tuple(sorted(values))
-    patterns = current_app.extensions.setdefault("portal_item_urls", {})
+    patterns = app.extensions.setdefault("portal_item_urls", {})
     kinds = tuple(type(values[key]) is str for key in keys)
-    cache_key = (request.script_root, endpoint, keys, kinds)
+    cache_key = (request._get_current_object().script_root, endpoint, keys, kinds)
     pattern = patterns.get(cache_key)
     if pattern is None:
         pattern = _pattern(endpoint, keys, kinds, {})
@@ -164,9 +166,10 @@ def _translate(label, translations) -> object:
 def _localised_entries() -> tuple[tuple[NavEntry, object, str], ...]:
     """Every entry with its label in the request's language and its address: the same for
     everyone, so made once per app, language and script root (afresh in debug mode)."""
-    key = (request.script_root, str(get_locale() or "en"))
-    made = current_app.extensions.setdefault("portal_nav_entries", {})
-    entries = made.get(key) if not current_app.debug else None
+    app = current_app._get_current_object()
+    key = (request._get_current_object().script_root, locale_code())
+    made = app.extensions.setdefault("portal_nav_entries", {})
+    entries = made.get(key) if not app.debug else None
     if entries is None or len(entries) != len(ENTRIES):
         translations = current_translations()
         entries = tuple(
@@ -205,7 +208,7 @@ def nav_html() -> Markup:
             shown.append(n)
     shown = tuple(shown)
     current = tuple(n for n in shown if entries[n][2] != "/" and path.startswith(entries[n][2]))
-    key = (this_request.script_root, str(get_locale() or "en"), shown, current, signed_in)
+    key = (this_request.script_root, locale_code(), shown, current, signed_in)
     kept = app.extensions.get("portal_nav_html")
     if kept is None:
         kept = app.extensions["portal_nav_html"] = Memo(max_entries=512)

@@ -13,7 +13,6 @@ than writing the few authors here.
 from __future__ import annotations
 
 from flask import current_app, request
-from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from portal.countries import country_name
@@ -22,7 +21,7 @@ from portal.i18n.languages import dates_writer
 from portal.memo import Memo
 from portal.navigation import item_url, item_url_parts
 from portal.security import csrf_token
-from portal.translations import current_translations
+from portal.translations import current_locale, current_translations, locale_code
 
 # Per catalogue (one per language): the list's labels, the same for every list.
 _LABELS = Memo(max_entries=64)
@@ -127,7 +126,7 @@ def person_details(user, locale: str | None = None) -> Markup:
     if not details:
         return Markup("")
     if locale is None:
-        locale = str(get_locale() or "en")
+        locale = locale_code()
     shown = ", ".join(
         f'<span class="detail-{escape(kind)}">'
         f"{escape(country_name(value, locale) if kind == 'country' else value)}</span>"
@@ -140,7 +139,7 @@ def _people(posts, former: str, locale: str | None = None) -> dict:
     """Each author's name and details, written once per list: author id -> (name, details).
     `locale` names the countries (the page's language when not given). As post_articles
     writes them, for the tests."""
-    locale = locale or str(get_locale() or "en")
+    locale = locale or locale_code()
     people = {}
     for post in posts:
         if post.author_id not in people:
@@ -164,7 +163,7 @@ def post_articles(
         return Markup("")
     translations = current_translations()
     label = _LABELS.get(translations, _translate_labels, translations.ugettext)
-    locale = get_locale()  # looked up once for the names' details and the dates
+    locale = current_locale()  # looked up once for the names' details and the dates
     locale_code = str(locale or "en")
     mod = viewer.can_moderate_board(thread.board)
     can_reply = viewer.can_reply(thread)

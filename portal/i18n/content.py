@@ -27,7 +27,6 @@ from pathlib import Path
 
 import yaml
 from flask import current_app, g, has_request_context
-from flask_babel import get_locale
 from markupsafe import Markup
 from sqlalchemy import bindparam, select
 
@@ -35,6 +34,7 @@ from portal.database import read_rows
 from portal.extensions import db
 from portal.i18n.models import ContentTranslation
 from portal.memo import Memo
+from portal.translations import locale_code
 
 SESSION_FIELDS = ("title", "summary", "discussion_prompt")
 READING_FIELDS = ("title", "summary", "body")
@@ -246,7 +246,7 @@ _DECODED = Memo(max_entries=500)
 
 def session_texts(session_number: int, language: str | None = None) -> SessionTexts:
     """The session's texts for the page's language: one statement, kept for the request."""
-    language = language or str(get_locale() or "en")
+    language = language or locale_code()
     if language == "en":
         return SessionTexts("en")
     cache = g.setdefault("_session_texts", {}) if has_request_context() else {}

@@ -7,11 +7,12 @@ from datetime import date, datetime
 from babel import Locale
 from babel import dates as babel_dates
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale, get_timezone, to_user_timezone
+from flask_babel import get_timezone, to_user_timezone
 from flask_login import current_user
 from markupsafe import escape
 
 from portal.memo import Memo
+from portal.translations import current_locale, locale_code
 
 SESSION_KEY = "language"
 RIGHT_TO_LEFT = {"ur", "ar", "fa", "he", "ps", "dv"}
@@ -37,7 +38,7 @@ def select_locale() -> str:
 
 def text_direction(locale: str | None = None) -> str:
     """'rtl' for a right-to-left language, else 'ltr'."""
-    code = str(locale or get_locale() or "en").split("_")[0]
+    code = (str(locale) if locale else locale_code()).split("_")[0]
     return "rtl" if code in RIGHT_TO_LEFT else "ltr"
 
 
@@ -76,7 +77,7 @@ def dates_writer(style: str = "datetime", element: bool = False, locale=None):
     and the datetime the UTC moment (`value.isoformat()` and Z): escaping the text and
     writing that ISO text for each of a list's dates cost more than finding them again.
     `locale`: the page's, when the caller has looked it up already."""
-    locale = locale or get_locale() or _ENGLISH
+    locale = locale or current_locale() or _ENGLISH
     zone = get_timezone()
     # The memo is keyed by the language's code: a Locale compares itself to the key it
     # finds field by field, in Python, a dozen calls a date.

@@ -12,13 +12,14 @@ from types import SimpleNamespace
 from typing import NamedTuple
 
 from flask import current_app, request
-from flask_babel import get_locale, gettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from portal.learning.grading import key_display, parse_response, public_view
 from portal.markdown import render_html, render_markdown
 from portal.memo import FragmentMemo, Memo
+from portal.translations import locale_code
 
 _SINGLE_PARAGRAPH = re.compile(r"\A<p>(.*)</p>\s*\Z", re.S)
 
@@ -93,7 +94,7 @@ def question_fragments(questions, seed: int, shuffle: bool, draft: dict, texts=N
     `texts` (a portal.i18n.content.SessionTexts) shows the question in the page's language
     where the session has a translation of it; others are marked English.
     """
-    language = str(get_locale())
+    language = locale_code()
     version = None if texts is None else texts.version  # the translation's
     fragments = []
     number = 0
@@ -163,7 +164,7 @@ _FORM_ENDS = FragmentMemo(max_entries=2_000, max_chars=5_000)
 
 def attempt_form(attempt, quiz, quiz_title: str, session_number) -> tuple[Markup, Markup]:
     """The top and the end of the attempt form (templates/learning/_attempt_form.html)."""
-    key = (request.script_root, str(get_locale()), attempt.id, attempt.number, attempt.phase)
+    key = (request.script_root, locale_code(), attempt.id, attempt.number, attempt.phase)
     key += (session_number, quiz.is_retired, quiz_title)
     top = _FORM_TOPS.get(key, _form_top_html, attempt, quiz, quiz_title, session_number)
     return top, _FORM_ENDS.get(key, _form_end_html, attempt)
@@ -254,7 +255,7 @@ def reading_article(context: dict, texts) -> Markup:
     reading = context["reading"]
     args = (context["session_number"], context["session_title"], reading)
     args += (context["position"], context["total"], context["print_view"])
-    key = (request.script_root, str(get_locale()), texts.version, *args[:2])
+    key = (request.script_root, locale_code(), texts.version, *args[:2])
     key += (reading.slug, reading.title, reading.minutes, reading.body, *args[3:])
     return _ARTICLES.get(key, _article_html, *args, texts)
 
@@ -281,7 +282,7 @@ def reading_controls(context: dict) -> ReadingControls:
     from queries.reading_page's context."""
     number, reading, done = context["session_number"], context["reading"], context["done"]
     previous, following = context["previous"], context["next"]
-    key = (request.script_root, str(get_locale()), number, reading.slug, done)
+    key = (request.script_root, locale_code(), number, reading.slug, done)
     key += (
         previous and (previous.slug, previous.title),
         following and (following.slug, following.title),

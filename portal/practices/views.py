@@ -5,7 +5,6 @@ Every page works without JavaScript; htmx swaps named blocks of the same templat
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -14,6 +13,7 @@ from portal.discussion.permissions import viewer_for
 from portal.practices import bp, permissions, queries, services
 from portal.practices.display import library_html, library_intro
 from portal.practices.forms import CommentForm, PracticeForm, ReviewForm
+from portal.translations import locale_code
 from portal.web import is_htmx, render
 
 FIELD_LABELS = {
@@ -41,7 +41,7 @@ def library():
     viewer = _reader()
     query = queries.LibraryQuery.from_args(request.args)
     page = queries.library(viewer, query)
-    language = str(get_locale())
+    language = locale_code()
     return render(
         "practices/library.html",
         block="library",

@@ -108,11 +108,12 @@ def request_labels_html() -> dict[str, dict[str, str]]:
 
 def _request_tables() -> tuple[dict, dict]:
     from flask import g
-    from flask_babel import get_locale
+
+    from portal.translations import locale_code
 
     cached = g.get("_practice_labels")
     if cached is None:
-        locale = str(get_locale() or "en")
+        locale = locale_code()
         # The same for everyone reading in this language: made once per process.
         cached = _LABELS.get(locale)
     if cached is None:
