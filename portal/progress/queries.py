@@ -1016,18 +1016,17 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
         ReminderTemplate.__table__.c.cohort_id == bindparam("dash_cohort", type_=Integer)
     )
     # The figures' columns by name (each column of a UNION needs its own label), with
-    # their types for the people's rows, which leave them empty.
+    # their types for the rows that leave them empty; "members" to "behind" and the
+    # template are the totals' (objective 0 only), the others the objectives'.
     figures = {
         "members": (Integer, func.count()),
         "not_started": (
             Integer,
-            func.sum(case((and_(is_totals, summary.c.done == 0), 1), else_=0)),
+            func.sum(case((summary.c.done == 0, 1), else_=0)),
         ),
         "behind": (
             Integer,
-            func.sum(
-                case((and_(is_totals, summary.c.done > 0, summary.c.done * 2 < total), 1), else_=0)
-            ),
+            func.sum(case((and_(summary.c.done > 0, summary.c.done * 2 < total), 1), else_=0)),
         ),
         "done_sum": (Integer, func.sum(summary.c.done)),
         "earned_sum": (Float, func.sum(summary.c.earned)),
@@ -1064,6 +1063,32 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
     # Every objective's rows, also of objectives no longer in the catalogue (which
     # `_figures` passes over): a list of the catalogue's numbers would be an expanding
     # parameter, written into the statement's text again at every execution.
+    # The totals (objective 0: how many, not started, behind, with the template) and the
+    # other objectives' sums apart: each aggregate costs at every group, and the totals'
+    # figures are of no use to an objective nor the objectives' to the totals. No totals
+    # row without members, as when the figures were one GROUP BY.
+    of_totals = ("members", "not_started", "behind", "subject", "body")
+    figure_columns = [
+        (sql if name in of_totals else cast(null(), kind)).label(name)
+        for name, (kind, sql) in figures.items()
+    ]
+    totals_figures = (
+        select(
+            literal("f"),
+            literal(0),
+            cast(null(), String),
+            cast(null(), DateTime),
+            cast(null(), Integer),
+            *figure_columns,
+        )
+        .select_from(member_ids)
+        .join(summary, and_(summary.c.user_id == member_ids.c[0], is_totals))
+        .having(func.count() > 0)
+    )
+    objective_columns = [
+        (cast(null(), kind) if name in of_totals else sql).label(name)
+        for name, (kind, sql) in figures.items()
+    ]
     per_objective = (
         select(
             literal("f"),
@@ -1071,10 +1096,10 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
             cast(null(), String),
             cast(null(), DateTime),
             cast(null(), Integer),
-            *(sql.label(name) for name, (_kind, sql) in figures.items()),
+            *objective_columns,
         )
         .select_from(member_ids)
-        .join(summary, summary.c.user_id == member_ids.c[0])
+        .join(summary, and_(summary.c.user_id == member_ids.c[0], summary.c.objective > 0))
         .group_by(summary.c.objective)
     )
     page_people = page.with_only_columns(
@@ -1087,7 +1112,9 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
     ).subquery()
     # The three in one statement (two round trips less); each keeps its own order, as the
     # page's people have no "done" and the figures neither "done" nor a name.
-    rows = union_all(select(attention), per_objective, select(page_people)).subquery()
+    rows = union_all(
+        select(attention), totals_figures, per_objective, select(page_people)
+    ).subquery()
     people = select(rows).order_by(rows.c.kind, rows.c.done, rows.c.display_name, rows.c.id)
     return _DashboardStatements(_written_in(read), _written_in(people))
 
