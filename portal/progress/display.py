@@ -249,12 +249,12 @@ def _cells(figures, posted: str) -> str:
     return "".join(cells)
 
 
-def matrix_rows(rows, cohort_id: int) -> Markup:
+def matrix_rows(rows, cohort_id: int, urls: DashboardUrls | None = None) -> Markup:
     """The matrix's row of each participant of the page: their name, linked to their
     details, then their cells (`matrix_cells`); the "posted" label and the address around
-    a person's id found once a page."""
+    a person's id found once a page (`urls`: the page's `dashboard_urls`)."""
     posted = f' · <span aria-label="{Markup(_("posted"))}">✓</span>'  # as the template's _()
-    detail_url = _detail_urls(cohort_id)
+    detail_url = _detail_urls(cohort_id, urls)
     return Markup(
         "".join(
             [
@@ -267,12 +267,12 @@ def matrix_rows(rows, cohort_id: int) -> Markup:
     )
 
 
-def attention_items(attention, chosen, cohort_id: int) -> Markup:
+def attention_items(attention, chosen, cohort_id: int, urls: DashboardUrls | None = None) -> Markup:
     """The <li> of each person who may need a reminder (up to LIST_LIMIT), `chosen` (their
     ids) ticked: made here with the labels and the "n of m done" text looked up once a
     page, not once a person. Translations are markup, as in the templates' _()."""
     not_started, details = Markup(_("not started")), Markup(_("details"))
-    detail_url = _detail_urls(cohort_id)
+    detail_url = _detail_urls(cohort_id, urls)
     done_text = Markup(_("%(done)d of %(total)d done"))  # no values: the text unformatted
     items = []
     for item in attention:
@@ -293,26 +293,50 @@ def attention_items(attention, chosen, cohort_id: int) -> Markup:
 _DETAIL = "progress.participant_detail"
 
 
-def _detail_urls(cohort_id: int):
-    """detail_url(user_id): the escaped address of a participant's details in the cohort,
-    written around the id from the text before and after it (item_url_parts), found once
-    per app, script root and cohort: the same for every reader (who may open a person's
-    details is checked there), and a page asks twice (the reminder list, the matrix)."""
-    kept = current_app.extensions.get("progress_detail_urls")
+class DashboardUrls(NamedTuple):
+    """The addresses a cohort's dashboard writes (unescaped, as item_url returns them; the
+    exports' without filters), and `detail`: the escaped text before and after a person's
+    id in their details' address, or () when it cannot be written so."""
+
+    cohort: str
+    here: str
+    csv: str
+    xlsx: str
+    reminders: str
+    detail: tuple
+
+
+def dashboard_urls(cohort_id: int) -> DashboardUrls:
+    """The dashboard's addresses for the cohort, made once per app, script root and cohort:
+    the same for every reader (each page checks who may open it), and a page writes them
+    all (item_url, five times a page, costs more than the reminder list)."""
+    kept = current_app.extensions.get("progress_dashboard_urls")
     if kept is None:
-        kept = current_app.extensions["progress_detail_urls"] = Memo(max_entries=1000)
-    parts = kept.get((request.script_root, cohort_id), _detail_parts, cohort_id)
+        kept = current_app.extensions["progress_dashboard_urls"] = Memo(max_entries=1000)
+    return kept.get((request.script_root, cohort_id), _make_urls, cohort_id)
+
+
+def _make_urls(cohort_id: int) -> DashboardUrls:
+    parts = item_url_parts(_DETAIL, "user_id", cohort_id=cohort_id)
+    return DashboardUrls(
+        cohort=item_url("cohorts.cohort_detail", cohort_id=cohort_id),
+        here=item_url("progress.cohort_dashboard", cohort_id=cohort_id),
+        csv=item_url("progress.cohort_export_csv", cohort_id=cohort_id),
+        xlsx=item_url("progress.cohort_export_xlsx", cohort_id=cohort_id),
+        reminders=item_url("progress.reminders_send", cohort_id=cohort_id),
+        detail=() if parts is None else tuple(map(escape, parts)),
+    )
+
+
+def _detail_urls(cohort_id: int, urls: DashboardUrls | None = None):
+    """detail_url(user_id): the escaped address of a participant's details in the cohort,
+    written around the id from the text before and after it (`DashboardUrls.detail`);
+    `urls` are the page's, when it has them."""
+    parts = (urls or dashboard_urls(cohort_id)).detail
     if not parts:
         return lambda user_id: escape(item_url(_DETAIL, cohort_id=cohort_id, user_id=user_id))
     before, after = parts
     return lambda user_id: f"{before}{user_id}{after}"
-
-
-def _detail_parts(cohort_id: int) -> tuple:
-    """The escaped text before and after a person's id in their details' address, or ()
-    when it cannot be written so (item_url for each person then)."""
-    parts = item_url_parts(_DETAIL, "user_id", cohort_id=cohort_id)
-    return () if parts is None else tuple(map(escape, parts))
 
 
 @bp.app_template_global("objective_chart")

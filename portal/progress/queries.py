@@ -87,18 +87,19 @@ EXERCISES_COUNTED = True
 PAGE_SIZE = 50
 
 
-def submitted_exercises(user_ids):
+def submitted_exercises(user_ids, joined=None):
     """A select of (user_id, session_id) for sessions where the user has submitted an
     exercise at least once (a trainer sending it back does not undo the activity).
 
-    `user_ids` is a select of user ids."""
-    return (
-        select(ExerciseSummary.user_id, ExerciseSummary.session_id)
-        .where(
-            ExerciseSummary.first_submitted_at.is_not(None),
-            ExerciseSummary.user_id.in_(user_ids),
-        )
-        .subquery()
+    `user_ids` is a select of user ids; or `joined`, a common table expression of ids (its
+    first column), joined instead."""
+    statement = select(ExerciseSummary.user_id, ExerciseSummary.session_id).where(
+        ExerciseSummary.first_submitted_at.is_not(None)
+    )
+    if joined is None:
+        return statement.where(ExerciseSummary.user_id.in_(user_ids))
+    return statement.select_from(joined).join(
+        ExerciseSummary, ExerciseSummary.user_id == joined.c[0]
     )
 
 
@@ -316,47 +317,67 @@ def catalogue_key(cat: Catalogue) -> str:
 # --------------------------------------------------------------------------- activity
 
 
-def _activity_statement(user_ids):
-    """One UNION ALL over the summary rows of the users selected by `user_ids`."""
-    quizzes = select(
-        literal("q").label("kind"),
-        QuizSummary.user_id.label("user_id"),
-        QuizSummary.quiz_id.label("ref"),
-        QuizSummary.best_percent.label("value"),
-        cast(QuizSummary.passed, Integer).label("flag"),
-        # The points as their JSON text, decoded by _decoded: once per text a read, not
-        # once per row (many people share their points, e.g. full marks).
-        cast(QuizSummary.objectives, String).label("data"),
-    ).where(QuizSummary.phase == "", QuizSummary.user_id.in_(user_ids))
-    readings = select(
-        literal("r"),
-        ReadingProgress.user_id,
-        ReadingProgress.reading_id,
-        cast(literal(0), Float),
-        literal(0),
-        cast(null(), String),
-    ).where(ReadingProgress.user_id.in_(user_ids))
-    posts = select(
-        literal("p"),
-        SessionPostSummary.user_id,
-        SessionPostSummary.session_id,
-        cast(SessionPostSummary.posts, Float),
-        literal(0),
-        cast(null(), String),
-    ).where(SessionPostSummary.posts > 0, SessionPostSummary.user_id.in_(user_ids))
-    parts = [quizzes, readings, posts]
-    exercises = submitted_exercises(user_ids)
-    if exercises is not None:
-        parts.append(
-            select(
-                literal("e"),
-                exercises.c[0],
-                exercises.c[1],
-                cast(literal(0), Float),
-                literal(0),
-                cast(null(), String),
-            )
-        )
+def _activity_statement(user_ids, joined=None):
+    """One UNION ALL over the summary rows of the users selected by `user_ids` (a select of
+    ids), or with `joined` (a common table expression of ids, whose first column is read)
+    the rows of its users, each part joined to it: on SQLite an IN (SELECT ...) builds a
+    temporary index of the ids at every execution, where a join reads the expression as
+    it is."""
+
+    def of_users(part, table):
+        if joined is None:
+            return part.where(table.user_id.in_(user_ids))
+        return part.select_from(joined).join(table, table.user_id == joined.c[0])
+
+    quizzes = of_users(
+        select(
+            literal("q").label("kind"),
+            QuizSummary.user_id.label("user_id"),
+            QuizSummary.quiz_id.label("ref"),
+            QuizSummary.best_percent.label("value"),
+            cast(QuizSummary.passed, Integer).label("flag"),
+            # The points as their JSON text, decoded by _decoded: once per text a read,
+            # not once per row (many people share their points, e.g. full marks).
+            cast(QuizSummary.objectives, String).label("data"),
+        ).where(QuizSummary.phase == ""),
+        QuizSummary,
+    )
+    readings = of_users(
+        select(
+            literal("r"),
+            ReadingProgress.user_id,
+            ReadingProgress.reading_id,
+            cast(literal(0), Float),
+            literal(0),
+            cast(null(), String),
+        ),
+        ReadingProgress,
+    )
+    posts = of_users(
+        select(
+            literal("p"),
+            SessionPostSummary.user_id,
+            SessionPostSummary.session_id,
+            cast(SessionPostSummary.posts, Float),
+            literal(0),
+            cast(null(), String),
+        ).where(SessionPostSummary.posts > 0),
+        SessionPostSummary,
+    )
+    exercises = submitted_exercises(user_ids, joined).subquery()
+    parts = [
+        quizzes,
+        readings,
+        posts,
+        select(
+            literal("e"),
+            exercises.c[0],
+            exercises.c[1],
+            cast(literal(0), Float),
+            literal(0),
+            cast(null(), String),
+        ),
+    ]
     return union_all(*parts)
 
 
@@ -654,18 +675,21 @@ def _assessment_rows(user_ids):
     )
 
 
-def _stale(members, key: str):
-    """A select of the ids of the selected members whose summary is missing or stale."""
+def _stale(members, key: str | None):
+    """A select of the ids of the selected members whose summary is missing or stale (of
+    every member when `key` is None), each with their version (0 without a summary)."""
     totals = ProgressSummary.__table__.alias("totals")
-    return (
-        select(members.c[0])
+    statement = (
+        select(members.c[0].label("user_id"), func.coalesce(totals.c.version, 0).label("version"))
         .select_from(members)
         .outerjoin(totals, and_(totals.c.user_id == members.c[0], totals.c.objective == 0))
-        .where(
-            (totals.c.user_id.is_(None))
-            | (totals.c.version != totals.c.refreshed)
-            | (totals.c.catalogue_key != key)
-        )
+    )
+    if key is None:
+        return statement
+    return statement.where(
+        (totals.c.user_id.is_(None))
+        | (totals.c.version != totals.c.refreshed)
+        | (totals.c.catalogue_key != key)
     )
 
 
@@ -739,28 +763,43 @@ def _refresh_statement(members, key, also=None, force: bool = False):
     `members` is a select of user ids; `key` the catalogue's fingerprint (a value or a bound
     parameter)."""
     member_ids = members.subquery()
-    # Common table expressions, each used by several parts of the statement: SQLite and
-    # PostgreSQL compute them once.
-    stale = (select(member_ids.c[0]) if force else _stale(member_ids, key)).cte("stale")
-    stale_select = select(stale.c[0])
-    wanted = (stale_select.union(also) if also is not None else stale_select).cte("wanted")
-    wanted_select = select(wanted.c[0])
-    totals = ProgressSummary.__table__
+    # One common table expression, used by every part of the statement (SQLite and
+    # PostgreSQL compute it once): the stale members (is_stale 1, with their version),
+    # then the users selected by `also` (is_stale 0). Someone both stale and selected is
+    # in it twice (UNION ALL: on SQLite a UNION or an IN (SELECT ...) builds a temporary
+    # index at every execution): their activity rows come twice, and adding a row twice
+    # to an Activity changes nothing.
+    stale = _stale(member_ids, None if force else key).add_columns(literal(1).label("is_stale"))
+    if also is not None:
+        stale = union_all(stale, also.add_columns(literal(0), literal(0)))
+    wanted = stale.cte("wanted")
+    is_stale = wanted.c.is_stale == 1
     versions = select(
-        literal("v"),
-        stale.c[0],
-        func.coalesce(
-            select(totals.c.version)
-            .where(totals.c.user_id == stale.c[0], totals.c.objective == 0)
-            .scalar_subquery(),
-            0,
-        ),
-        cast(literal(0), Float),
-        literal(0),
-        cast(null(), String),
+        literal("v"), wanted.c[0], wanted.c[1], cast(literal(0), Float), literal(0), null()
+    ).where(is_stale)
+    summary = QuizSummary.__table__
+    assessments = (
+        select(
+            literal("a"),
+            summary.c.user_id,
+            literal(0),
+            cast(literal(0), Float),
+            case((summary.c.phase == "pre", 1), else_=2),
+            cast(summary.c.objectives, String),
+        )
+        .select_from(wanted)
+        .join(summary, summary.c.user_id == wanted.c[0])
+        .where(
+            is_stale,
+            # The assessment (its key is unique) as a value found once: joined, SQLite
+            # would read every assessment summary and look each up in `stale`.
+            summary.c.quiz_id
+            == select(Quiz.id).where(Quiz.key == ASSESSMENT_KEY).scalar_subquery(),
+            # Two comparisons, not IN (...): a list of literals is an expanding parameter.
+            or_(summary.c.phase == "pre", summary.c.phase == "post"),
+        )
     )
-    assessments = _assessment_union_rows(stale_select)
-    parts = [*_activity_statement(wanted_select).selects, versions, assessments]
+    parts = [*_activity_statement(None, joined=wanted).selects, versions, assessments]
     return union_all(*parts)
 
 
@@ -958,9 +997,11 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
     (`dashboard` passes their values)."""
     users, summary = User.__table__, ProgressSummary.__table__
     members = _members(by_country, by_type)
+    member_ids = members.subquery()
     page = (
         select(users.c.id)
-        .where(users.c.id.in_(members))
+        .select_from(member_ids)
+        .join(users, users.c.id == member_ids.c[0])
         .order_by(users.c.display_name, users.c.id)
         .limit(PAGE_SIZE)
         .offset(bindparam("dash_offset", type_=Integer))
@@ -975,18 +1016,17 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
         ReminderTemplate.__table__.c.cohort_id == bindparam("dash_cohort", type_=Integer)
     )
     # The figures' columns by name (each column of a UNION needs its own label), with
-    # their types for the people's rows, which leave them empty.
+    # their types for the rows that leave them empty; "members" to "behind" and the
+    # template are the totals' (objective 0 only), the others the objectives'.
     figures = {
         "members": (Integer, func.count()),
         "not_started": (
             Integer,
-            func.sum(case((and_(is_totals, summary.c.done == 0), 1), else_=0)),
+            func.sum(case((summary.c.done == 0, 1), else_=0)),
         ),
         "behind": (
             Integer,
-            func.sum(
-                case((and_(is_totals, summary.c.done > 0, summary.c.done * 2 < total), 1), else_=0)
-            ),
+            func.sum(case((and_(summary.c.done > 0, summary.c.done * 2 < total), 1), else_=0)),
         ),
         "done_sum": (Integer, func.sum(summary.c.done)),
         "earned_sum": (Float, func.sum(summary.c.earned)),
@@ -1012,9 +1052,10 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
             summary.c.done,
             *no_figures,
         )
-        .select_from(users)
+        .select_from(member_ids)
+        .join(users, users.c.id == member_ids.c[0])
         .join(summary, and_(summary.c.user_id == users.c.id, summary.c.objective == 0))
-        .where(users.c.id.in_(members), summary.c.done * 2 < total)
+        .where(summary.c.done * 2 < total)
         .order_by(summary.c.done, users.c.display_name, users.c.id)
         .limit(LIST_LIMIT)
         .subquery()
@@ -1022,6 +1063,32 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
     # Every objective's rows, also of objectives no longer in the catalogue (which
     # `_figures` passes over): a list of the catalogue's numbers would be an expanding
     # parameter, written into the statement's text again at every execution.
+    # The totals (objective 0: how many, not started, behind, with the template) and the
+    # other objectives' sums apart: each aggregate costs at every group, and the totals'
+    # figures are of no use to an objective nor the objectives' to the totals. No totals
+    # row without members, as when the figures were one GROUP BY.
+    of_totals = ("members", "not_started", "behind", "subject", "body")
+    figure_columns = [
+        (sql if name in of_totals else cast(null(), kind)).label(name)
+        for name, (kind, sql) in figures.items()
+    ]
+    totals_figures = (
+        select(
+            literal("f"),
+            literal(0),
+            cast(null(), String),
+            cast(null(), DateTime),
+            cast(null(), Integer),
+            *figure_columns,
+        )
+        .select_from(member_ids)
+        .join(summary, and_(summary.c.user_id == member_ids.c[0], is_totals))
+        .having(func.count() > 0)
+    )
+    objective_columns = [
+        (cast(null(), kind) if name in of_totals else sql).label(name)
+        for name, (kind, sql) in figures.items()
+    ]
     per_objective = (
         select(
             literal("f"),
@@ -1029,22 +1096,25 @@ def _dashboard_statements(by_country: bool, by_type: bool) -> _DashboardStatemen
             cast(null(), String),
             cast(null(), DateTime),
             cast(null(), Integer),
-            *(sql.label(name) for name, (_kind, sql) in figures.items()),
+            *objective_columns,
         )
-        .where(summary.c.user_id.in_(members))
+        .select_from(member_ids)
+        .join(summary, and_(summary.c.user_id == member_ids.c[0], summary.c.objective > 0))
         .group_by(summary.c.objective)
     )
-    page_people = select(
-        literal("p"),
+    page_people = page.with_only_columns(
+        literal("p").label("kind"),
         users.c.id,
         users.c.display_name,
         users.c.deleted_at,
-        cast(null(), Integer),
+        cast(null(), Integer).label("done"),
         *no_figures,
-    ).where(users.c.id.in_(page))
+    ).subquery()
     # The three in one statement (two round trips less); each keeps its own order, as the
     # page's people have no "done" and the figures neither "done" nor a name.
-    rows = union_all(select(attention), per_objective, page_people).subquery()
+    rows = union_all(
+        select(attention), totals_figures, per_objective, select(page_people)
+    ).subquery()
     people = select(rows).order_by(rows.c.kind, rows.c.done, rows.c.display_name, rows.c.id)
     return _DashboardStatements(_written_in(read), _written_in(people))
 

@@ -33,6 +33,7 @@ from portal.progress.display import (
     attention_items,
     average_rows,
     dashboard_texts,
+    dashboard_urls,
     filter_options,
     form_alert,
     gain_rows,
@@ -124,6 +125,7 @@ def _dashboard(cohort, form: ReminderForm | None = None, status: int = 200, mess
         status=status,
         cohort=cohort,
         filters=filters,
+        urls=dashboard_urls(cohort.id),
         texts=dashboard_texts(),
         country_options=filter_options(
             "country", locale, lambda: countries(locale), filters.country
