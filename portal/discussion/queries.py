@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from portal.accounts.models import User
 from portal.cohorts.models import Cohort
-from portal.database import read_rows
+from portal.database import driver_rows, read_rows
 from portal.discussion.models import Board, Flag, Post, PostRevision, Thread
 from portal.discussion.notifications.models import ThreadRead
 from portal.discussion.notifications.queries import (
@@ -171,9 +171,10 @@ def shown_thread_for(user, thread_id: int) -> tuple[ShownThread, ThreadState]:
     """The thread (with its board) as its page shows it, and the user's read position and
     follows in it, when the user may see it; 404 otherwise (as load_thread_for). One
     statement."""
-    row = read_rows(_SHOWN_THREAD, {"thread_id": thread_id, "user_id": user.id}).first()
-    if row is None:
+    rows = driver_rows(_SHOWN_THREAD, {"thread_id": thread_id, "user_id": user.id})
+    if not rows:
         abort(404)
+    row = rows[0]
     thread = ShownThread(*row[:9], ShownBoard(*row[9:13]))
     if not viewer_for(user).can_see_board(thread.board):
         abort(404)
@@ -302,7 +303,7 @@ _THREAD_POSTS = (
 def thread_posts(thread: Thread | ShownThread, after: int = 0) -> tuple[list[ListedPost], bool]:
     """Posts numbered after `after` (keyset on the per-thread number), with their authors
     (one statement); and whether more follow."""
-    rows = read_rows(_THREAD_POSTS, {"thread_id": thread.id, "after": after}).all()
+    rows = driver_rows(_THREAD_POSTS, {"thread_id": thread.id, "after": after})
     thread_id = thread.id
     authors = {None: None}
     posts = []
