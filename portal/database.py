@@ -178,7 +178,7 @@ def driver_rows(statement, params: dict | None = None) -> list:
     connection: SQLAlchemy's execution layer costs more than SQLite takes to run the
     statement (about 90 µs a statement for the dashboard's two). When anything listens to
     the statements run (tests count them), it goes through SQLAlchemy as usual. Driver
-    errors are wrapped as SQLAlchemy's would be."""
+    errors are wrapped as SQLAlchemy's would be, and a lost connection is invalidated."""
     from portal.extensions import db
 
     session = db.session()
@@ -197,11 +197,19 @@ def driver_rows(statement, params: dict | None = None) -> list:
         kept = _DRIVER_STATEMENTS[key] = _DriverStatement(statement, dialect)
     parameters = kept.parameters(params or {})
     errors = dialect.loaded_dbapi.Error
-    cursor = connection.connection.cursor()
+    driver_connection = connection.connection
+    cursor = driver_connection.cursor()
     try:
         cursor.execute(kept.text, parameters)
         return kept.rows(cursor)
     except errors as error:
-        raise DBAPIError.instance(kept.text, parameters, error, errors) from error
+        # As SQLAlchemy does: a lost connection is invalidated (not rolled back or handed
+        # out again by the pool) and the error says so.
+        lost = dialect.is_disconnect(error, driver_connection.dbapi_connection, cursor)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            kept.text, parameters, error, errors, connection_invalidated=lost, dialect=dialect
+        ) from error
     finally:
         cursor.close()
