@@ -76,26 +76,6 @@ def subscription_widget(subscription) -> Markup:
 # wrote them (the translation, "%%" written "%").
 _THREAD_LABELS = Memo(max_entries=64)
 
-_THREAD_TEXTS = {
-    "question": "Question",
-    "pinned": "Pinned",
-    "locked": "Locked",
-    "moderation": "Moderation",
-    "lock": "Lock",
-    "unlock": "Unlock",
-    "pin": "Pin",
-    "unpin": "Unpin",
-    "move": "Move",
-    "first": "Back to the first post",
-    "earlier": "Earlier posts",
-    "reply": "Reply",
-    "posted": "Your reply was posted.",
-    "unseen": "Load more replies to see it, or",
-    "go": "go to your reply",
-    "post_reply": "Post reply",
-    "closed": "This thread is locked. New replies are not possible.",
-}
-
 
 def _thread_labels() -> dict[str, str]:
     translations = current_translations()
@@ -103,7 +83,27 @@ def _thread_labels() -> dict[str, str]:
 
 
 def _translate_thread_labels(_) -> dict[str, str]:
-    return {key: _(text) % {} for key, text in _THREAD_TEXTS.items()}
+    # Each text in its own _() call, so that message extraction finds it.
+    labels = {
+        "question": _("Question"),
+        "pinned": _("Pinned"),
+        "locked": _("Locked"),
+        "moderation": _("Moderation"),
+        "lock": _("Lock"),
+        "unlock": _("Unlock"),
+        "pin": _("Pin"),
+        "unpin": _("Unpin"),
+        "move": _("Move"),
+        "first": _("Back to the first post"),
+        "earlier": _("Earlier posts"),
+        "reply": _("Reply"),
+        "posted": _("Your reply was posted."),
+        "unseen": _("Load more replies to see it, or"),
+        "go": _("go to your reply"),
+        "post_reply": _("Post reply"),
+        "closed": _("This thread is locked. New replies are not possible."),
+    }
+    return {key: text % {} for key, text in labels.items()}  # "%%" written "%", as `_()` does
 
 
 def thread_head(board, thread, subscription, viewer, after, page_size) -> Markup:

@@ -93,3 +93,16 @@ def test_urdu_has_two_plural_forms_and_both_are_filled(locale):
     assert catalog.num_plurals == 2
     message = catalog.get("%(num)d result")
     assert all(message.string) and len(message.string) == 2
+
+
+def test_the_labels_python_writers_translate_are_found_by_extraction(sources):
+    """A label translated at run time but written outside `_()` (a dict of texts) is
+    never extracted: the next `make translations` would drop it and the page would show
+    English in every language."""
+    from portal.discussion.articles import _translate_labels
+    from portal.discussion.display import _translate_thread_labels
+
+    for translate in (_translate_labels, _translate_thread_labels):
+        texts = [text for text in translate(lambda text: text).values() if type(text) is str]
+        assert texts
+        assert [text for text in texts if text not in sources] == []
