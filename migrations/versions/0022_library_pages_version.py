@@ -2,7 +2,7 @@
 
 Revision ID: 0022
 Revises: 0021
-Create Date: 2026-12-05 09:00:00
+Create Date: 2026-12-03 13:40:00
 
 The trigger on updates of practice also watches the columns a library card shows (title,
 summary, useful_count, published_at, adapts_id), so a worker keeps whole pages of the
