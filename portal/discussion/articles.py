@@ -135,20 +135,6 @@ def person_details(user, locale: str | None = None) -> Markup:
     return Markup(f' <span class="person-details">({shown})</span>')
 
 
-def _people(posts, former: str, locale: str | None = None) -> dict:
-    """Each author's name and details, written once per list: author id -> (name, details).
-    `locale` names the countries (the page's language when not given). As post_articles
-    writes them, for the tests."""
-    locale = locale or locale_code()
-    people = {}
-    for post in posts:
-        if post.author_id not in people:
-            user = post.author
-            name = escape(user.public_name) if user else former
-            people[post.author_id] = (name, person_details(user, locale))
-    return people
-
-
 def post_articles(
     posts, thread, viewer, anchor=True, oob=False, in_list=False, read=None, more=False
 ):
@@ -161,10 +147,10 @@ def post_articles(
     it) is decided in the loop."""
     if not posts:
         return Markup("")
-    translations = current_translations()
+    translations = current_translations()  # the labels' catalogue, also in the kept key
     label = _LABELS.get(translations, _translate_labels, translations.ugettext)
     locale = current_locale()  # looked up once for the names' details and the dates
-    locale_code = str(locale or "en")
+    country_language = str(locale or "en")
     mod = viewer.can_moderate_board(thread.board)
     can_reply = viewer.can_reply(thread)
     can_accept = viewer.can_accept(thread)
@@ -196,7 +182,7 @@ def post_articles(
         if found is None:
             user = post.author
             name = escape(user.public_name) if user else label["former"]
-            found = people[post.author_id] = (name, person_details(user, locale_code))
+            found = people[post.author_id] = (name, person_details(user, country_language))
         return found
 
     def article(post) -> str:

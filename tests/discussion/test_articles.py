@@ -11,19 +11,33 @@ import pytest
 from flask_babel import force_locale
 from markupsafe import Markup, escape
 
-from portal.discussion.articles import _labels, _people, post_articles
+from portal.discussion.articles import _labels, person_details, post_articles
 from portal.discussion.notifications.queries import SubscriptionState, ThreadState
 from portal.discussion.permissions import Viewer
 from portal.discussion.queries import ListedAuthor, ListedPost, ShownBoard, ShownThread
 from portal.i18n.languages import dates_writer
 from portal.navigation import item_url, item_url_parts
 from portal.security import csrf_token
+from portal.translations import locale_code
 
 
 # post_articles as it was before its rights and pieces were found once per list.
 def _old_labels() -> dict[str, str]:
     """The labels are the writer's own (the comparison is of everything else)."""
     return _labels()
+
+
+def _people(posts, former: str) -> dict:
+    """Each author's name and details, written once per list: author id -> (name, details),
+    the countries named in the page's language."""
+    locale = locale_code()
+    people = {}
+    for post in posts:
+        if post.author_id not in people:
+            user = post.author
+            name = escape(user.public_name) if user else former
+            people[post.author_id] = (name, person_details(user, locale))
+    return people
 
 
 def _old_post_addresses():
