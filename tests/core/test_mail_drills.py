@@ -151,7 +151,9 @@ def test_two_workers_at_once_deliver_every_message_exactly_once(make_app):
                     # An empty batch while messages wait (the other worker held the
                     # database, on a busy machine) is no reason to stop.
                     if not sent:
-                        if _pending() == 0:
+                        waiting = _pending()
+                        db.session.rollback()  # no lock held (SQLite) while it waits
+                        if waiting == 0:
                             break
                         time.sleep(0.01)
                 db.session.remove()
@@ -169,7 +171,14 @@ def test_two_workers_at_once_deliver_every_message_exactly_once(make_app):
         server.stop()
     assert not errors, errors
     assert sum(sent_by) == total
-    assert min(sent_by) > 0, sent_by  # both workers really took part
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    if dialect == "postgresql":
+        # Both really took part: SKIP LOCKED lets each claim while the other sends. SQLite
+        # serialises claims on its write lock, and a waiting writer can lose every race
+        # to one that commits and begins again (one worker sent all 120 in 3 of 10 runs),
+        # so there only "each message exactly once" is the portal's promise.
+        assert min(sent_by) > 0, sent_by
     assert len(server.received) == total
     assert set(server.received.values()) == {1}  # nobody got a message twice
     with app.app_context():
